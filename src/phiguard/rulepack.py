@@ -1,0 +1,207 @@
+"""Rule packs: YAML files in ``rules/``, one rule per file, validated strictly.
+
+A pack is a folder (``rules/identifiers``, ...). A rule file is named ``<CODE>-<name>.yml`` and holds the
+rule's code, severity, message, the HIPAA reason, how candidates are detected, which context checks
+change its severity, and examples that the test suite runs. Word lists shared by several rules live in
+``rules/lexicon/<name>.yml``. Unknown keys, bad regexes, unknown check names and missing examples are
+errors that name the file, so a typo never silently disables a rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated
+
+import regex
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from phiguard.errors import RulePackError
+from phiguard.models import LANGS, Category, Lang, Severity
+
+CODE_PATTERN = r"^[A-Z]{2,4}[0-9]{3}$"
+
+
+def _compiles(pattern: str) -> str:
+    try:
+        regex.compile(pattern)
+    except regex.error as exc:
+        raise ValueError(f"invalid regex: {exc}") from None
+    return pattern
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Example(_Strict):
+    text: str
+    lang: Lang
+    match: str | None = Field(default=None, description="text the finding must overlap (flag only)")
+
+
+class Examples(_Strict):
+    flag: tuple[Example, ...] = Field(min_length=2)
+    pass_: tuple[Example, ...] = Field(alias="pass", min_length=2)
+
+    @model_validator(mode="after")
+    def _both_languages(self) -> Examples:
+        for kind, items in (("flag", self.flag), ("pass", self.pass_)):
+            missing = set(LANGS) - {e.lang for e in items}
+            if missing:
+                raise ValueError(f"examples.{kind} needs examples in {sorted(missing)}")
+        for e in self.flag:
+            if e.match is not None and e.match not in e.text:
+                raise ValueError(f"examples.flag: match {e.match!r} is not in its text")
+        return self
+
+
+class PatternSpec(_Strict):
+    name: str
+    regex: Annotated[str, AfterValidator(_compiles)]
+    score: float = Field(default=0.8, ge=0.0, le=1.0)
+    languages: tuple[Lang, ...] = LANGS
+
+
+class Detect(_Strict):
+    """Where candidates come from. Any mix of the three sources is allowed."""
+
+    ner: dict[Lang, tuple[str, ...]] = Field(default_factory=dict, description="spaCy labels")
+    patterns: tuple[PatternSpec, ...] = ()
+    presidio: tuple[str, ...] = Field(default=(), description="Presidio predefined recognizers")
+    validator: str | None = Field(default=None, description="a function in phiguard.validators")
+
+    @model_validator(mode="after")
+    def _has_source(self) -> Detect:
+        if not (self.ner or self.patterns or self.presidio):
+            raise ValueError("detect needs at least one of ner, patterns, presidio")
+        return self
+
+
+class ContextSpec(_Strict):
+    """Names of context checks (``phiguard.context.CHECKS``) that change a candidate's severity."""
+
+    drop: tuple[str, ...] = ()
+    demote: tuple[str, ...] = ()
+    escalate: tuple[str, ...] = ()
+
+
+class Rule(_Strict):
+    code: Annotated[str, Field(pattern=CODE_PATTERN)]
+    name: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+    summary: str
+    category: Category
+    entity: str
+    severity: Severity
+    message: str
+    why: str
+    hipaa: str | None = None
+    detect: Detect
+    context: ContextSpec = Field(default_factory=ContextSpec)
+    examples: Examples
+
+
+class Lexicon(_Strict):
+    """A named word list per language, with where it came from."""
+
+    name: str
+    description: str
+    source: str
+    en: tuple[str, ...] = ()
+    es: tuple[str, ...] = ()
+
+    def words(self, lang: Lang) -> tuple[str, ...]:
+        return self.en if lang == "en" else self.es
+
+
+class RuleSet(_Strict):
+    rules: tuple[Rule, ...]
+    lexicons: dict[str, Lexicon]
+
+    def by_code(self, code: str) -> Rule:
+        for rule in self.rules:
+            if rule.code == code:
+                return rule
+        raise KeyError(code)
+
+
+def builtin_rules_dir() -> Path:
+    """The packs shipped with phiguard: inside the wheel, or at the top of a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "rules", here.parents[1] / "rules"):
+        if (candidate / "lexicon").is_dir():
+            return candidate
+    raise RulePackError(
+        "the built-in rule packs are missing from this installation",
+        "reinstall phiguard (pip install --force-reinstall phiguard)",
+    )
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulePackError(f"cannot read {path}: {exc.__class__.__name__}", "check the file") from None
+    except yaml.YAMLError as exc:
+        raise RulePackError(f"{path} is not valid YAML: {exc}", "fix the YAML syntax") from None
+
+
+def _validate(model: type[BaseModel], path: Path) -> BaseModel:
+    data = _read_yaml(path)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors()
+        )
+        raise RulePackError(f"{path}: {problems}", "fix the rule file") from None
+
+
+def load_rules(dirs: Iterable[Path] = ()) -> RuleSet:
+    """Load the built-in packs plus any extra folders. Later folders may add rules and lexicons but
+    never silently replace a rule: a duplicate code is an error."""
+    from phiguard.context import CHECKS
+    from phiguard.recognizers import PRESIDIO_RECOGNIZERS
+    from phiguard.validators import VALIDATORS
+
+    rules: dict[str, Rule] = {}
+    lexicons: dict[str, Lexicon] = {}
+    for root in (builtin_rules_dir(), *dirs):
+        if not root.is_dir():
+            raise RulePackError(f"rule folder {root} does not exist", "fix rule-dirs in the config")
+        for path in sorted(root.glob("lexicon/*.yml")):
+            lex = _validate(Lexicon, path)
+            assert isinstance(lex, Lexicon)
+            if lex.name != path.stem:
+                raise RulePackError(f"{path}: name {lex.name!r} must match the file name")
+            lexicons[lex.name] = lex
+        for path in sorted(p for p in root.glob("*/*.yml") if p.parent.name != "lexicon"):
+            rule = _validate(Rule, path)
+            assert isinstance(rule, Rule)
+            if not path.stem.startswith(f"{rule.code}-") or path.stem != f"{rule.code}-{rule.name}":
+                raise RulePackError(f"{path}: file must be named {rule.code}-{rule.name}.yml")
+            if rule.code in rules:
+                raise RulePackError(f"{path}: duplicate rule code {rule.code}")
+            for kind in ("drop", "demote", "escalate"):
+                for check in getattr(rule.context, kind):
+                    if check not in CHECKS:
+                        raise RulePackError(
+                            f"{path}: context.{kind} names unknown check {check!r}",
+                            f"use one of {sorted(CHECKS)}",
+                        )
+            if rule.detect.validator and rule.detect.validator not in VALIDATORS:
+                raise RulePackError(
+                    f"{path}: unknown validator {rule.detect.validator!r}",
+                    f"use one of {sorted(VALIDATORS)}",
+                )
+            unknown = set(rule.detect.presidio) - set(PRESIDIO_RECOGNIZERS)
+            if unknown:
+                raise RulePackError(
+                    f"{path}: unknown Presidio recognizer(s) {sorted(unknown)}",
+                    f"use one of {sorted(PRESIDIO_RECOGNIZERS)}",
+                )
+            rules[rule.code] = rule
+    if not rules:
+        raise RulePackError("no rules were loaded", "check rule-dirs and the installation")
+    return RuleSet(rules=tuple(rules.values()), lexicons=lexicons)

@@ -1,0 +1,32 @@
+"""Checks on a matched value, named from a rule's ``detect.validator``. Each returns True to keep."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import regex
+
+_NUMBER = regex.compile(r"\d{2,3}")
+_DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+
+
+def age_over_89(value: str) -> bool:
+    """Safe Harbor covers ages over 89 only; anything from 90 to 125 is kept."""
+    return any(90 <= int(n) <= 125 for n in _NUMBER.findall(value))
+
+
+def spanish_id(value: str) -> bool:
+    """Spanish DNI (8 digits + letter) or NIE (X/Y/Z + 7 digits + letter) with a valid check letter."""
+    raw = regex.sub(r"[\s.\-]", "", value.upper())
+    m = regex.search(r"([XYZ]?)(\d{7,8})([A-Z])$", raw)
+    if not m:
+        return False
+    prefix, digits, letter = m.groups()
+    number = int(str("XYZ".index(prefix)) + digits if prefix else digits)
+    return _DNI_LETTERS[number % 23] == letter
+
+
+VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "age_over_89": age_over_89,
+    "spanish_id": spanish_id,
+}
