@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 
 from phiguard.config import Allowlist
 from phiguard.geo import is_large_region
+from phiguard.names import is_known_name, looks_like_person
 from phiguard.lexicon import LexiconIndex
 from phiguard.models import Lang
 from phiguard.rulepack import Rule
@@ -64,6 +65,7 @@ _DAY_MONTH = regex.compile(r"\d{1,2}[/.-]\d{1,2}|\d{4}-\d{2}-\d{2}")
 _HAS_DIGIT_OR_MONTH = regex.compile(r"\d")
 _CITATION_AFTER = regex.compile(r"^\W{0,3}(?:et\s+al\b|\(?(?:19|20)\d{2}[a-z]?\)|,\s*(?:19|20)\d{2}\b)", regex.I)
 _CITATION_BEFORE = regex.compile(r"(?:\bet\s+al\.?|\b(?:and|y|&)|,)\s*$", regex.I)
+_EDGE = " \t\n¡!¿?.,;:\"'()[]*-–—…|/"
 _HANDLE = regex.compile(r"^@\w+$")
 _LEADING_HANDLES = regex.compile(r"^\W*(?:@\w+[\s,:]*)+$")
 _DURATION = regex.compile(
@@ -102,17 +104,21 @@ def no_calendar_date(c: Candidate, ctx: ScopeContext) -> bool:
 
 
 def role_before(c: Candidate, ctx: ScopeContext) -> bool:
-    """A clinician, staff or public role right before (or inside) the name: "Dr. Ortiz", "nurse Dana"."""
-    window = ctx.text[max(0, c.start - 30) : c.end]
+    """A clinician, staff or public role next to the name: "Dr. Ortiz", "nurse Dana", "Cristina
+    Sierra, nuestra médico", "David Rakel MD"."""
     pat = ctx.lexicons.pattern("non_patient_roles", ctx.lang)
     if pat is None:
         return False
-    # the role must end right before the name, allowing a few words of the title ("charge nurse Dana")
-    for m in pat.finditer(window):
-        gap = window[m.end() : len(window) - (c.end - c.start)]
-        if m.start() >= len(window) - (c.end - c.start) or len(regex.findall(r"\w+", gap)) <= 2:
+    before = ctx.text[max(0, c.start - 30) : c.start]
+    # the role ends right before the name, allowing two words of title ("charge nurse Dana")
+    for m in pat.finditer(before):
+        if len(regex.findall(r"\w+", before[m.end() :])) <= 2 and m.end() >= len(before) - 25:
             return True
-    return False
+    if pat.match(ctx.text, c.start, c.end):  # the entity itself starts with a title
+        return True
+    after = ctx.text[c.end : c.end + 30]
+    lead = regex.match(r"[\s,(]*(?:(?i:our|the|a|nuestr[oa]s?|el|la|un|una)\s+)?", after)
+    return pat.match(after, lead.end() if lead else 0) is not None
 
 
 def citation(c: Candidate, ctx: ScopeContext) -> bool:
@@ -181,13 +187,52 @@ def duration_or_age(c: Candidate, ctx: ScopeContext) -> bool:
 
 
 def not_name_like(c: Candidate, ctx: ScopeContext) -> bool:
-    """NER noise: no capital letter, digits, a single letter, or a common word or greeting."""
-    value = ctx.value(c).strip(" \t\n¡!¿?.,;:\"'()[]")
+    """NER noise rather than a name: no capital letter, digits, a hashtag, a common word or greeting,
+    no proper noun at all, or one capitalised word opening a sentence that is not a known name
+    ("Respondemos a...", "Abro hilo")."""
+    value = ctx.value(c).strip(_EDGE)
     if value.startswith("@"):
         return False
-    if not any(ch.isupper() for ch in value) or any(ch.isdigit() for ch in value) or len(value) < 2:
+    if not value or not any(ch.isupper() for ch in value) or any(ch.isdigit() for ch in value):
         return True
-    return ctx.lexicons.fullmatch("not_names", ctx.lang, value)
+    if "#" in ctx.text[max(0, c.start - 1) : c.end] or "@" in value or len(value) < 2:
+        return True
+    if ctx.lexicons.fullmatch("not_names", ctx.lang, value):
+        return True
+    span = ctx.doc.char_span(c.start, c.end, alignment_mode="expand")
+    if span is None:
+        return False
+    words = [t for t in span if t.is_alpha]
+    if any(is_known_name(t.text) for t in words):
+        return False
+    if not any(t.pos_ == "PROPN" for t in words):
+        return True
+    opens_sentence = all(not t.is_alpha for t in ctx.doc[span.sent.start : words[0].i]) if words else True
+    return len(words) == 1 and opens_sentence
+
+
+_PERSON_LABELS = frozenset({"PERSON", "PER"})
+
+
+def _ner_label(c: Candidate, ctx: ScopeContext) -> str | None:
+    for ent in ctx.doc.ents:
+        if ent.start_char == c.start and ent.end_char == c.end:
+            return str(ent.label_)
+    return None
+
+
+def _words(c: Candidate, ctx: ScopeContext) -> list[str]:
+    return regex.findall(r"\p{L}+", ctx.value(c))
+
+
+def person_like(c: Candidate, ctx: ScopeContext) -> bool:
+    """The model called it a place, but it reads as a person's full name ("Pilar Sánchez")."""
+    return looks_like_person(_words(c, ctx))
+
+
+def not_person_like(c: Candidate, ctx: ScopeContext) -> bool:
+    """The model did not call it a person, and it does not read as a person's full name either."""
+    return _ner_label(c, ctx) not in _PERSON_LABELS and not looks_like_person(_words(c, ctx))
 
 
 CHECKS: dict[str, Check] = {
@@ -207,4 +252,6 @@ CHECKS: dict[str, Check] = {
     "public_url": public_url,
     "duration_or_age": duration_or_age,
     "not_name_like": not_name_like,
+    "person_like": person_like,
+    "not_person_like": not_person_like,
 }
