@@ -65,6 +65,7 @@ _DAY_MONTH = regex.compile(r"\d{1,2}[/.-]\d{1,2}|\d{4}-\d{2}-\d{2}")
 _HAS_DIGIT_OR_MONTH = regex.compile(r"\d")
 _CITATION_AFTER = regex.compile(r"^\W{0,3}(?:et\s+al\b|\(?(?:19|20)\d{2}[a-z]?\)|,\s*(?:19|20)\d{2}\b)", regex.I)
 _CITATION_BEFORE = regex.compile(r"(?:\bet\s+al\.?|\b(?:and|y|&)|,)\s*$", regex.I)
+_PERSON_LABELS = frozenset({"PERSON", "PER"})
 _EDGE = " \t\n¡!¿?.,;:\"'()[]*-–—…|/"
 _HANDLE = regex.compile(r"^@\w+$")
 _LEADING_HANDLES = regex.compile(r"^\W*(?:@\w+[\s,:]*)+$")
@@ -145,6 +146,20 @@ def org_contact(c: Candidate, ctx: ScopeContext) -> bool:
     )
 
 
+def not_tied_to_person(c: Candidate, ctx: ScopeContext) -> bool:
+    """Nothing ties it to a person: the text discloses no care, and its sentence names nobody and
+    refers to no one ("she", "his", "vecino de", "patient")."""
+    if ctx.has("care"):
+        return False
+    start, end = ctx.sentence_bounds(c)
+    if ctx.has("person_ref", start, end):
+        return False
+    return not any(
+        ent.label_ in _PERSON_LABELS and start <= ent.start_char < end and not (c.start <= ent.start_char < c.end)
+        for ent in ctx.doc.ents
+    )
+
+
 def care_in_scope(c: Candidate, ctx: ScopeContext) -> bool:
     """The text also discloses care (a procedure, diagnosis, stay, birth...): stop the post."""
     return ctx.has("care")
@@ -171,13 +186,22 @@ def role_mailbox(c: Candidate, ctx: ScopeContext) -> bool:
     return ctx.lexicons.fullmatch("role_mailboxes", ctx.lang, local)
 
 
-def public_url(c: Candidate, ctx: ScopeContext) -> bool:
-    """A link shortener, a public institution (.gov, .gob, .edu, .int) or a public health site."""
-    host = regex.sub(r"^(?:https?://)?(?:www\.)?", "", ctx.value(c).lower()).split("/", 1)[0]
-    if regex.search(r"\.(?:gov|gob|edu|int|mil)(?:\.[a-z]{2})?$", host):
-        return True
-    sites = ctx.lexicons.lexicons["public_sites"].words(ctx.lang)
-    return any(host == site or host.endswith("." + site) for site in sites)
+def _host(url: str) -> str:
+    return regex.sub(r"^(?:https?://)?(?:www\.)?", "", url.lower()).split("/", 1)[0]
+
+
+def bare_domain(c: Candidate, ctx: ScopeContext) -> bool:
+    """A word with a dot in it ("hogar.Donde", "gmail.com") rather than a link: no scheme, no www.,
+    no path."""
+    value = ctx.value(c)
+    return not regex.search(r"://|^www\.|/", value, regex.I)
+
+
+def not_personal_site(c: Candidate, ctx: ScopeContext) -> bool:
+    """A link to a site that does not usually point at one person (news, agencies, shorteners)."""
+    host = _host(ctx.value(c))
+    sites = ctx.lexicons.lexicons["personal_sites"].words(ctx.lang)
+    return not any(host == site or host.endswith("." + site) for site in sites)
 
 
 def duration_or_age(c: Candidate, ctx: ScopeContext) -> bool:
@@ -195,9 +219,9 @@ def not_name_like(c: Candidate, ctx: ScopeContext) -> bool:
         return False
     if not value or not any(ch.isupper() for ch in value) or any(ch.isdigit() for ch in value):
         return True
-    if "#" in ctx.text[max(0, c.start - 1) : c.end] or "@" in value or len(value) < 2:
+    if "#" in ctx.text[max(0, c.start - 1) : c.end] or "@" in ctx.value(c) or len(value) < 2:
         return True
-    if ctx.lexicons.fullmatch("not_names", ctx.lang, value):
+    if ctx.lexicons.fullmatch("not_names", ctx.lang, value) or ctx.has("org_words", c.start, c.end):
         return True
     span = ctx.doc.char_span(c.start, c.end, alignment_mode="expand")
     if span is None:
@@ -209,9 +233,6 @@ def not_name_like(c: Candidate, ctx: ScopeContext) -> bool:
         return True
     opens_sentence = all(not t.is_alpha for t in ctx.doc[span.sent.start : words[0].i]) if words else True
     return len(words) == 1 and opens_sentence
-
-
-_PERSON_LABELS = frozenset({"PERSON", "PER"})
 
 
 def _ner_label(c: Candidate, ctx: ScopeContext) -> str | None:
@@ -246,10 +267,12 @@ CHECKS: dict[str, Check] = {
     "event_nearby": event_nearby,
     "org_contact": org_contact,
     "care_in_scope": care_in_scope,
+    "not_tied_to_person": not_tied_to_person,
     "person_tie": person_tie,
     "handle_not_about_health": handle_not_about_health,
     "role_mailbox": role_mailbox,
-    "public_url": public_url,
+    "bare_domain": bare_domain,
+    "not_personal_site": not_personal_site,
     "duration_or_age": duration_or_age,
     "not_name_like": not_name_like,
     "person_like": person_like,
