@@ -142,7 +142,7 @@ def event_nearby(c: Candidate, ctx: ScopeContext) -> bool:
 def org_contact(c: Candidate, ctx: ScopeContext) -> bool:
     """Contact details introduced as the organisation's: "Questions? 737-...", "cita previa en el ..."."""
     return ctx.has("org_contact", c.start - 40, c.start) and not ctx.has(
-        "person_tie", c.start - 40, c.start
+        "person_ref", c.start - 40, c.start
     )
 
 
@@ -167,7 +167,7 @@ def care_in_scope(c: Candidate, ctx: ScopeContext) -> bool:
 
 def person_tie(c: Candidate, ctx: ScopeContext) -> bool:
     """Tied to a person right before it ("reach her at", "vecino de", "born in")."""
-    return ctx.has("person_tie", c.start - 30, c.start)
+    return ctx.has("person_ref", c.start - 30, c.start)
 
 
 def handle_not_about_health(c: Candidate, ctx: ScopeContext) -> bool:
@@ -231,7 +231,8 @@ def not_name_like(c: Candidate, ctx: ScopeContext) -> bool:
         return False
     if not any(t.pos_ == "PROPN" for t in words):
         return True
-    opens_sentence = all(not t.is_alpha for t in ctx.doc[span.sent.start : words[0].i]) if words else True
+    before = ctx.doc[span.sent.start : words[0].i] if words else []
+    opens_sentence = not any(ch.isalpha() for t in before for ch in t.text)
     return len(words) == 1 and opens_sentence
 
 

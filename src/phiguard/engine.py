@@ -25,7 +25,6 @@ from phiguard.validators import VALIDATORS
 
 MAX_CHUNK = 50_000  # characters per parse: long texts are split at whitespace, offsets kept
 _SURROGATE = regex.compile(r"[\ud800-\udfff]")
-_ANALYZER_FLAGS = regex.MULTILINE | regex.DOTALL  # not IGNORECASE: patterns say (?i) when they mean it
 
 
 @dataclass(frozen=True)
@@ -118,7 +117,6 @@ class Linter:
             language=unit.lang,
             entities=list(self._by_code),
             nlp_artifacts=artifacts,
-            regex_flags=_ANALYZER_FLAGS,
         )
         ctx = ScopeContext(
             text=unit.text,

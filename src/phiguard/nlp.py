@@ -25,8 +25,8 @@ INSTALL_HINT = {
 
 
 def _quiet_presidio() -> None:
-    # Presidio logs every recognizer it loads at INFO; keep library users' logs clean.
-    logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
+    # Presidio logs each recognizer it loads and each spaCy label it does not map; keep logs clean.
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
 
 
 @dataclass

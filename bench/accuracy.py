@@ -1,0 +1,92 @@
+"""Dev figures for docs/accuracy.md: phiguard and Presidio on every shared corpus, in the same run.
+
+Presidio is configured the way a user would run it alone: AnalyzerEngine with its predefined
+recognizers and the same spaCy models phiguard uses (so it never downloads en_core_web_lg). Both are
+scored by phiguard.evaluation (overlap, label-agnostic, Safe Harbor scope; see that module).
+
+    python bench/accuracy.py --data ../shared/data [--corpora social meddocan] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+import warnings
+from pathlib import Path
+
+from phiguard import Config, Linter, Post
+from phiguard.evaluation import Tally, read_corpus
+from phiguard.models import Category, Finding, Severity
+
+CORPORA = ["social", "meddocan", "physionet_deid", "presidio_synth", "wnut17", "btc", "socialdisner",
+           "reddit_advice_replies"]
+
+
+def presidio_engine(config: Config):  # type: ignore[no-untyped-def]
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import SpacyNlpEngine
+
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+    engine = SpacyNlpEngine(models=[{"lang_code": k, "model_name": v} for k, v in config.models.items()])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return AnalyzerEngine(nlp_engine=engine, supported_languages=list(config.models))
+
+
+def presidio_findings(analyzer, text: str, lang: str) -> list[Finding]:  # type: ignore[no-untyped-def]
+    return [
+        Finding(rule=r.entity_type, category=Category.IDENTIFIER, severity=Severity.WARNING,
+                entity=r.entity_type, start=r.start, end=r.end, message="")
+        for r in analyzer.analyze(text=text, language=lang)
+    ]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=Path("../shared/data"))
+    ap.add_argument("--corpora", nargs="*", default=CORPORA)
+    ap.add_argument("--limit", type=int)
+    ap.add_argument("--no-presidio", action="store_true")
+    args = ap.parse_args()
+
+    linter = Linter()
+    analyzer = None if args.no_presidio else presidio_engine(linter.config)
+    rows = []
+    for name in args.corpora:
+        docs = list(read_corpus(args.data / f"{name}.dev.jsonl"))[: args.limit]
+        ours, theirs = Tally(), Tally()
+        t0 = time.perf_counter()
+        for doc, report in zip(docs, linter.lint_many(Post(text=d.text, lang=d.lang) for d in docs), strict=True):
+            ours.add(doc, list(report.findings))
+        t1 = time.perf_counter()
+        if analyzer is not None:
+            for doc in docs:
+                theirs.add(doc, presidio_findings(analyzer, doc.text, doc.lang))
+        t2 = time.perf_counter()
+        rows.append((name, len(docs), ours, theirs, t1 - t0, t2 - t1))
+        print(f"{name}: done ({t1 - t0:.0f}s phiguard, {t2 - t1:.0f}s Presidio)", file=sys.stderr)
+
+    def f(x: float | None) -> str:
+        return "–" if x is None else f"{x:.2f}"
+
+    print("| corpus | docs | phiguard recall | phiguard precision | clean docs flagged | "
+          "Presidio recall | Presidio precision | Presidio clean docs flagged |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, n, ours, theirs, _, _ in rows:
+        print(f"| {name} | {n} | {f(ours.recall)} | {f(ours.precision)} | "
+              f"{ours.clean_docs_flagged}/{ours.clean_docs} | {f(theirs.recall)} | {f(theirs.precision)} | "
+              f"{theirs.clean_docs_flagged}/{theirs.clean_docs} |")
+    print()
+    print("| corpus | phiguard recall by label | raw recall (all gold) |")
+    print("|---|---|---:|")
+    for name, _, ours, _, _, _ in rows:
+        s = ours.summary()
+        by_label = ", ".join(f"{k} {v}" for k, v in s["per_label_recall"].items())  # type: ignore[union-attr]
+        print(f"| {name} | {by_label or '–'} | {f(ours.raw_recall)} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""The public API is a contract other tools import: these tests pin its shape."""
+
+from __future__ import annotations
+
+import json
+
+import phiguard
+from phiguard import Category, Finding, Linter, Post, Report, Severity
+
+
+def test_lint_returns_contract_fields() -> None:
+    report = phiguard.lint("Welcome home, Rosa! Her new knee is working wonders since March.")
+    assert isinstance(report, Report)
+    assert report.findings
+    for f in report.findings:
+        assert isinstance(f, Finding)
+        assert f.rule and f.entity and f.message
+        assert isinstance(f.category, Category) and isinstance(f.severity, Severity)
+        assert 0 <= f.start < f.end
+    rosa = [f for f in report.findings if f.value == "Rosa"]
+    assert rosa and rosa[0].category == Category.IDENTIFIER and rosa[0].severity >= Severity.WARNING
+
+
+def test_offsets_index_the_text() -> None:
+    text = "Congratulations to Marcus Lee (MRN 7731902) on walking 100 feet today!"
+    report = phiguard.lint(text, lang="en")
+    for f in report.findings:
+        assert text[f.start : f.end] == f.value
+
+
+def test_lint_many_keeps_order_and_batches(linter: Linter) -> None:
+    texts = [
+        "Free flu shots on Saturday in the main lobby.",
+        "Nuestro paciente Andrés recibió ayer el alta.",
+        "Ruth Ellison turned 103 this week.",
+    ] * 5
+    reports = list(linter.lint_many(texts))
+    assert len(reports) == len(texts)
+    assert [r.post.text for r in reports] == texts
+    assert reports[0].ok and not reports[1].ok and not reports[2].ok
+    assert reports[1].languages == {"body": "es"}
+
+
+def test_lint_many_is_lazy(linter: Linter) -> None:
+    def endless():  # type: ignore[no-untyped-def]
+        while True:
+            yield "Hello"
+
+    first = next(iter(linter.lint_many(endless())))
+    assert first.ok
+
+
+def test_captions_and_alt_texts_are_scopes(linter: Linter) -> None:
+    post = Post(
+        text="A great day on the unit.",
+        captions=("Photo: Isabel Moreno con su bebé, nacido el 2 de febrero.",),
+        alt_texts=("Nurse holding a newborn in room 305",),
+        lang="es",
+    )
+    report = linter.lint(post)
+    scopes = {f.scope for f in report.at_least(Severity.WARNING)}
+    assert "caption[0]" in scopes
+    for f in report.findings:
+        assert post.scope_text(f.scope)[f.start : f.end] == f.value
+
+
+def test_values_never_serialised_or_repr() -> None:
+    report = phiguard.lint("Welcome home, Rosa! Her new knee is working wonders since March.")
+    dumped = report.model_dump_json()
+    assert "Rosa" not in dumped
+    assert "Rosa" not in repr(report.findings)
+    assert "R***" in dumped
+    assert all("value" not in f for f in json.loads(dumped)["findings"])
+
+
+def test_models_are_frozen() -> None:
+    report = phiguard.lint("Hello")
+    try:
+        report.findings = ()  # type: ignore[misc]
+    except Exception:
+        pass
+    else:
+        raise AssertionError("Report should be frozen")
+
+
+def test_forced_language_wins(linter: Linter) -> None:
+    assert linter.lint("Hola, ¿qué tal?", lang="en").languages == {"body": "en"}
+    assert linter.lint(Post(text="Hello there, how are you?", lang="es")).languages == {"body": "es"}
+
+
+def test_severity_order() -> None:
+    assert Severity.INFO < Severity.WARNING < Severity.ERROR
+    assert max([Severity.WARNING, Severity.ERROR, Severity.INFO], key=lambda s: s.rank) is Severity.ERROR

@@ -1,0 +1,39 @@
+"""Linting never opens a network connection, including Presidio's e-mail and URL recognizers
+(tldextract downloads a suffix list by default). Sockets are blocked for the whole test, model
+loading included."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from phiguard import Linter, Severity
+
+
+class NetworkUsed(AssertionError):
+    pass
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise NetworkUsed(f"network access attempted: {args[:2]!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+@pytest.mark.slow
+def test_lint_with_sockets_blocked(no_network: None) -> None:
+    linter = Linter()  # fresh: models and recognizers load with the network blocked
+    texts = [
+        "Cards for Priya can be sent to priya.raman77@gmail.com or gofundme.com/f/help-priya",
+        "Escribe a la familia en andres.familia@hotmail.es o https://www.gofundme.com/f/ayuda",
+        "Login from 203.0.113.45 for the patient portal, see https://example.org/x",
+    ]
+    reports = list(linter.lint_many(texts))
+    entities = {f.entity for r in reports for f in r.at_least(Severity.WARNING)}
+    assert {"EMAIL", "URL"} <= entities

@@ -1,0 +1,45 @@
+"""Every rule's flag/pass examples, in English and Spanish, run as tests (proselint's meta-test)."""
+
+from __future__ import annotations
+
+import pytest
+
+from phiguard import Linter, Post, Severity
+from phiguard.rulepack import Example, Rule, load_rules
+
+RULES = load_rules().rules
+CASES = [
+    pytest.param(rule, kind, ex, id=f"{rule.code}-{kind}-{ex.lang}-{i}")
+    for rule in RULES
+    for kind, examples in (("flag", rule.examples.flag), ("pass", rule.examples.pass_))
+    for i, ex in enumerate(examples)
+]
+
+
+def _counted(linter: Linter, rule: Rule, ex: Example) -> list[tuple[int, int]]:
+    """Spans where this rule fired at warning or above (also when another rule's finding absorbed it)."""
+    report = linter.lint(Post(text=ex.text, lang=ex.lang))
+    return [
+        (f.start, f.end)
+        for f in report.findings
+        if f.severity >= Severity.WARNING and (f.rule == rule.code or f"also:{rule.code}" in f.evidence)
+    ]
+
+
+@pytest.mark.parametrize(("rule", "kind", "ex"), CASES)
+def test_rule_example(linter: Linter, rule: Rule, kind: str, ex: Example) -> None:
+    spans = _counted(linter, rule, ex)
+    if kind == "pass":
+        assert not spans, f"{rule.code} should not fire on: {ex.text}"
+        return
+    assert spans, f"{rule.code} should fire on: {ex.text}"
+    if ex.match:
+        start = ex.text.index(ex.match)
+        end = start + len(ex.match)
+        assert any(s < end and start < e for s, e in spans), f"{rule.code} missed {ex.match!r}"
+
+
+def test_every_rule_has_examples_in_both_languages() -> None:
+    for rule in RULES:
+        for examples in (rule.examples.flag, rule.examples.pass_):
+            assert {e.lang for e in examples} == {"en", "es"}, rule.code

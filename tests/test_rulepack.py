@@ -1,0 +1,90 @@
+"""Rule packs are validated strictly: a typo is an error naming the file, never a silent no-op."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from phiguard.errors import RulePackError
+from phiguard.rulepack import builtin_rules_dir, load_rules
+
+GOOD = """\
+code: XYZ001
+name: test-rule
+summary: A test rule.
+category: identifier
+entity: ID
+severity: warning
+message: A test finding.
+why: Because.
+detect:
+  patterns:
+    - name: t
+      regex: '\\bZZ\\d{3}\\b'
+examples:
+  flag:
+    - {lang: en, text: "code ZZ123"}
+    - {lang: es, text: "código ZZ123"}
+  pass:
+    - {lang: en, text: "nothing"}
+    - {lang: es, text: "nada"}
+"""
+
+
+def _pack(tmp_path: Path, text: str, name: str = "XYZ001-test-rule.yml") -> Path:
+    folder = tmp_path / "custom"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_builtin_packs_load() -> None:
+    rules = load_rules()
+    codes = [r.code for r in rules.rules]
+    assert len(codes) == len(set(codes))
+    assert all(code.startswith("PHI") for code in codes)
+    assert (builtin_rules_dir() / "lexicon").is_dir()
+
+
+def test_extra_pack_adds_a_rule(tmp_path: Path) -> None:
+    rules = load_rules([_pack(tmp_path, GOOD)])
+    assert rules.by_code("XYZ001").name == "test-rule"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda t: t + "serverity: error\n", "serverity"),
+        (lambda t: t.replace("ZZ\\d{3}", "(unclosed"), "regex"),
+        (lambda t: t.replace("severity: warning", "severity: fatal"), "severity"),
+        (lambda t: t.replace('    - {lang: es, text: "nada"}\n', ""), "es"),
+        (lambda t: t + "context:\n  demote: [no_such_check]\n", "no_such_check"),
+        (lambda t: t.replace("  patterns:", "  presidio: [NoSuchRecognizer]\n  patterns:"), "NoSuchRecognizer"),
+        (lambda t: t.replace("code: XYZ001", "code: xyz1"), "code"),
+        (lambda t: "code: [unclosed\n", "YAML"),
+    ],
+)
+def test_broken_rule_is_an_error_naming_the_file(tmp_path: Path, change, expected: str) -> None:  # type: ignore[no-untyped-def]
+    root = _pack(tmp_path, change(GOOD))
+    with pytest.raises(RulePackError) as info:
+        load_rules([root])
+    assert "XYZ001-test-rule.yml" in str(info.value)
+    assert expected in str(info.value)
+    assert info.value.code == "PG201"
+
+
+def test_file_name_must_match_code(tmp_path: Path) -> None:
+    with pytest.raises(RulePackError, match="must be named XYZ001-test-rule.yml"):
+        load_rules([_pack(tmp_path, GOOD, name="whatever.yml")])
+
+
+def test_duplicate_code_is_an_error(tmp_path: Path) -> None:
+    root = _pack(tmp_path, GOOD.replace("XYZ001", "PHI001").replace("test-rule", "person-name"), "PHI001-person-name.yml")
+    with pytest.raises(RulePackError, match="duplicate rule code PHI001"):
+        load_rules([root])
+
+
+def test_missing_rule_folder_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(RulePackError, match="does not exist"):
+        load_rules([tmp_path / "nope"])
