@@ -61,6 +61,7 @@ class ScopeContext:
 Check = Callable[[Candidate, ScopeContext], bool]
 
 _YEAR_ONLY = regex.compile(r"^(?:in\s+|en\s+|el\s+|year\s+|año\s+)?(?:19|20)\d{2}s?$", regex.I)
+_YEARLESS = regex.compile(r"(\d{1,2})/(\d{1,3})")
 _DAY_MONTH = regex.compile(r"\d{1,2}[/.-]\d{1,2}|\d{4}-\d{2}-\d{2}")
 _HAS_DIGIT_OR_MONTH = regex.compile(r"\d")
 _CITATION_AFTER = regex.compile(r"^\W{0,3}(?:et\s+al\b|\(?(?:19|20)\d{2}[a-z]?\)|,\s*(?:19|20)\d{2}\b)", regex.I)
@@ -102,6 +103,15 @@ def no_calendar_date(c: Candidate, ctx: ScopeContext) -> bool:
     """Neither a month nor a day/month number: a bare number or phrase the NER model called a date."""
     value = ctx.value(c)
     return not (_DAY_MONTH.search(value) or ctx.lexicons.search("months", ctx.lang, value))
+
+
+def fraction_like(c: Candidate, ctx: ScopeContext) -> bool:
+    """A yearless a/b that reads as a score, fraction or thread marker ("4/5", "1/2", "8/10")."""
+    m = _YEARLESS.fullmatch(ctx.value(c).strip())
+    if not m:
+        return False
+    a, b = int(m.group(1)), int(m.group(2))
+    return a <= b <= 10 or b in (10, 20, 100)
 
 
 def role_before(c: Candidate, ctx: ScopeContext) -> bool:
@@ -211,17 +221,17 @@ def duration_or_age(c: Candidate, ctx: ScopeContext) -> bool:
 
 
 def not_name_like(c: Candidate, ctx: ScopeContext) -> bool:
-    """NER noise rather than a name: no capital letter, digits, a hashtag, a common word or greeting,
-    no proper noun at all, or one capitalised word opening a sentence that is not a known name
-    ("Respondemos a...", "Abro hilo")."""
+    """Not a name: a common word or greeting, or a phrase with an organisation word; and, for NER
+    entities, no capital letter, digits, a hashtag or handle, no proper noun at all, or one capitalised
+    word opening a sentence that is not a known name ("Respondemos a...", "Abro hilo")."""
     value = ctx.value(c).strip(_EDGE)
-    if value.startswith("@"):
+    if ctx.lexicons.fullmatch("not_names", ctx.lang, value) or ctx.has("org_words", c.start, c.end):
+        return True
+    if not c.source.startswith("ner:"):  # a pattern matched: its context is the evidence
         return False
     if not value or not any(ch.isupper() for ch in value) or any(ch.isdigit() for ch in value):
         return True
     if "#" in ctx.text[max(0, c.start - 1) : c.end] or "@" in ctx.value(c) or len(value) < 2:
-        return True
-    if ctx.lexicons.fullmatch("not_names", ctx.lang, value) or ctx.has("org_words", c.start, c.end):
         return True
     span = ctx.doc.char_span(c.start, c.end, alignment_mode="expand")
     if span is None:
@@ -263,6 +273,7 @@ CHECKS: dict[str, Check] = {
     "year_only": year_only,
     "vague_time": vague_time,
     "no_calendar_date": no_calendar_date,
+    "fraction_like": fraction_like,
     "role_before": role_before,
     "citation": citation,
     "event_nearby": event_nearby,

@@ -29,7 +29,8 @@ NEUTRAL_LABELS = frozenset({"ORGANIZATION", "OTHER"})
 CLINICIAN_SOURCES = frozenset(
     {"NOMBRE_PERSONAL_SANITARIO", "HCPName", "ID_TITULACION_PERSONAL_SANITARIO", "ID_EMPLEO_PERSONAL_SANITARIO"}
 )
-_YEAR = regex.compile(r"^\W*(?:19|20)\d{2}\W*$")
+_YEAR = regex.compile(r"^\W*(?:(?:en\s+)?(?:el\s+)?(?:año|year|the\s+year|in)\s+)?(?:19|20)\d{2}\W*$", regex.I)
+_OVER_89_WORDS = regex.compile(r"noventa|ninety|cien|hundred", regex.I)
 _NUMBER = regex.compile(r"\d+")
 
 
@@ -71,7 +72,9 @@ def in_safe_harbor(span: GoldSpan, text: str) -> bool:
         return False
     if span.label == "AGE":
         numbers = [int(n) for n in _NUMBER.findall(value)]
-        return not numbers or max(numbers) > 89
+        if not numbers:  # written out ("tres años", "nine months"): over 89 only if it says so
+            return bool(_OVER_89_WORDS.search(value))
+        return max(numbers) > 89
     if span.label == "DATE":
         return span.source_label != "DateYear" and not _YEAR.match(value)
     if span.label == "LOCATION":

@@ -26,7 +26,19 @@ def spanish_id(value: str) -> bool:
     return _DNI_LETTERS[number % 23] == letter
 
 
+def luhn(value: str) -> bool:
+    """Payment card numbers carry a Luhn check digit; IBANs (letters first) are checked by Presidio."""
+    if regex.match(r"\s*[A-Za-z]", value):
+        return True
+    digits = [int(d) for d in regex.sub(r"\D", "", value)]
+    if not 12 <= len(digits) <= 19:
+        return False
+    total = sum(digits[-1::-2]) + sum(sum(divmod(2 * d, 10)) for d in digits[-2::-2])
+    return total % 10 == 0
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     "age_over_89": age_over_89,
     "spanish_id": spanish_id,
+    "luhn": luhn,
 }
