@@ -67,6 +67,10 @@ _HAS_DIGIT_OR_MONTH = regex.compile(r"\d")
 _CITATION_AFTER = regex.compile(r"^\W{0,3}(?:et\s+al\b|\(?(?:19|20)\d{2}[a-z]?\)|,\s*(?:19|20)\d{2}\b)", regex.I)
 _CITATION_BEFORE = regex.compile(r"(?:\bet\s+al\.?|\b(?:and|y|&)|,)\s*$", regex.I)
 _PERSON_LABELS = frozenset({"PERSON", "PER"})
+_NAME_PARTICLES = frozenset(
+    {"de", "del", "la", "las", "los", "el", "y", "i", "e", "da", "das", "do", "dos", "di", "du", "van", "von",
+     "der", "den", "le", "al", "bin", "ibn", "st", "mc"}
+)
 _EDGE = " \t\n¡!¿?.,;:\"'()[]*-–—…|/"
 _HANDLE = regex.compile(r"^@\w+$")
 _LEADING_HANDLES = regex.compile(r"^\W*(?:@\w+[\s,:]*)+$")
@@ -241,9 +245,18 @@ def not_name_like(c: Candidate, ctx: ScopeContext) -> bool:
         return False
     if not any(t.pos_ == "PROPN" for t in words):
         return True
-    before = ctx.doc[span.sent.start : words[0].i] if words else []
-    opens_sentence = not any(ch.isalpha() for t in before for ch in t.text)
-    return len(words) == 1 and opens_sentence
+    if any(t.text.islower() and t.lower_ not in _NAME_PARTICLES for t in words):
+        return True  # "Plan de acción", "Mejoría función Vd": a title-cased phrase, not a name
+    return len(words) == 1 and _opens_clause(ctx.doc, words[0].i)
+
+
+def _opens_clause(doc: Doc, i: int) -> bool:
+    """The token starts the text, a sentence or a clause (after . ! ? : ... or an emoji), where a
+    capital letter says nothing."""
+    if i == doc[i].sent.start:
+        return True
+    prev = doc[i - 1]
+    return not any(ch.isalnum() for ch in prev.text) and prev.text not in {",", "(", '"', "'", "-", "&"}
 
 
 def _ner_label(c: Candidate, ctx: ScopeContext) -> str | None:

@@ -41,6 +41,11 @@ class OfflineEmailRecognizer(EmailRecognizer):
         return _offline_tld()(pattern_text).fqdn != ""
 
 
+# Below any pattern's score: where a pattern and the model find the same span, Presidio keeps the
+# pattern's result, whose context is stronger evidence than the model's guess.
+NER_SCORE = 0.5
+
+
 class NerRecognizer(EntityRecognizer):
     """Turns the spaCy entities of the shared parse into candidates for one rule."""
 
@@ -61,7 +66,7 @@ class NerRecognizer(EntityRecognizer):
         if nlp_artifacts is None or nlp_artifacts.tokens is None:
             return []
         return [
-            RecognizerResult(self.supported_entities[0], ent.start_char, ent.end_char, 0.85)
+            RecognizerResult(self.supported_entities[0], ent.start_char, ent.end_char, NER_SCORE)
             for ent in nlp_artifacts.tokens.ents
             if ent.label_ in self.labels
         ]
