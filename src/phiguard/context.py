@@ -43,6 +43,7 @@ class ScopeContext:
     doc: Doc
     lexicons: LexiconIndex
     allowlist: Allowlist
+    common_words: frozenset[str] = frozenset()
 
     def value(self, c: Candidate) -> str:
         return self.text[c.start : c.end]
@@ -153,6 +154,13 @@ def event_nearby(c: Candidate, ctx: ScopeContext) -> bool:
     return ctx.has("event", start, end) and not ctx.has("care", start, end)
 
 
+def announcement_nearby(c: Candidate, ctx: ScopeContext) -> bool:
+    """The sentence announces a talk, a broadcast or a publication (a speaker, guest or author) and
+    discloses no care."""
+    start, end = ctx.sentence_bounds(c)
+    return ctx.has("announcement", start, end) and not ctx.has("care", start, end)
+
+
 def org_contact(c: Candidate, ctx: ScopeContext) -> bool:
     """Contact details introduced as the organisation's: "Questions? 737-...", "cita previa en el ..."."""
     return ctx.has("org_contact", c.start - 40, c.start) and not ctx.has(
@@ -247,6 +255,8 @@ def not_name_like(c: Candidate, ctx: ScopeContext) -> bool:
         return True
     if any(t.text.islower() and t.lower_ not in _NAME_PARTICLES for t in words):
         return True  # "Plan de acción", "Mejoría función Vd": a title-cased phrase, not a name
+    if len(words) == 1 and (words[0].lower_ in ctx.common_words or words[0].lemma_.lower() in ctx.common_words):
+        return True  # "Intervención", "Industria", "Ayudadme": a dictionary word, capitalised
     return len(words) == 1 and _opens_clause(ctx.doc, words[0].i)
 
 
@@ -270,6 +280,13 @@ def _words(c: Candidate, ctx: ScopeContext) -> list[str]:
     return regex.findall(r"\p{L}+", ctx.value(c))
 
 
+def unknown_single_word(c: Candidate, ctx: ScopeContext) -> bool:
+    """A model's one-word guess that is no known given name or surname ("Farmaficha", "Bocavirus"):
+    worth a note, not a stop."""
+    words = _words(c, ctx)
+    return c.source.startswith("ner:") and len(words) == 1 and not is_known_name(words[0])
+
+
 def person_like(c: Candidate, ctx: ScopeContext) -> bool:
     """The model called it a place, but it reads as a person's full name ("Pilar Sánchez")."""
     return looks_like_person(_words(c, ctx))
@@ -290,6 +307,7 @@ CHECKS: dict[str, Check] = {
     "role_before": role_before,
     "citation": citation,
     "event_nearby": event_nearby,
+    "announcement_nearby": announcement_nearby,
     "org_contact": org_contact,
     "care_in_scope": care_in_scope,
     "not_tied_to_person": not_tied_to_person,
@@ -300,6 +318,7 @@ CHECKS: dict[str, Check] = {
     "not_personal_site": not_personal_site,
     "duration_or_age": duration_or_age,
     "not_name_like": not_name_like,
+    "unknown_single_word": unknown_single_word,
     "person_like": person_like,
     "not_person_like": not_person_like,
 }

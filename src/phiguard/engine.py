@@ -124,6 +124,7 @@ class Linter:
             doc=artifacts.tokens,  # type: ignore[attr-defined]
             lexicons=self._lexicons,
             allowlist=self.config.allowlist,
+            common_words=runtime.common_words,
         )
         weighed: list[tuple[Severity, Candidate, tuple[str, ...]]] = []
         for r in results:

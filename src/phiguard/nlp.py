@@ -37,6 +37,7 @@ class LanguageRuntime:
     model: str
     engine: object  # presidio_analyzer.nlp_engine.SpacyNlpEngine
     analyzer: object  # presidio_analyzer.AnalyzerEngine
+    common_words: frozenset[str]  # the model's own word list (its lemmatizer's index)
 
     def artifacts(self, texts: list[str], batch_size: int) -> Iterator[object]:
         """NlpArtifacts for each text, in order, from one batched ``nlp.pipe`` pass."""
@@ -75,4 +76,17 @@ def load_language(lang: Lang, model: str, rules: RuleSet) -> LanguageRuntime:
         supported_languages=[lang],
     )
     analyzer = AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=[lang])
-    return LanguageRuntime(lang=lang, model=model, engine=engine, analyzer=analyzer)
+    common = _common_words(engine.nlp[lang])  # type: ignore[index]
+    return LanguageRuntime(lang=lang, model=model, engine=engine, analyzer=analyzer, common_words=common)
+
+
+def _common_words(nlp: object) -> frozenset[str]:
+    """Nouns, verbs, adjectives and adverbs the model's rule-based lemmatizer knows (its
+    ``lemma_index`` table). Used to tell a capitalised common word from a name; empty when the model
+    has no such table."""
+    try:
+        lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+        table = lookups.get_table("lemma_index")
+    except (KeyError, AttributeError, ValueError):
+        return frozenset()
+    return frozenset(w for key in table.keys() for w in table[key] if "_" not in w)
