@@ -255,9 +255,14 @@ def not_name_like(c: Candidate, ctx: ScopeContext) -> bool:
         return True
     if any(t.text.islower() and t.lower_ not in _NAME_PARTICLES for t in words):
         return True  # "Plan de acción", "Mejoría función Vd": a title-cased phrase, not a name
-    if len(words) == 1 and (words[0].lower_ in ctx.common_words or words[0].lemma_.lower() in ctx.common_words):
-        return True  # "Intervención", "Industria", "Ayudadme": a dictionary word, capitalised
+    if len(words) == 1 and _in_dictionary(words[0].lower_, ctx.common_words):
+        return True  # "Intervención", "Resfriados": a dictionary word, capitalised
     return len(words) == 1 and _opens_clause(ctx.doc, words[0].i)
+
+
+def _in_dictionary(word: str, words: frozenset[str]) -> bool:
+    """The word, or its singular (-s, -es), is in the model's word list."""
+    return word in words or (word.endswith("s") and (word[:-1] in words or word[:-2] in words))
 
 
 def _opens_clause(doc: Doc, i: int) -> bool:
