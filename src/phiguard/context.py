@@ -249,14 +249,16 @@ def not_name_like(c: Candidate, ctx: ScopeContext) -> bool:
     if span is None:
         return False
     words = [t for t in span if t.is_alpha]
-    if any(is_known_name(t.text) for t in words):
+    if any(t.text.islower() and t.lower_ not in _NAME_PARTICLES for t in words):
+        return True  # "Plan de acción", "Ave de corral": a title-cased phrase, not a name
+    content = [t for t in words if t.lower_ not in _NAME_PARTICLES]
+    if any(is_known_name(t.text) for t in content):
         return False
     if not any(t.pos_ == "PROPN" for t in words):
         return True
-    if any(t.text.islower() and t.lower_ not in _NAME_PARTICLES for t in words):
-        return True  # "Plan de acción", "Mejoría función Vd": a title-cased phrase, not a name
-    if len(words) == 1 and _in_dictionary(words[0].lower_, ctx.common_words):
-        return True  # "Intervención", "Resfriados": a dictionary word, capitalised
+    one_word_or_person = len(content) == 1 or _ner_label(c, ctx) in _PERSON_LABELS
+    if content and one_word_or_person and all(_in_dictionary(t.lower_, ctx.common_words) for t in content):
+        return True  # "Intervención", "Objetivos Generales": dictionary words (places like "Round Rock" kept)
     return len(words) == 1 and _opens_clause(ctx.doc, words[0].i)
 
 
