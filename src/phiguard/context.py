@@ -116,7 +116,9 @@ def fraction_like(c: Candidate, ctx: ScopeContext) -> bool:
     if not m:
         return False
     a, b = int(m.group(1)), int(m.group(2))
-    return a <= b <= 10 or b in (10, 20, 100)
+    # Scales ("8/10", "20/40") always; small fractions and thread markers ("1/2", "3/5") unless the
+    # text is about somebody's care, where "4/5" is far more likely April 5th.
+    return b in (10, 20, 100) or (a <= b <= 10 and not ctx.has("care"))
 
 
 def role_before(c: Candidate, ctx: ScopeContext) -> bool:
