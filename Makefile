@@ -23,7 +23,7 @@ demo: setup
 	@echo "== phiguard check examples/  (exit 1 means: findings to review)"
 	@$(BIN)/phiguard check examples/; status=$$?; test $$status -le 1
 
-test: setup
+test: setup lint
 	$(BIN)/python -m pytest -q
 
 test-fast: setup
@@ -31,6 +31,7 @@ test-fast: setup
 
 lint: setup
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
 # Dev figures for docs/accuracy.md: phiguard and Presidio on every shared corpus, same run.

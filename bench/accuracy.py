@@ -20,8 +20,16 @@ from phiguard import Config, Linter, Post
 from phiguard.evaluation import Tally, read_corpus
 from phiguard.models import Category, Finding, Severity
 
-CORPORA = ["social", "meddocan", "physionet_deid", "presidio_synth", "wnut17", "btc", "socialdisner",
-           "reddit_advice_replies"]
+CORPORA = [
+    "social",
+    "meddocan",
+    "physionet_deid",
+    "presidio_synth",
+    "wnut17",
+    "btc",
+    "socialdisner",
+    "reddit_advice_replies",
+]
 
 
 def presidio_engine(config: Config):  # type: ignore[no-untyped-def]
@@ -29,6 +37,9 @@ def presidio_engine(config: Config):  # type: ignore[no-untyped-def]
     from presidio_analyzer.nlp_engine import SpacyNlpEngine
 
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+    # Presidio's own e-mail recognizer tries to download the public suffix list (and falls back to
+    # tldextract's snapshot when offline); keep its failure traceback out of the report.
+    logging.getLogger("tldextract").setLevel(logging.CRITICAL)
     engine = SpacyNlpEngine(models=[{"lang_code": k, "model_name": v} for k, v in config.models.items()])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -37,8 +48,15 @@ def presidio_engine(config: Config):  # type: ignore[no-untyped-def]
 
 def presidio_findings(analyzer, text: str, lang: str) -> list[Finding]:  # type: ignore[no-untyped-def]
     return [
-        Finding(rule=r.entity_type, category=Category.IDENTIFIER, severity=Severity.WARNING,
-                entity=r.entity_type, start=r.start, end=r.end, message="")
+        Finding(
+            rule=r.entity_type,
+            category=Category.IDENTIFIER,
+            severity=Severity.WARNING,
+            entity=r.entity_type,
+            start=r.start,
+            end=r.end,
+            message="",
+        )
         for r in analyzer.analyze(text=text, language=lang)
     ]
 
@@ -71,13 +89,17 @@ def main() -> int:
     def f(x: float | None) -> str:
         return "–" if x is None else f"{x:.2f}"
 
-    print("| corpus | docs | phiguard recall | phiguard precision | clean docs flagged | "
-          "Presidio recall | Presidio precision | Presidio clean docs flagged |")
+    print(
+        "| corpus | docs | phiguard recall | phiguard precision | clean docs flagged | "
+        "Presidio recall | Presidio precision | Presidio clean docs flagged |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, n, ours, theirs, _, _ in rows:
-        print(f"| {name} | {n} | {f(ours.recall)} | {f(ours.precision)} | "
-              f"{ours.clean_docs_flagged}/{ours.clean_docs} | {f(theirs.recall)} | {f(theirs.precision)} | "
-              f"{theirs.clean_docs_flagged}/{theirs.clean_docs} |")
+        print(
+            f"| {name} | {n} | {f(ours.recall)} | {f(ours.precision)} | "
+            f"{ours.clean_docs_flagged}/{ours.clean_docs} | {f(theirs.recall)} | {f(theirs.precision)} | "
+            f"{theirs.clean_docs_flagged}/{theirs.clean_docs} |"
+        )
     print()
     print("| corpus | phiguard recall by label | raw recall (all gold) |")
     print("|---|---|---:|")

@@ -8,14 +8,21 @@ from phiguard.models import Category, Finding, Severity
 
 def _finding(start: int, end: int, severity: Severity = Severity.WARNING) -> Finding:
     return Finding(
-        rule="PHI001", category=Category.IDENTIFIER, severity=severity, entity="PERSON",
-        start=start, end=end, message="m",
+        rule="PHI001",
+        category=Category.IDENTIFIER,
+        severity=severity,
+        entity="PERSON",
+        start=start,
+        end=end,
+        message="m",
     )
 
 
 def _doc(text: str, spans: list[tuple[int, int, str]], source: str | None = None) -> GoldDoc:
     return GoldDoc(
-        id="d", lang="en", text=text,
+        id="d",
+        lang="en",
+        text=text,
         spans=tuple(GoldSpan(start=s, end=e, label=label, source_label=source) for s, e, label in spans),
     )
 

@@ -75,12 +75,13 @@ def test_broken_rule_is_an_error_naming_the_file(tmp_path: Path, change, expecte
 
 
 def test_file_name_must_match_code(tmp_path: Path) -> None:
-    with pytest.raises(RulePackError, match="must be named XYZ001-test-rule.yml"):
+    with pytest.raises(RulePackError, match=r"must be named XYZ001-test-rule\.yml"):
         load_rules([_pack(tmp_path, GOOD, name="whatever.yml")])
 
 
 def test_duplicate_code_is_an_error(tmp_path: Path) -> None:
-    root = _pack(tmp_path, GOOD.replace("XYZ001", "PHI001").replace("test-rule", "person-name"), "PHI001-person-name.yml")
+    clash = GOOD.replace("XYZ001", "PHI001").replace("test-rule", "person-name")
+    root = _pack(tmp_path, clash, "PHI001-person-name.yml")
     with pytest.raises(RulePackError, match="duplicate rule code PHI001"):
         load_rules([root])
 

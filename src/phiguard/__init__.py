@@ -8,6 +8,8 @@ missing consent and personal medical advice, in English and Spanish, offline.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from phiguard.config import Allowlist, Config
 from phiguard.engine import Linter
 from phiguard.errors import PhiguardError
@@ -15,15 +17,16 @@ from phiguard.models import Category, Finding, Lang, Post, Report, Severity
 
 __version__ = "0.1.0"
 
-_default: Linter | None = None
+@lru_cache(maxsize=1)
+def default_linter() -> Linter:
+    """The Linter behind :func:`lint`: default configuration, created on first use so that models
+    load once per process. Create your own ``Linter(Config(...))`` to configure anything."""
+    return Linter()
 
 
 def lint(text: str | Post, lang: Lang | None = None) -> Report:
-    """Lint one text with the default configuration (the Linter is created once and reused)."""
-    global _default
-    if _default is None:
-        _default = Linter()
-    return _default.lint(text, lang=lang)
+    """Lint one text (or Post) with the default configuration; ``lang`` forces the language."""
+    return default_linter().lint(text, lang=lang)
 
 
 __all__ = [
@@ -37,6 +40,6 @@ __all__ = [
     "Post",
     "Report",
     "Severity",
-    "lint",
     "__version__",
+    "lint",
 ]

@@ -156,6 +156,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PhiguardError as exc:
         print(f"phiguard: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and closed: not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

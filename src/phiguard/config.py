@@ -38,8 +38,10 @@ class Allowlist(_Strict):
             return any(digits and digits.endswith(_digits(p)[-9:]) for p in self.phones)
         if entity in {"EMAIL", "URL"}:
             low = value.lower()
-            return any(low.endswith(d.lower()) or f"{d.lower()}/" in low or f"@{d.lower()}" in low
-                       for d in (*self.domains, *self.emails))
+            return any(
+                low.endswith(d.lower()) or f"{d.lower()}/" in low or f"@{d.lower()}" in low
+                for d in (*self.domains, *self.emails)
+            )
         key = _loose(value)
         pool = {"ADDRESS": self.addresses, "PERSON": self.names}.get(entity, ())
         return any(key and (key == _loose(a) or key in _loose(a).split("|")) for a in pool) or any(
@@ -82,9 +84,7 @@ class Config(_Strict):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-            )
+            problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
             raise ConfigError(f"invalid {source}: {problems}", "fix or remove the key") from None
 
     def selected(self, code: str) -> bool:

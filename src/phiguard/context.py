@@ -17,9 +17,9 @@ from spacy.tokens import Doc
 
 from phiguard.config import Allowlist
 from phiguard.geo import is_large_region
-from phiguard.names import is_known_name, looks_like_person
 from phiguard.lexicon import LexiconIndex
 from phiguard.models import Lang
+from phiguard.names import is_known_name, looks_like_person
 from phiguard.rulepack import Rule
 
 
@@ -69,8 +69,33 @@ _CITATION_AFTER = regex.compile(r"^\W{0,3}(?:et\s+al\b|\(?(?:19|20)\d{2}[a-z]?\)
 _CITATION_BEFORE = regex.compile(r"(?:\bet\s+al\.?|\b(?:and|y|&)|,)\s*$", regex.I)
 _PERSON_LABELS = frozenset({"PERSON", "PER"})
 _NAME_PARTICLES = frozenset(
-    {"de", "del", "la", "las", "los", "el", "y", "i", "e", "da", "das", "do", "dos", "di", "du", "van", "von",
-     "der", "den", "le", "al", "bin", "ibn", "st", "mc"}
+    {
+        "de",
+        "del",
+        "la",
+        "las",
+        "los",
+        "el",
+        "y",
+        "i",
+        "e",
+        "da",
+        "das",
+        "do",
+        "dos",
+        "di",
+        "du",
+        "van",
+        "von",
+        "der",
+        "den",
+        "le",
+        "al",
+        "bin",
+        "ibn",
+        "st",
+        "mc",
+    }
 )
 _EDGE = " \t\n¡!¿?.,;:\"'()[]*-–—…|/"
 _HANDLE = regex.compile(r"^@\w+$")
@@ -165,9 +190,7 @@ def announcement_nearby(c: Candidate, ctx: ScopeContext) -> bool:
 
 def org_contact(c: Candidate, ctx: ScopeContext) -> bool:
     """Contact details introduced as the organisation's: "Questions? 737-...", "cita previa en el ..."."""
-    return ctx.has("org_contact", c.start - 40, c.start) and not ctx.has(
-        "person_ref", c.start - 40, c.start
-    )
+    return ctx.has("org_contact", c.start - 40, c.start) and not ctx.has("person_ref", c.start - 40, c.start)
 
 
 def not_tied_to_person(c: Candidate, ctx: ScopeContext) -> bool:

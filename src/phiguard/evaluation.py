@@ -174,9 +174,7 @@ class Tally:
             "clean_docs": self.clean_docs,
             "clean_docs_flagged": self.clean_docs_flagged,
             "per_label_recall": {k: _r(self.hit[k] / v) for k, v in sorted(self.gold.items())},
-            "per_entity_precision": {
-                k: _r(self.pred_ok[k] / v) for k, v in sorted(self.pred.items()) if v
-            },
+            "per_entity_precision": {k: _r(self.pred_ok[k] / v) for k, v in sorted(self.pred.items()) if v},
         }
         for label, c in self.post_labels.items():
             tp, fp, fn = c["tp"], c["fp"], c["fn"]

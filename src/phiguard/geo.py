@@ -38,8 +38,9 @@ def large_regions() -> frozenset[str]:
             value = getattr(c, attr, None)
             if value:
                 names |= _variants(value) | _variants(es.gettext(value))
-    names |= {s.name for s in pycountry.subdivisions.get(country_code="US") if s.type == "State"}
-    spain = list(pycountry.subdivisions.get(country_code="ES"))
+    subdivisions = [s for s in pycountry.subdivisions if s.country_code in ("US", "ES")]
+    names |= {s.name for s in subdivisions if s.country_code == "US" and s.type == "State"}
+    spain = [s for s in subdivisions if s.country_code == "ES"]
     provinces = {v for s in spain if s.type == "Province" for v in _variants(s.name)}
     for s in spain:
         if s.type == "Autonomous community":

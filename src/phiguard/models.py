@@ -7,7 +7,7 @@ serialised without surprises. A finding never serialises the matched text: ``val
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
@@ -16,7 +16,7 @@ Lang = Literal["en", "es"]
 LANGS: tuple[Lang, ...] = ("en", "es")
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How urgent a finding is: ``error`` stops a post, ``warning`` asks a person to look,
     ``info`` is for the record and never fails a check."""
 
@@ -52,7 +52,7 @@ class Severity(str, Enum):
 _SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
-class Category(str, Enum):
+class Category(StrEnum):
     """What kind of problem a rule finds."""
 
     IDENTIFIER = "identifier"  # a HIPAA Safe Harbor identifier of a patient or private person

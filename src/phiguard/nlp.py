@@ -89,4 +89,4 @@ def _common_words(nlp: object) -> frozenset[str]:
         table = lookups.get_table("lemma_index")
     except (KeyError, AttributeError, ValueError):
         return frozenset()
-    return frozenset(w for key in table.keys() for w in table[key] if "_" not in w)
+    return frozenset(w for key in table for w in table[key] if "_" not in w)

@@ -74,38 +74,24 @@ class NerRecognizer(EntityRecognizer):
 
 _Factory = Callable[[str, str], EntityRecognizer]
 PRESIDIO_RECOGNIZERS: dict[str, _Factory] = {
-    "EmailRecognizer": lambda lang, entity: OfflineEmailRecognizer(
-        supported_language=lang, supported_entity=entity
-    ),
+    "EmailRecognizer": lambda lang, entity: OfflineEmailRecognizer(supported_language=lang, supported_entity=entity),
     "PhoneRecognizer": lambda lang, entity: PhoneRecognizer(
         supported_language=lang, supported_entity=entity, supported_regions=("US", "ES", "GB", "MX", "CA")
     ),
     "IpRecognizer": lambda lang, entity: IpRecognizer(supported_language=lang, supported_entity=entity),
     "UrlRecognizer": lambda lang, entity: UrlRecognizer(supported_language=lang, supported_entity=entity),
-    "UsSsnRecognizer": lambda lang, entity: UsSsnRecognizer(
-        supported_language=lang, supported_entity=entity
-    ),
-    "EsNifRecognizer": lambda lang, entity: EsNifRecognizer(
-        supported_language=lang, supported_entity=entity
-    ),
-    "EsNieRecognizer": lambda lang, entity: EsNieRecognizer(
-        supported_language=lang, supported_entity=entity
-    ),
-    "CreditCardRecognizer": lambda lang, entity: CreditCardRecognizer(
-        supported_language=lang, supported_entity=entity
-    ),
-    "IbanRecognizer": lambda lang, entity: IbanRecognizer(
-        supported_language=lang, supported_entity=entity
-    ),
+    "UsSsnRecognizer": lambda lang, entity: UsSsnRecognizer(supported_language=lang, supported_entity=entity),
+    "EsNifRecognizer": lambda lang, entity: EsNifRecognizer(supported_language=lang, supported_entity=entity),
+    "EsNieRecognizer": lambda lang, entity: EsNieRecognizer(supported_language=lang, supported_entity=entity),
+    "CreditCardRecognizer": lambda lang, entity: CreditCardRecognizer(supported_language=lang, supported_entity=entity),
+    "IbanRecognizer": lambda lang, entity: IbanRecognizer(supported_language=lang, supported_entity=entity),
 }
 
 
 def recognizers_for(rule: Rule, lang: Lang) -> list[EntityRecognizer]:
     """The recognizers that find candidates for ``rule`` in ``lang``."""
     out: list[EntityRecognizer] = []
-    patterns = [
-        Pattern(p.name, p.regex, p.score) for p in rule.detect.patterns if lang in p.languages
-    ]
+    patterns = [Pattern(p.name, p.regex, p.score) for p in rule.detect.patterns if lang in p.languages]
     if patterns:
         out.append(
             PatternRecognizer(
