@@ -17,6 +17,7 @@ from phiguard.models import Category, Finding, Lang, Post, Report, Severity
 
 __version__ = "0.1.0"
 
+
 @lru_cache(maxsize=1)
 def default_linter() -> Linter:
     """The Linter behind :func:`lint`: default configuration, created on first use so that models

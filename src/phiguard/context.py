@@ -62,41 +62,22 @@ class ScopeContext:
 Check = Callable[[Candidate, ScopeContext], bool]
 
 _YEAR_ONLY = regex.compile(r"^(?:in\s+|en\s+|el\s+|year\s+|año\s+)?(?:19|20)\d{2}s?$", regex.I)
+_OWN_PAGE = regex.compile(
+    r"\b(?:my|her|his|mi|su)\s+(?:personal\s+)?(?:web\s*site|website|site|blog|page|profile|portfolio|web|"
+    r"página|perfil)\b",
+    regex.I,
+)
 _YEARLESS = regex.compile(r"(\d{1,2})/(\d{1,3})")
 _DAY_MONTH = regex.compile(r"\d{1,2}[/.-]\d{1,2}|\d{4}-\d{2}-\d{2}")
-_HAS_DIGIT_OR_MONTH = regex.compile(r"\d")
 _CITATION_AFTER = regex.compile(r"^\W{0,3}(?:et\s+al\b|\(?(?:19|20)\d{2}[a-z]?\)|,\s*(?:19|20)\d{2}\b)", regex.I)
 _CITATION_BEFORE = regex.compile(r"(?:\bet\s+al\.?|\b(?:and|y|&)|,)\s*$", regex.I)
 _PERSON_LABELS = frozenset({"PERSON", "PER"})
-_NAME_PARTICLES = frozenset(
-    {
-        "de",
-        "del",
-        "la",
-        "las",
-        "los",
-        "el",
-        "y",
-        "i",
-        "e",
-        "da",
-        "das",
-        "do",
-        "dos",
-        "di",
-        "du",
-        "van",
-        "von",
-        "der",
-        "den",
-        "le",
-        "al",
-        "bin",
-        "ibn",
-        "st",
-        "mc",
-    }
-)
+# fmt: off
+_NAME_PARTICLES = frozenset({
+    "de", "del", "la", "las", "los", "el", "y", "i", "e", "da", "das", "do", "dos", "di", "du",
+    "van", "von", "der", "den", "le", "al", "bin", "ibn", "st", "mc",
+})
+# fmt: on
 _EDGE = " \t\n¡!¿?.,;:\"'()[]*-–—…|/"
 _HANDLE = regex.compile(r"^@\w+$")
 _LEADING_HANDLES = regex.compile(r"^\W*(?:@\w+[\s,:]*)+$")
@@ -126,7 +107,7 @@ def year_only(c: Candidate, ctx: ScopeContext) -> bool:
 def vague_time(c: Candidate, ctx: ScopeContext) -> bool:
     """Relative or weekday-only time ("today", "this week", "el jueves") with no month or number."""
     value = ctx.value(c)
-    return not _HAS_DIGIT_OR_MONTH.search(value) and not ctx.lexicons.search("months", ctx.lang, value)
+    return not any(ch.isdigit() for ch in value) and not ctx.lexicons.search("months", ctx.lang, value)
 
 
 def no_calendar_date(c: Candidate, ctx: ScopeContext) -> bool:
@@ -175,17 +156,20 @@ def citation(c: Candidate, ctx: ScopeContext) -> bool:
     )
 
 
+def _sentence_has_without_care(c: Candidate, ctx: ScopeContext, lexicon: str) -> bool:
+    start, end = ctx.sentence_bounds(c)
+    return ctx.has(lexicon, start, end) and not ctx.has("care", start, end)
+
+
 def event_nearby(c: Candidate, ctx: ScopeContext) -> bool:
     """The sentence announces an event, opening hours or a service, not somebody's care."""
-    start, end = ctx.sentence_bounds(c)
-    return ctx.has("event", start, end) and not ctx.has("care", start, end)
+    return _sentence_has_without_care(c, ctx, "event")
 
 
 def announcement_nearby(c: Candidate, ctx: ScopeContext) -> bool:
     """The sentence announces a talk, a broadcast or a publication (a speaker, guest or author) and
     discloses no care."""
-    start, end = ctx.sentence_bounds(c)
-    return ctx.has("announcement", start, end) and not ctx.has("care", start, end)
+    return _sentence_has_without_care(c, ctx, "announcement")
 
 
 def org_contact(c: Candidate, ctx: ScopeContext) -> bool:
@@ -246,6 +230,8 @@ def bare_domain(c: Candidate, ctx: ScopeContext) -> bool:
 
 def not_personal_site(c: Candidate, ctx: ScopeContext) -> bool:
     """A link to a site that does not usually point at one person (news, agencies, shorteners)."""
+    if _OWN_PAGE.search(ctx.text, max(0, c.start - 30), c.start):
+        return False  # "my website is ...", "mi blog: ..."
     host = _host(ctx.value(c))
     sites = ctx.lexicons.lexicons["personal_sites"].words(ctx.lang)
     return not any(host == site or host.endswith("." + site) for site in sites)
