@@ -22,7 +22,7 @@ def test_lint_returns_contract_fields() -> None:
 
 
 def test_offsets_index_the_text() -> None:
-    text = "Congratulations to Marcus Lee (MRN 7731902) on walking 100 feet today!"
+    text = "Great progress for Jordan Wells (MRN 5520417) on the rehab floor today!"
     report = phiguard.lint(text, lang="en")
     for f in report.findings:
         assert text[f.start : f.end] == f.value
@@ -32,7 +32,7 @@ def test_lint_many_keeps_order_and_batches(linter: Linter) -> None:
     texts = [
         "Free flu shots on Saturday in the main lobby.",
         "Nuestro paciente Andrés recibió ayer el alta.",
-        "Ruth Ellison turned 103 this week.",
+        "Harold Becker turned 101 on Sunday.",
     ] * 5
     reports = list(linter.lint_many(texts))
     assert len(reports) == len(texts)
@@ -53,7 +53,7 @@ def test_lint_many_is_lazy(linter: Linter) -> None:
 def test_captions_and_alt_texts_are_scopes(linter: Linter) -> None:
     post = Post(
         text="A great day on the unit.",
-        captions=("Photo: Isabel Moreno con su bebé, nacido el 2 de febrero.",),
+        captions=("Foto: Lucía Ferrer con su bebé, nacido el 21 de julio.",),
         alt_texts=("Nurse holding a newborn in room 305",),
         lang="es",
     )
