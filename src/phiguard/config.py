@@ -35,7 +35,8 @@ class Allowlist(_Strict):
         punctuation and, for phones, everything but digits are ignored)."""
         if entity == "PHONE":
             digits = _digits(value)
-            return any(digits and digits.endswith(_digits(p)[-9:]) for p in self.phones)
+            own = [_digits(p)[-9:] for p in self.phones]
+            return bool(digits) and any(o and digits.endswith(o) for o in own)
         if entity in {"EMAIL", "URL"}:
             low = value.lower()
             return any(
@@ -43,10 +44,13 @@ class Allowlist(_Strict):
                 for d in (*self.domains, *self.emails)
             )
         key = _loose(value)
-        pool = {"ADDRESS": self.addresses, "PERSON": self.names}.get(entity, ())
-        return any(key and (key == _loose(a) or key in _loose(a).split("|")) for a in pool) or any(
-            key and key in _loose(a) for a in pool if entity == "ADDRESS"
-        )
+        if not key:
+            return False
+        if entity == "ADDRESS":
+            return any(key in _loose(a) for a in self.addresses)
+        if entity == "PERSON":
+            return any(key == _loose(n) for n in self.names)
+        return False
 
 
 def _digits(value: str) -> str:

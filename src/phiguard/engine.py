@@ -62,6 +62,7 @@ class Linter:
         self.rules = rules or load_rules(self.config.rule_dirs)
         self.active: tuple[Rule, ...] = tuple(r for r in self.rules.rules if self.config.selected(r.code))
         self._by_code = {r.code: r for r in self.active}
+        self._entities = list(self._by_code)  # what the analyzer is asked for, built once
         self._lexicons = LexiconIndex(self.rules.lexicons)
         self._runtimes: dict[Lang, LanguageRuntime] = {}
 
@@ -115,7 +116,7 @@ class Linter:
         results = runtime.analyzer.analyze(  # type: ignore[attr-defined]
             text=unit.text,
             language=unit.lang,
-            entities=list(self._by_code),
+            entities=self._entities,
             nlp_artifacts=artifacts,
         )
         ctx = ScopeContext(
@@ -163,7 +164,7 @@ class Linter:
                 return Severity.INFO, (f"demoted:{name}",)
         for name in spec.escalate:
             if CHECKS[name](c, ctx):
-                return max(base, Severity.ERROR, key=lambda s: s.rank), (f"escalated:{name}",)
+                return Severity.ERROR, (f"escalated:{name}",)
         return base, ()
 
 
