@@ -68,6 +68,9 @@ _OWN_PAGE = regex.compile(
     regex.I,
 )
 _YEARLESS = regex.compile(r"(\d{1,2})/(\d{1,3})")
+_SCALE_WORD = regex.compile(
+    r"\b(?:pain|scale|rated?|rating|score|level|intensity|dolor|escala|nota|puntuación)\b", regex.I
+)
 _DAY_MONTH = regex.compile(r"\d{1,2}[/.-]\d{1,2}|\d{4}-\d{2}-\d{2}")
 _CITATION_AFTER = regex.compile(r"^\W{0,3}(?:et\s+al\b|\(?(?:19|20)\d{2}[a-z]?\)|,\s*(?:19|20)\d{2}\b)", regex.I)
 _CITATION_BEFORE = regex.compile(r"(?:\bet\s+al\.?|\b(?:and|y|&)|,)\s*$", regex.I)
@@ -122,9 +125,13 @@ def fraction_like(c: Candidate, ctx: ScopeContext) -> bool:
     if not m:
         return False
     a, b = int(m.group(1)), int(m.group(2))
-    # Scales ("8/10", "20/40") always; small fractions and thread markers ("1/2", "3/5") unless the
-    # text is about somebody's care, where "4/5" is far more likely April 5th.
-    return b in (10, 20, 100) or (a <= b <= 10 and not ctx.has("care"))
+    # Scales ("20/40", "95/100") always. Small fractions, thread markers ("1/2", "3/5") and "x/10"
+    # unless the text is about somebody's care, where "4/5" is far more likely April 5th; there an
+    # "x/10" is a score only next to a scale word ("pain 8/10").
+    care = ctx.has("care")
+    if b in (20, 100) or (a <= b <= 10 and not care):
+        return True
+    return b == 10 and _SCALE_WORD.search(ctx.text, max(0, c.start - 25), c.start) is not None
 
 
 def role_before(c: Candidate, ctx: ScopeContext) -> bool:
@@ -158,17 +165,18 @@ def citation(c: Candidate, ctx: ScopeContext) -> bool:
 
 def _sentence_has_without_care(c: Candidate, ctx: ScopeContext, lexicon: str) -> bool:
     start, end = ctx.sentence_bounds(c)
-    return ctx.has(lexicon, start, end) and not ctx.has("care", start, end)
+    return ctx.has(lexicon, start, end) and not ctx.has("care", start, end) and not person_tie(c, ctx)
 
 
 def event_nearby(c: Candidate, ctx: ScopeContext) -> bool:
-    """The sentence announces an event, opening hours or a service, not somebody's care."""
+    """The sentence announces an event, opening hours or a service, not somebody's care, and nothing
+    right before the candidate ties it to a person ("update my address", "vive en")."""
     return _sentence_has_without_care(c, ctx, "event")
 
 
 def announcement_nearby(c: Candidate, ctx: ScopeContext) -> bool:
-    """The sentence announces a talk, a broadcast or a publication (a speaker, guest or author) and
-    discloses no care."""
+    """The sentence announces a talk, a broadcast or a publication (a speaker, guest or author),
+    discloses no care, and nothing right before the candidate ties it to a person."""
     return _sentence_has_without_care(c, ctx, "announcement")
 
 
@@ -198,7 +206,22 @@ def care_in_scope(c: Candidate, ctx: ScopeContext) -> bool:
 
 def person_tie(c: Candidate, ctx: ScopeContext) -> bool:
     """Tied to a person right before it ("reach her at", "vecino de", "born in")."""
-    return ctx.has("person_ref", c.start - 30, c.start)
+    return ctx.has("person_ref", max(0, c.start - 30), c.start)
+
+
+def common_words_only(c: Candidate, ctx: ScopeContext) -> bool:
+    """A pattern caught only care-unit words ("ICU", "the floor") or, where capitals say nothing (all
+    lower- or upper-case), only dictionary words that are no known name ("transfer to FLOOR" is
+    dropped; "daughter sarah", "transferred to GH" are kept)."""
+    words = _words(c, ctx)
+    if not words:
+        return False  # a number ("28040"): other checks judge it
+    if all(ctx.lexicons.fullmatch("care_units", ctx.lang, w) for w in words):
+        return True
+    value = ctx.value(c)
+    if value != value.lower() and value != value.upper():
+        return False
+    return all(_in_dictionary(w.lower(), ctx.common_words) and not is_known_name(w) for w in words)
 
 
 def handle_not_about_health(c: Candidate, ctx: ScopeContext) -> bool:
@@ -330,6 +353,7 @@ CHECKS: dict[str, Check] = {
     "care_in_scope": care_in_scope,
     "not_tied_to_person": not_tied_to_person,
     "person_tie": person_tie,
+    "common_words_only": common_words_only,
     "handle_not_about_health": handle_not_about_health,
     "role_mailbox": role_mailbox,
     "bare_domain": bare_domain,
