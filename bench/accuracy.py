@@ -4,6 +4,10 @@ Presidio is configured the way a user would run it alone: AnalyzerEngine with it
 recognizers and the same spaCy models phiguard uses (so it never downloads en_core_web_lg). Both are
 scored by phiguard.evaluation (overlap, label-agnostic, Safe Harbor scope; see that module).
 
+Two more columns show where recall is lost: "all severities" counts phiguard's `info` findings too
+(what detection found before context weighed it), and "NER ceiling" counts every entity the spaCy model
+itself finds, of any label, unfiltered (what the model can see at all).
+
     python bench/accuracy.py --data ../shared/data [--corpora social meddocan] [--limit N]
 """
 
@@ -61,6 +65,29 @@ def presidio_findings(analyzer, text: str, lang: str) -> list[Finding]:  # type:
     ]
 
 
+def ner_findings(nlp, texts: list[str]) -> list[list[Finding]]:  # type: ignore[no-untyped-def]
+    """Every entity of the spaCy model, any label, as a warning: the model's own recall ceiling."""
+    return [
+        [
+            Finding(
+                rule=e.label_,
+                category=Category.IDENTIFIER,
+                severity=Severity.WARNING,
+                entity=e.label_,
+                start=e.start_char,
+                end=e.end_char,
+                message="",
+            )
+            for e in doc.ents
+        ]
+        for doc in nlp.pipe(texts, batch_size=64)
+    ]
+
+
+def as_warnings(findings: list[Finding]) -> list[Finding]:
+    return [f.model_copy(update={"severity": Severity.WARNING}) for f in findings]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=Path("../shared/data"))
@@ -74,16 +101,22 @@ def main() -> int:
     rows = []
     for name in args.corpora:
         docs = list(read_corpus(args.data / f"{name}.dev.jsonl"))[: args.limit]
-        ours, theirs = Tally(), Tally()
+        ours, theirs, every, ceiling = Tally(), Tally(), Tally(), Tally()
         t0 = time.perf_counter()
         for doc, report in zip(docs, linter.lint_many(Post(text=d.text, lang=d.lang) for d in docs), strict=True):
             ours.add(doc, list(report.findings))
+            every.add(doc, as_warnings(list(report.findings)))
         t1 = time.perf_counter()
+        for lang in sorted({d.lang for d in docs}):
+            group = [d for d in docs if d.lang == lang]
+            nlp = linter.runtime(lang).engine.nlp[lang]  # type: ignore[attr-defined]
+            for doc, found in zip(group, ner_findings(nlp, [d.text for d in group]), strict=True):
+                ceiling.add(doc, found)
         if analyzer is not None:
             for doc in docs:
                 theirs.add(doc, presidio_findings(analyzer, doc.text, doc.lang))
         t2 = time.perf_counter()
-        rows.append((name, len(docs), ours, theirs, t1 - t0, t2 - t1))
+        rows.append((name, len(docs), ours, theirs, every, ceiling, t1 - t0, t2 - t1))
         print(f"{name}: done ({t1 - t0:.0f}s phiguard, {t2 - t1:.0f}s Presidio)", file=sys.stderr)
 
     def f(x: float | None) -> str:
@@ -94,19 +127,19 @@ def main() -> int:
         "Presidio recall | Presidio precision | Presidio clean docs flagged |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for name, n, ours, theirs, _, _ in rows:
+    for name, n, ours, theirs, _, _, _, _ in rows:
         print(
             f"| {name} | {n} | {f(ours.recall)} | {f(ours.precision)} | "
             f"{ours.clean_docs_flagged}/{ours.clean_docs} | {f(theirs.recall)} | {f(theirs.precision)} | "
             f"{theirs.clean_docs_flagged}/{theirs.clean_docs} |"
         )
     print()
-    print("| corpus | phiguard recall by label | raw recall (all gold) |")
-    print("|---|---|---:|")
-    for name, _, ours, _, _, _ in rows:
+    print("| corpus | phiguard recall by label | raw recall (all gold) | recall, all severities | NER ceiling |")
+    print("|---|---|---:|---:|---:|")
+    for name, _, ours, _, every, ceiling, _, _ in rows:
         s = ours.summary()
         by_label = ", ".join(f"{k} {v}" for k, v in s["per_label_recall"].items())  # type: ignore[union-attr]
-        print(f"| {name} | {by_label or '–'} | {f(ours.raw_recall)} |")
+        print(f"| {name} | {by_label or '–'} | {f(ours.raw_recall)} | {f(every.recall)} | {f(ceiling.recall)} |")
     return 0
 
 

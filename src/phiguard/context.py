@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import regex
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from phiguard.config import Allowlist
 from phiguard.geo import is_large_region
 from phiguard.lexicon import LexiconIndex
 from phiguard.models import Lang
-from phiguard.names import is_known_name, looks_like_person
+from phiguard.names import is_given_name, is_known_name, looks_like_person
 from phiguard.rulepack import Rule
 
 
@@ -50,6 +51,16 @@ class ScopeContext:
 
     def has(self, lexicon: str, start: int = 0, end: int | None = None) -> bool:
         return self.lexicons.search(lexicon, self.lang, self.text, start, end)
+
+    @cached_property
+    def cased(self) -> bool:
+        """The writer capitalises as usual: most sentences open with a capital and the text is not
+        shouted. In such a text a lowercase word is no name; in an all-lowercase note it may be."""
+        letters = [ch for ch in self.text if ch.isalpha()]
+        if not letters or sum(ch.isupper() for ch in letters) > 0.6 * len(letters):
+            return False
+        openers = [s[0].text for s in self.doc.sents if s[0].is_alpha] if self.doc.has_annotation("SENT_START") else []
+        return bool(openers) and sum(w[0].isupper() for w in openers) >= 0.6 * len(openers)
 
     def sentence_bounds(self, c: Candidate) -> tuple[int, int]:
         span = self.doc.char_span(c.start, c.end, alignment_mode="expand")
@@ -209,19 +220,47 @@ def person_tie(c: Candidate, ctx: ScopeContext) -> bool:
     return ctx.has("person_ref", max(0, c.start - 30), c.start)
 
 
-def common_words_only(c: Candidate, ctx: ScopeContext) -> bool:
-    """A pattern caught only care-unit words ("ICU", "the floor") or, where capitals say nothing (all
-    lower- or upper-case), only dictionary words that are no known name ("transfer to FLOOR" is
-    dropped; "daughter sarah", "transferred to GH" are kept)."""
-    words = _words(c, ctx)
-    if not words:
-        return False  # a number ("28040"): other checks judge it
-    if all(ctx.lexicons.fullmatch("care_units", ctx.lang, w) for w in words):
-        return True
+def care_unit(c: Candidate, ctx: ScopeContext) -> bool:
+    """Only stop words, dictionary words the tagger reads as no noun, and words for a unit or a generic
+    place ("ICU", "the floor", "planta", "town", "going to need"): no named place."""
+    tokens = _alpha_tokens(c, ctx)
+    return bool(tokens) and all(
+        t.is_stop
+        or (t.pos_ in _NOT_NOUNS and _known_word(t, ctx))
+        or ctx.lexicons.fullmatch("care_units", ctx.lang, t.text)
+        for t in tokens
+    )
+
+
+def lowercase_in_cased_text(c: Candidate, ctx: ScopeContext) -> bool:
+    """All lowercase in a text that capitalises names ("went to law school"): no name."""
     value = ctx.value(c)
-    if value != value.lower() and value != value.upper():
+    return value == value.lower() and any(ch.isalpha() for ch in value) and ctx.cased
+
+
+def common_words_only(c: Candidate, ctx: ScopeContext) -> bool:
+    """Where capitals say nothing (all lower- or upper-case), only dictionary words (or their
+    inflections) that are no known name: "daughter called", "DAUGHTER SAYS" are dropped; "daughter
+    sarah" in a lowercase note is kept."""
+    value = ctx.value(c)
+    tokens = _alpha_tokens(c, ctx)
+    if not tokens or (value != value.lower() and value != value.upper()):
         return False
-    return all(_in_dictionary(w.lower(), ctx.common_words) and not is_known_name(w) for w in words)
+    return all(_known_word(t, ctx) and not is_known_name(t.text) for t in tokens)
+
+
+_NOT_NAME_OPENERS = frozenset({"VERB", "AUX", "ADV", "INTJ", "ADJ", "DET", "PRON", "SCONJ", "CCONJ", "ADP"})
+_NOT_NOUNS = frozenset({"VERB", "AUX", "ADV", "ADP", "PRON", "DET", "CCONJ", "SCONJ", "PART", "NUM", "INTJ"})
+
+
+def _known_word(token: Token, ctx: ScopeContext) -> bool:
+    """In the model's word list, as written or as its lemma ("got" -> "get")."""
+    return token.is_stop or _in_dictionary(token.lower_, ctx.common_words) or token.lemma_.lower() in ctx.common_words
+
+
+def _alpha_tokens(c: Candidate, ctx: ScopeContext) -> list[Token]:
+    span = ctx.doc.char_span(c.start, c.end, alignment_mode="expand")
+    return [] if span is None else [t for t in span if t.is_alpha]
 
 
 def handle_not_about_health(c: Candidate, ctx: ScopeContext) -> bool:
@@ -286,12 +325,14 @@ def not_name_like(c: Candidate, ctx: ScopeContext) -> bool:
     if any(t.text.islower() and t.lower_ not in _NAME_PARTICLES for t in words):
         return True  # "Plan de acción", "Ave de corral": a title-cased phrase, not a name
     content = [t for t in words if t.lower_ not in _NAME_PARTICLES]
+    if content and _opens_clause(ctx.doc, content[0].i) and content[0].pos_ in _NOT_NAME_OPENERS:
+        return True  # "Lee más", "Haciendo Pilates", "Bueno hoy": a verb or adverb opening a clause
     if any(is_known_name(t.text) for t in content):
         return False
     if not any(t.pos_ == "PROPN" for t in words):
         return True
     one_word_or_person = len(content) == 1 or _ner_label(c, ctx) in _PERSON_LABELS
-    if content and one_word_or_person and all(_in_dictionary(t.lower_, ctx.common_words) for t in content):
+    if content and one_word_or_person and all(_known_word(t, ctx) for t in content):
         return True  # "Intervención", "Objetivos Generales": dictionary words (places like "Round Rock" kept)
     return len(words) == 1 and _opens_clause(ctx.doc, words[0].i)
 
@@ -334,8 +375,14 @@ def person_like(c: Candidate, ctx: ScopeContext) -> bool:
 
 
 def not_person_like(c: Candidate, ctx: ScopeContext) -> bool:
-    """The model did not call it a person, and it does not read as a person's full name either."""
-    return _ner_label(c, ctx) not in _PERSON_LABELS and not looks_like_person(_words(c, ctx))
+    """The model did not call it a person, and it reads neither as a person's full name nor, in a
+    text that discloses care, as a known given name ("Rosa salió ayer del hospital")."""
+    if _ner_label(c, ctx) in _PERSON_LABELS:
+        return False
+    words = _words(c, ctx)
+    if looks_like_person(words):
+        return False
+    return not (len(words) == 1 and is_given_name(words[0]) and ctx.has("care"))
 
 
 CHECKS: dict[str, Check] = {
@@ -354,6 +401,8 @@ CHECKS: dict[str, Check] = {
     "not_tied_to_person": not_tied_to_person,
     "person_tie": person_tie,
     "common_words_only": common_words_only,
+    "lowercase_in_cased_text": lowercase_in_cased_text,
+    "care_unit": care_unit,
     "handle_not_about_health": handle_not_about_health,
     "role_mailbox": role_mailbox,
     "bare_domain": bare_domain,

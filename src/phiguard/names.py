@@ -38,6 +38,10 @@ def is_known_name(word: str) -> bool:
     return w in given_names() or w in surnames()
 
 
+def is_given_name(word: str) -> bool:
+    return word.casefold() in given_names()
+
+
 def looks_like_person(words: list[str]) -> bool:
     """Two or more words, the first a given name and another a given name or surname."""
     if len(words) < 2 or words[0].casefold() not in given_names():
