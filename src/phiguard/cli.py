@@ -1,4 +1,4 @@
-"""Command line: ``phiguard check``, ``phiguard eval`` and ``phiguard rules``.
+"""Command line: ``phiguard check``, ``phiguard baseline``, ``phiguard eval`` and ``phiguard rules``.
 
 Exit codes: 0 nothing at or above the fail level, 1 findings, 2 usage, configuration, model or input
 error. Matched values are masked unless ``--show-values`` is given.
@@ -7,14 +7,17 @@ error. Matched values are masked unless ``--show-values`` is given.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from phiguard.errors import InputError, PhiguardError
-from phiguard.models import Finding, Lang, Post, Severity
-
-DRAFT_SUFFIXES = {".txt", ".md", ".markdown"}
+from phiguard.baseline import Baseline
+from phiguard.checker import check, default_jobs
+from phiguard.config import Config, find_config_file, load_config_file
+from phiguard.errors import ConfigError, InputError, PhiguardError
+from phiguard.models import Post, Severity
+from phiguard.output import FORMATS, WRITERS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -22,11 +25,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="store_true", help="print the version and exit")
     sub = p.add_subparsers(dest="command")
 
-    check = sub.add_parser("check", help="lint draft files (.txt, .md) or - for standard input")
+    check = sub.add_parser("check", help="lint draft files (.md, .txt, .json, .yaml, .csv) or - for stdin")
     check.add_argument("paths", nargs="+", help="files or folders; - reads standard input")
-    check.add_argument("--lang", choices=["en", "es"], help="force the language of every draft")
-    check.add_argument("--fail-on", choices=["info", "warning", "error"], default="warning")
+    _common(check)
+    check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    check.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
+    check.add_argument("--fail-on", choices=["info", "warning", "error"], help="exit 1 at or above this level")
     check.add_argument("--show-values", action="store_true", help="print matched values unmasked")
+    check.add_argument("--baseline", type=Path, help="report only findings not accepted in this baseline")
+    check.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (0: one per core)")
+    check.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    check.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+
+    base = sub.add_parser("baseline", help="accept today's findings: create or update a baseline file")
+    base.add_argument("action", choices=["create", "update"])
+    base.add_argument("paths", nargs="+", help="files or folders to scan")
+    _common(base)
+    base.add_argument("--baseline", type=Path, default=Path(".phiguard-baseline.json"))
 
     ev = sub.add_parser("eval", help="score phiguard on a labelled corpus (JSONL)")
     ev.add_argument("corpus", type=Path)
@@ -36,58 +51,86 @@ def _parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list the rules, or explain one")
     rules.add_argument("code", nargs="?")
+    rules.add_argument("--docs", type=Path, metavar="DIR", help="write one Markdown page per rule into DIR")
     return p
 
 
-def _drafts(paths: Sequence[str]) -> Iterator[tuple[str, str]]:
-    for raw in paths:
-        if raw == "-":
-            yield "<stdin>", sys.stdin.read()
-            continue
-        path = Path(raw)
-        if not path.exists():
-            raise InputError(f"{raw}: no such file or folder", "check the path")
-        files = sorted(p for p in path.rglob("*") if p.suffix in DRAFT_SUFFIXES) if path.is_dir() else [path]
-        for f in files:
-            try:
-                data = f.read_bytes()
-            except OSError as exc:
-                raise InputError(f"{f}: cannot read ({exc.strerror})", "check permissions") from None
-            if b"\x00" in data[:8192]:
-                raise InputError(f"{f}: looks binary, not a draft", "pass text drafts only")
-            try:
-                yield str(f), data.decode("utf-8")
-            except UnicodeDecodeError:
-                raise InputError(f"{f}: not UTF-8 text", "save the draft as UTF-8") from None
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", type=Path, help="phiguard.toml or pyproject.toml (default: nearest one found)")
+    p.add_argument("--lang", choices=["en", "es"], help="force the language of every draft")
 
 
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+def _config(args: argparse.Namespace) -> tuple[Config, Path]:
+    """The explicit --config, or the nearest one above the first checked path; and the folder that
+    exclude patterns are relative to."""
+    path: Path | None = args.config
+    if path is None:
+        first = next((Path(p) for p in args.paths if p != "-"), Path.cwd())
+        path = find_config_file(first if first.exists() else Path.cwd())
+    if path is None:
+        return Config(), Path.cwd()
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such config file", "check the --config path")
+    return load_config_file(path), path.parent
 
 
-def _format(path: str, text: str, f: Finding, show: bool) -> str:
-    line, col = _line_col(text, f.start)
-    value = f.value if show else f.masked
-    return f"{path}:{line}:{col}: {f.rule} [{f.severity.value}] {f.message} ({value!r})"
+def _progress(args: argparse.Namespace) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on an interactive terminal; nothing in CI, pipes or files."""
+    if args.no_progress or not sys.stderr.isatty() or os.environ.get("CI"):
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("checking drafts", total=None)
+        yield lambda n: bar.advance(task, n)
 
 
 def _check(args: argparse.Namespace) -> int:
-    from phiguard.engine import Linter
+    config, root = _config(args)
+    fail_on = Severity(args.fail_on) if args.fail_on else config.fail_on
+    baseline = Baseline.load(args.baseline) if args.baseline else None
+    jobs = default_jobs() if args.jobs == 0 else max(1, args.jobs)
+    for progress in _progress(args):
+        result = check(args.paths, config, lang=args.lang, baseline=baseline, jobs=jobs, root=root, progress=progress)
+    from phiguard.rulepack import load_rules
 
-    linter = Linter()
-    drafts = list(_drafts(args.paths))
-    fail_on = Severity(args.fail_on)
-    lang: Lang | None = args.lang
-    failed = 0
-    reports = linter.lint_many((Post(text=t, id=p) for p, t in drafts), lang=lang)
-    for (path, text), report in zip(drafts, reports, strict=True):
-        for f in report.findings:
-            print(_format(path, text, f, args.show_values))
-        failed += bool(report.at_least(fail_on))
-    total = len(drafts)
-    print(f"{total} draft(s) checked, {failed} with findings at or above {fail_on.value}", file=sys.stderr)
-    return 1 if failed else 0
+    rules = load_rules(config.rule_dirs)
+    writer = WRITERS[args.format]
+    if args.output:
+        try:
+            with args.output.open("w", encoding="utf-8") as out:
+                writer(result, out, args.show_values, rules, False)
+        except OSError as exc:
+            raise InputError(f"{args.output}: cannot write ({exc.strerror})", "check the path") from None
+    else:
+        color = args.color == "always" or (args.color == "auto" and args.format == "text" and sys.stdout.isatty())
+        writer(result, sys.stdout, args.show_values, rules, color and not os.environ.get("NO_COLOR"))
+    failing = result.failing(fail_on)
+    files = len(result.files)
+    flagged = len({loc.path for loc in failing})
+    accepted = sum(fr.baselined for fr in result.files)
+    note = f", {accepted} accepted by the baseline" if accepted else ""
+    print(
+        f"phiguard: {files} draft(s) checked, {flagged} with findings at or above {fail_on.value}{note}",
+        file=sys.stderr,
+    )
+    return 1 if failing else 0
+
+
+def _baseline(args: argparse.Namespace) -> int:
+    config, root = _config(args)
+    if args.action == "create" and args.baseline.exists():
+        raise InputError(f"{args.baseline}: already exists", "use `phiguard baseline update` to rewrite it")
+    if args.action == "update" and not args.baseline.exists():
+        raise InputError(f"{args.baseline}: no such baseline", "use `phiguard baseline create` first")
+    result = check(args.paths, config, lang=args.lang, root=root)
+    baseline = Baseline()
+    for loc in result.findings:
+        baseline.add(loc.finding.rule, loc.fingerprint)
+    baseline.save(args.baseline)
+    print(f"phiguard: {len(result.findings)} finding(s) accepted in {args.baseline}", file=sys.stderr)
+    return 0
 
 
 def _eval(args: argparse.Namespace) -> int:
@@ -120,6 +163,12 @@ def _rules(args: argparse.Namespace) -> int:
     from phiguard.rulepack import load_rules
 
     rules = load_rules()
+    if args.docs:
+        from phiguard.ruledocs import write_docs
+
+        written = write_docs(rules, args.docs)
+        print(f"phiguard: wrote {len(written)} page(s) to {args.docs}", file=sys.stderr)
+        return 0
     if args.code:
         try:
             rule = rules.by_code(args.code.upper())
@@ -147,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(f"phiguard {__version__}")
         return 0
-    handlers = {"check": _check, "eval": _eval, "rules": _rules}
+    handlers = {"check": _check, "baseline": _baseline, "eval": _eval, "rules": _rules}
     if args.command not in handlers:
         _parser().print_help(sys.stderr)
         return 2

@@ -73,6 +73,9 @@ class Config(_Strict):
     severity: dict[str, Severity] = Field(default_factory=dict, description="code -> severity")
     allowlist: Allowlist = Field(default_factory=Allowlist)
     batch_size: int = Field(default=64, alias="batch-size", ge=1)
+    fail_on: Severity = Field(default=Severity.WARNING, alias="fail-on")
+    exclude: tuple[str, ...] = Field(default=(), description="gitignore-style patterns of drafts to skip")
+    csv_text_columns: tuple[str, ...] = Field(default=(), alias="csv-text-columns")
 
     @field_validator("models")
     @classmethod
@@ -98,3 +101,49 @@ class Config(_Strict):
         if not self.select:
             best_sel = max(best_sel, 0)
         return best_sel >= 0 and best_sel >= best_ign
+
+
+CONFIG_FILES = ("phiguard.toml", "pyproject.toml")
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest ``phiguard.toml``, or ``pyproject.toml`` with a ``[tool.phiguard]`` table, walking up
+    from ``start`` (a file or folder) to the filesystem root."""
+    import tomllib
+
+    here = start.resolve()
+    if not here.is_dir():
+        here = here.parent
+    for folder in (here, *here.parents):
+        candidate = folder / "phiguard.toml"
+        if candidate.is_file():
+            return candidate
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                if "phiguard" in tomllib.loads(candidate.read_text(encoding="utf-8")).get("tool", {}):
+                    return candidate
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue  # somebody else's broken pyproject.toml: not ours to judge
+    return None
+
+
+def load_config_file(path: Path) -> Config:
+    """Read ``[tool.phiguard]`` (pyproject.toml) or the whole file (phiguard.toml). Relative rule
+    folders are resolved against the file's folder."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})", "check the path") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})", "fix the file") from None
+    table = data.get("tool", {}).get("phiguard", {}) if path.name == "pyproject.toml" else data
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.phiguard] is not a table", "write it as a TOML table")
+    dirs = table.get("rule-dirs", table.get("rule_dirs"))
+    if isinstance(dirs, list):
+        key = "rule-dirs" if "rule-dirs" in table else "rule_dirs"
+        table = {**table, key: [str((path.parent / d).resolve()) for d in dirs]}
+    return Config.from_mapping(table, source=str(path))

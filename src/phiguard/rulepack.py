@@ -120,10 +120,13 @@ class RuleSet(_Strict):
     lexicons: dict[str, Lexicon]
 
     def by_code(self, code: str) -> Rule:
-        for rule in self.rules:
-            if rule.code == code:
-                return rule
-        raise KeyError(code)
+        rule = self.get(code)
+        if rule is None:
+            raise KeyError(code)
+        return rule
+
+    def get(self, code: str) -> Rule | None:
+        return next((rule for rule in self.rules if rule.code == code), None)
 
 
 def builtin_rules_dir() -> Path:

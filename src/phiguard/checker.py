@@ -1,0 +1,196 @@
+"""``phiguard check`` without the printing: find drafts, read them, lint every post, place each finding
+at ``path:line:column``, apply inline suppressions and the baseline. The CLI and the pre-commit hook call
+:func:`check`; output formats live in :mod:`phiguard.output`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pathspec
+
+from phiguard.baseline import Baseline, fingerprint
+from phiguard.config import Config
+from phiguard.drafts import SUFFIXES, Draft, DraftPost, load_draft, read_text
+from phiguard.engine import Linter
+from phiguard.errors import InputError
+from phiguard.models import Finding, Lang, Severity
+from phiguard.suppressions import apply, problems
+
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class Located:
+    """A finding with its place in a draft file."""
+
+    path: str
+    finding: Finding
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    post_id: str | None
+    fingerprint: str
+
+    @property
+    def severity(self) -> Severity:
+        return self.finding.severity
+
+
+@dataclass
+class FileResult:
+    draft: Draft
+    located: list[Located] = field(default_factory=list)
+    baselined: int = 0
+
+
+@dataclass
+class CheckResult:
+    files: list[FileResult]
+
+    @property
+    def findings(self) -> list[Located]:
+        return [loc for f in self.files for loc in f.located]
+
+    def failing(self, level: Severity) -> list[Located]:
+        return [loc for loc in self.findings if loc.severity >= level]
+
+
+# -- finding drafts -----------------------------------------------------------------------------------
+def discover(paths: Sequence[str], exclude: Sequence[str] = (), root: Path | None = None) -> list[str]:
+    """Draft files under ``paths`` (folders recursively, hidden folders skipped), minus gitignore-style
+    ``exclude`` patterns matched relative to ``root``. ``-`` stands for standard input."""
+    spec = pathspec.PathSpec.from_lines("gitwildmatch", exclude)
+    base = (root or Path.cwd()).resolve()
+    out: list[str] = []
+    for raw in paths:
+        if raw == STDIN:
+            out.append(STDIN)
+            continue
+        path = Path(raw)
+        if not path.exists():
+            raise InputError(f"{raw}: no such file or folder", "check the path")
+        if path.is_dir():
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])
+            )
+        else:
+            files = [path]
+        out += [str(f) for f in files if not _excluded(f, spec, base)]
+    return list(dict.fromkeys(out))
+
+
+def _excluded(path: Path, spec: pathspec.PathSpec[Any], base: Path) -> bool:
+    if not spec.patterns:
+        return False
+    full = path.resolve()
+    try:
+        rel = full.relative_to(base).as_posix()
+    except ValueError:
+        rel = path.as_posix()
+    return spec.match_file(rel)
+
+
+# -- checking -----------------------------------------------------------------------------------------
+def check(
+    paths: Sequence[str],
+    config: Config,
+    *,
+    lang: Lang | None = None,
+    baseline: Baseline | None = None,
+    jobs: int = 1,
+    root: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> CheckResult:
+    files = discover(paths, config.exclude, root)
+    if jobs > 1 and len(files) > 1 and STDIN not in files:
+        chunks = [files[i::jobs] for i in range(jobs)]
+        results: dict[str, FileResult] = {}
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for chunk_result in pool.map(_check_files, chunks, [config] * jobs, [lang] * jobs):
+                for fr in chunk_result:
+                    results[fr.draft.path] = fr
+                    if progress:
+                        progress(1)
+        ordered = [results[f] for f in files]
+    else:
+        ordered = _check_files(files, config, lang, progress)
+    if baseline is not None:
+        for fr in ordered:
+            new = baseline.filter_new([loc.fingerprint for loc in fr.located])
+            fr.baselined = new.count(False)
+            fr.located = [loc for loc, is_new in zip(fr.located, new, strict=True) if is_new]
+    return CheckResult(ordered)
+
+
+def _check_files(
+    files: Sequence[str], config: Config, lang: Lang | None, progress: Callable[[int], None] | None = None
+) -> list[FileResult]:
+    linter = _linter(config)
+    drafts = [_read(f, config) for f in files]
+    posts = [(d, p) for d in drafts for p in d.posts]
+    reports = linter.lint_many((p.post for _, p in posts), lang=lang)
+    per_draft: dict[int, list[Located]] = {id(d): [] for d in drafts}
+    for (draft, post), report in zip(posts, reports, strict=True):
+        per_draft[id(draft)] += [_locate(draft, post, f) for f in report.findings]
+    out = []
+    for draft in drafts:
+        located = sorted(per_draft[id(draft)], key=lambda loc: (loc.line, loc.column, loc.finding.rule))
+        keep = apply([(loc.finding.rule, loc.line) for loc in located], draft.suppressions)
+        located = [loc for loc, k in zip(located, keep, strict=True) if k]
+        for p in problems(draft.suppressions):
+            f = p.finding()
+            fp = fingerprint(f.rule, draft.path, f"{p.line}:{p.column}")
+            located.append(Located(draft.path, f, p.line, p.column, p.line, p.column, None, fp))
+        located.sort(key=lambda loc: (loc.line, loc.column, loc.finding.rule))
+        out.append(FileResult(draft, located))
+        if progress:
+            progress(1)
+    return out
+
+
+_LINTERS: dict[str, Linter] = {}
+
+
+def _linter(config: Config) -> Linter:
+    """One Linter per configuration and process: models load once, also in worker processes."""
+    key = config.model_dump_json()
+    if key not in _LINTERS:
+        _LINTERS[key] = Linter(config)
+    return _LINTERS[key]
+
+
+def _read(path: str, config: Config) -> Draft:
+    if path == STDIN:
+        return load_draft("<stdin>", sys.stdin.read(), config.csv_text_columns)
+    return load_draft(path, read_text(Path(path)), config.csv_text_columns)
+
+
+def _locate(draft: Draft, post: DraftPost, f: Finding) -> Located:
+    line, col = draft.position(post, f.scope, f.start)
+    end_line, end_col = draft.position(post, f.scope, max(f.end - 1, f.start))
+    return Located(
+        path=draft.path,
+        finding=f,
+        line=line,
+        column=col,
+        end_line=end_line,
+        end_column=end_col + (1 if f.end > f.start else 0),
+        post_id=post.post.id,
+        fingerprint=fingerprint(f.rule, draft.path, f.value),
+    )
+
+
+def default_jobs() -> int:
+    return max(1, (os.cpu_count() or 1))

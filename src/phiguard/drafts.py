@@ -1,0 +1,389 @@
+"""Draft files in, posts out: every text field of a draft becomes a scope of a :class:`Post`, and each
+scope remembers where its characters sit in the original file, so a finding can point at
+``path:line:column`` whether it is in a Markdown body, a front-matter caption, an image's alt text, a
+JSON/YAML export or a CSV cell.
+
+Parsing is left to libraries: python-frontmatter finds the front matter, PyYAML parses it (and JSON and
+YAML exports) with node positions, markdown-it-py finds images in Markdown, and the standard ``csv``
+module reads bulk-schedule files. Anything that cannot be read is an :class:`InputError` (exit 2).
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import io
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+from markdown_it import MarkdownIt
+
+from phiguard.errors import InputError
+from phiguard.models import LANGS, Lang, Post
+from phiguard.suppressions import Suppression, parse_suppressions
+
+MARKDOWN = {".md", ".markdown"}
+TEXT = {".txt"}
+STRUCTURED = {".json", ".yaml", ".yml"}
+CSV = {".csv"}
+SUFFIXES = MARKDOWN | TEXT | STRUCTURED | CSV
+
+# Post fields people use in exports and bulk-schedule sheets (compared case-insensitively).
+TEXT_KEYS = ("text", "message", "body", "content", "post", "copy", "tweet", "status", "texto", "mensaje")
+CAPTION_KEYS = ("caption", "captions", "pie", "pie_de_foto")
+ALT_KEYS = ("alt", "alt_text", "alt_texts", "alttext", "texto_alternativo")
+LANG_KEYS = ("lang", "language", "idioma")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One text of a draft and where each of its characters sits in the file."""
+
+    text: str
+    offsets: tuple[int, ...]  # file offset of text[i]; one extra entry for the end
+
+    @classmethod
+    def contiguous(cls, text: str, base: int) -> Field:
+        return cls(text, tuple(range(base, base + len(text) + 1)))
+
+
+@dataclass
+class DraftPost:
+    """A post read from a draft, with the file position of every scope."""
+
+    post: Post
+    fields: dict[str, Field]
+    line: int  # where the post starts in the file (1-based), for post-level findings
+
+
+@dataclass
+class Draft:
+    path: str
+    source: str
+    posts: list[DraftPost]
+    suppressions: list[Suppression] = field(default_factory=list)
+
+    def position(self, post: DraftPost, scope: str, offset: int) -> tuple[int, int]:
+        """1-based line and column in the file of character ``offset`` of ``scope``."""
+        f = post.fields.get(scope)
+        if f is None:
+            return post.line, 1
+        return self.line_col(f.offsets[min(max(offset, 0), len(f.offsets) - 1)])
+
+    def line_col(self, file_offset: int) -> tuple[int, int]:
+        starts = self._line_starts
+        i = bisect.bisect_right(starts, file_offset) - 1
+        return i + 1, file_offset - starts[i] + 1
+
+    @property
+    def _line_starts(self) -> list[int]:
+        cached: list[int] | None = self.__dict__.get("_starts")
+        if cached is None:
+            cached = [0] + [i + 1 for i, ch in enumerate(self.source) if ch == "\n"]
+            self.__dict__["_starts"] = cached
+        return cached
+
+
+# -- reading files ------------------------------------------------------------------------------------
+def read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})", "check the path and its permissions") from None
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{path}: looks binary, not a draft", "pass text drafts only, or exclude it")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text", "save the draft as UTF-8") from None
+
+
+def load_draft(path: str, source: str, csv_columns: Sequence[str] = ()) -> Draft:
+    """Parse one draft's text by its file type (Markdown unless the suffix says otherwise)."""
+    suffix = Path(path).suffix.lower()
+    if suffix in CSV:
+        return Draft(path, source, _csv_posts(path, source, csv_columns))
+    if suffix in STRUCTURED:
+        return Draft(path, source, _structured_posts(path, source))
+    suppressions, blanked = parse_suppressions(source)
+    if suffix in TEXT:
+        post = DraftPost(Post(text=blanked, id=path), {"body": Field.contiguous(blanked, 0)}, 1)
+        return Draft(path, source, [post], suppressions)
+    return Draft(path, source, [_markdown_post(path, source, blanked)], suppressions)
+
+
+# -- Markdown with front matter -----------------------------------------------------------------------
+_HANDLER = frontmatter.default_handlers.YAMLHandler()
+
+
+def _markdown_post(path: str, source: str, blanked: str) -> DraftPost:
+    meta: dict[str, Any] = {}
+    body_start = 0
+    fields: dict[str, Field] = {}
+    captions: list[Field] = []
+    alts: list[Field] = []
+    if _HANDLER.detect(source):
+        bounds = list(_HANDLER.FM_BOUNDARY.finditer(source))
+        if len(bounds) < 2:
+            raise InputError(f"{path}: front matter is not closed with ---", "close the front matter")
+        fm_start, body_start = bounds[0].end(), bounds[1].end()
+        node = _compose(path, source[fm_start : bounds[1].start()], fm_start, source)
+        if node is not None and not isinstance(node, yaml.MappingNode):
+            raise InputError(f"{path}: front matter is not a mapping of keys", "write `key: value` lines")
+        if node is not None:
+            meta = _plain(node, path)
+            captions, alts = _post_fields(node, source, fm_start)
+    body = blanked[body_start:]
+    body_chars = list(body)
+    for alt_text, alt_start, markup_start, markup_end in _images(body):
+        alts.append(Field.contiguous(alt_text, body_start + alt_start))
+        body_chars[markup_start:markup_end] = " " * (markup_end - markup_start)  # the alt is its own scope
+    body_text = "".join(body_chars)
+    fields["body"] = Field.contiguous(body_text, body_start)
+    fields.update({f"caption[{i}]": f for i, f in enumerate(captions)})
+    fields.update({f"alt[{i}]": f for i, f in enumerate(alts)})
+    lang = _lang(meta.get("lang"), path)
+    post = Post(
+        text=body_text,
+        captions=tuple(f.text for f in captions),
+        alt_texts=tuple(f.text for f in alts),
+        lang=lang,
+        id=path,
+        metadata=meta,
+    )
+    return DraftPost(post, fields, 1)
+
+
+def _images(body: str) -> Iterator[tuple[str, int, int, int]]:
+    """(alt text, offset of the alt text, start and end of the image markup) of each Markdown image."""
+    lines = body.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    for token in MarkdownIt().parse(body):
+        if token.type != "inline" or not token.map or not token.children:
+            continue
+        pos, limit = starts[token.map[0]], starts[min(token.map[1], len(lines))]
+        for child in token.children:
+            if child.type != "image" or not child.content:
+                continue
+            at = body.find("![" + child.content, pos, limit)
+            if at < 0:
+                continue  # alt text with inline markup: it stays in the body
+            close = body.find(")", at + 2 + len(child.content), limit)
+            end = close + 1 if close >= 0 else at + 2 + len(child.content)
+            yield child.content, at + 2, at, end
+            pos = end
+
+
+# -- JSON / YAML exports ------------------------------------------------------------------------------
+def _structured_posts(path: str, source: str) -> list[DraftPost]:
+    node = _compose(path, source, 0, source)
+    if node is None:
+        return []
+    if isinstance(node, yaml.MappingNode):
+        posts_node = _child(node, ("posts", "items", "data", "publicaciones"))
+        items = posts_node.value if isinstance(posts_node, yaml.SequenceNode) else [node]
+    elif isinstance(node, yaml.SequenceNode):
+        items = node.value
+    else:
+        raise InputError(f"{path}: expected a post or a list of posts", "see docs/cli.md for the export shape")
+    out = []
+    for i, item in enumerate(items):
+        if not isinstance(item, yaml.MappingNode):
+            raise InputError(f"{path}: post {i + 1} is not a mapping", "each post needs fields such as `text`")
+        meta = _plain(item, path)
+        text_node = _child(item, TEXT_KEYS)
+        body = _scalar_field(text_node, source, 0) if text_node is not None else Field("", (0,))
+        captions, alts = _post_fields(item, source, 0)
+        fields = {"body": body} | {f"caption[{j}]": f for j, f in enumerate(captions)}
+        fields |= {f"alt[{j}]": f for j, f in enumerate(alts)}
+        lang = _lang(_first(meta, LANG_KEYS), path)
+        post_id = str(meta.get("id", f"{path}#{i + 1}"))
+        post = Post(
+            text=body.text,
+            captions=tuple(f.text for f in captions),
+            alt_texts=tuple(f.text for f in alts),
+            lang=lang,
+            id=post_id,
+            metadata=meta,
+        )
+        out.append(DraftPost(post, fields, item.start_mark.line + 1))
+    return out
+
+
+def _post_fields(node: yaml.MappingNode, source: str, base: int) -> tuple[list[Field], list[Field]]:
+    """Captions and alt texts of a post mapping: `caption`, `alt`, and `images: [{alt, caption}]`."""
+    captions: list[Field] = []
+    alts: list[Field] = []
+    for key_node, value in node.value:
+        key = str(key_node.value).lower()
+        if key in CAPTION_KEYS:
+            captions += _scalars(value, source, base)
+        elif key in ALT_KEYS:
+            alts += _scalars(value, source, base)
+        elif key in ("images", "image", "photos", "media", "imágenes", "imagenes", "fotos"):
+            images = value.value if isinstance(value, yaml.SequenceNode) else [value]
+            for image in images:
+                if isinstance(image, yaml.MappingNode):
+                    more_captions, more_alts = _post_fields(image, source, base)
+                    captions += more_captions
+                    alts += more_alts
+    return captions, alts
+
+
+def _scalars(node: yaml.Node, source: str, base: int) -> list[Field]:
+    if isinstance(node, yaml.ScalarNode):
+        return [_scalar_field(node, source, base)] if str(node.value).strip() else []
+    if isinstance(node, yaml.SequenceNode):
+        return [f for item in node.value for f in _scalars(item, source, base)]
+    return []
+
+
+def _scalar_field(node: yaml.Node, source: str, base: int) -> Field:
+    if not isinstance(node, yaml.ScalarNode):
+        return Field("", (base,))
+    start, end = base + node.start_mark.index, base + node.end_mark.index
+    return _aligned(str(node.value), source, start, end)
+
+
+def _child(node: yaml.MappingNode, keys: Sequence[str]) -> yaml.Node | None:
+    for key_node, value in node.value:
+        if str(key_node.value).lower() in keys:
+            return value  # type: ignore[no-any-return]
+    return None
+
+
+def _compose(path: str, text: str, base: int, source: str) -> yaml.Node | None:
+    try:
+        node: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
+        return node
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = ""
+        if mark is not None:
+            line = source.count("\n", 0, base + mark.index) + 1
+            where = f" at line {line}"
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        if Path(path).suffix.lower() == ".json":
+            try:
+                json.loads(text)
+            except json.JSONDecodeError as jexc:
+                raise InputError(f"{path}: invalid JSON at line {jexc.lineno}: {jexc.msg}", "fix the JSON") from None
+        raise InputError(f"{path}: unreadable front matter or YAML{where}: {problem}", "fix the YAML") from None
+
+
+def _plain(node: yaml.Node, path: str) -> dict[str, Any]:
+    try:
+        value = yaml.safe_load(yaml.serialize(node))
+    except yaml.YAMLError:
+        raise InputError(f"{path}: unreadable YAML", "fix the YAML") from None
+    if not isinstance(value, dict):
+        return {}
+    return json.loads(json.dumps(value, default=str))  # type: ignore[no-any-return]
+
+
+# -- CSV bulk-schedule files --------------------------------------------------------------------------
+def _csv_posts(path: str, source: str, columns: Sequence[str]) -> list[DraftPost]:
+    line_starts = [0] + [i + 1 for i, ch in enumerate(source) if ch == "\n"]
+    reader = csv.reader(io.StringIO(source, newline=""))
+    try:
+        header = next(reader, None)
+        if header is None:
+            return []
+        names = [h.strip().lower() for h in header]
+        wanted = [c.lower() for c in columns] or list(TEXT_KEYS)
+        text_col = next((names.index(c) for c in wanted if c in names), None)
+        if text_col is None:
+            raise InputError(
+                f"{path}: no column with the post text (looked for {', '.join(wanted)})",
+                "name the column in `csv-text-columns` in the config",
+            )
+        alt_cols = [i for i, n in enumerate(names) if n in ALT_KEYS]
+        cap_cols = [i for i, n in enumerate(names) if n in CAPTION_KEYS]
+        lang_col = next((i for i, n in enumerate(names) if n in LANG_KEYS), None)
+        out = []
+        prev_end_line = reader.line_num
+        for row in reader:
+            first_line = prev_end_line + 1
+            prev_end_line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            row_start = line_starts[min(first_line - 1, len(line_starts) - 1)]
+            row_end = line_starts[reader.line_num] if reader.line_num < len(line_starts) else len(source)
+            cells = _cell_fields(row, source, row_start, row_end)
+            text = cells[text_col] if text_col < len(cells) else Field("", (row_start,))
+            alts = [cells[i] for i in alt_cols if i < len(cells) and cells[i].text.strip()]
+            caps = [cells[i] for i in cap_cols if i < len(cells) and cells[i].text.strip()]
+            lang = _lang(row[lang_col].strip() if lang_col is not None and lang_col < len(row) else None, path)
+            meta = {names[i]: row[i] for i in range(min(len(names), len(row))) if i != text_col}
+            post = Post(
+                text=text.text,
+                captions=tuple(f.text for f in caps),
+                alt_texts=tuple(f.text for f in alts),
+                lang=lang,
+                id=f"{path}:{first_line}",
+                metadata=meta,
+            )
+            fields = {"body": text} | {f"caption[{j}]": f for j, f in enumerate(caps)}
+            fields |= {f"alt[{j}]": f for j, f in enumerate(alts)}
+            out.append(DraftPost(post, fields, first_line))
+        return out
+    except csv.Error as exc:
+        raise InputError(f"{path}: unreadable CSV at line {reader.line_num}: {exc}", "fix the CSV") from None
+
+
+def _cell_fields(row: list[str], source: str, start: int, end: int) -> list[Field]:
+    out = []
+    pos = start
+    for cell in row:
+        f = _aligned(cell, source, pos, end)
+        out.append(f)
+        pos = f.offsets[-1] if cell else pos
+        comma = source.find(",", pos, end)
+        pos = comma + 1 if comma >= 0 else pos
+    return out
+
+
+# -- helpers ------------------------------------------------------------------------------------------
+def _aligned(value: str, source: str, start: int, end: int) -> Field:
+    """Map each character of a parsed value onto the raw text it came from (quotes, escapes, folded
+    lines and doubled quotes shift characters; non-space characters are matched exactly)."""
+    offsets = []
+    j = start
+    for ch in value:
+        if ch.isspace():
+            offsets.append(min(j, end))
+            k = j
+            while k < end and source[k] in " \t\r\n":
+                k += 1
+            j = k if k > j else j + 1
+            continue
+        k = source.find(ch, j, end)
+        if k < 0:
+            k = min(j, end)
+        offsets.append(k)
+        j = k + 1
+    offsets.append(min(j, end) if value else start)
+    return Field(value, tuple(offsets))
+
+
+def _first(meta: dict[str, Any], keys: Sequence[str]) -> Any:
+    for k, v in meta.items():
+        if str(k).lower() in keys:
+            return v
+    return None
+
+
+def _lang(value: object, path: str) -> Lang | None:
+    if value in (None, ""):
+        return None
+    code = str(value).strip().lower()[:2]
+    if code not in LANGS:
+        raise InputError(f"{path}: unsupported language {value!r}", f"use one of {', '.join(LANGS)}")
+    return "en" if code == "en" else "es"
