@@ -67,7 +67,7 @@ class CheckResult:
 def discover(paths: Sequence[str], exclude: Sequence[str] = (), root: Path | None = None) -> list[str]:
     """Draft files under ``paths`` (folders recursively, hidden folders skipped), minus gitignore-style
     ``exclude`` patterns matched relative to ``root``. ``-`` stands for standard input."""
-    spec = pathspec.PathSpec.from_lines("gitwildmatch", exclude)
+    spec = pathspec.GitIgnoreSpec.from_lines(exclude)
     base = (root or Path.cwd()).resolve()
     out: list[str] = []
     for raw in paths:
@@ -91,7 +91,7 @@ def discover(paths: Sequence[str], exclude: Sequence[str] = (), root: Path | Non
     return list(dict.fromkeys(out))
 
 
-def _excluded(path: Path, spec: pathspec.PathSpec[Any], base: Path) -> bool:
+def _excluded(path: Path, spec: pathspec.GitIgnoreSpec, base: Path) -> bool:
     if not spec.patterns:
         return False
     full = path.resolve()

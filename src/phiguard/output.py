@@ -103,7 +103,7 @@ def sarif(result: CheckResult, out: TextIO, show: bool, rules: RuleSet, color: b
         ToolDriver,
     )
 
-    used = sorted({loc.finding.rule for loc in result.findings} | {r.code for r in rules.rules})
+    used = sorted({loc.finding.rule for loc in result.findings} | {r.code for r in rules.rules} | set(TOOL_RULES))
     descriptors = []
     for code in used:
         rule = rules.get(code)

@@ -177,7 +177,8 @@ def load_rules(dirs: Iterable[Path] = ()) -> RuleSet:
             if lex.name != path.stem:
                 raise RulePackError(f"{path}: name {lex.name!r} must match the file name")
             lexicons[lex.name] = lex
-        for path in sorted(p for p in root.glob("*/*.yml") if p.parent.name != "lexicon"):
+        files = [*root.glob("*.yml"), *(p for p in root.glob("*/*.yml") if p.parent.name != "lexicon")]
+        for path in sorted(files):
             rule = _validate(Rule, path)
             assert isinstance(rule, Rule)
             if not path.stem.startswith(f"{rule.code}-") or path.stem != f"{rule.code}-{rule.name}":
