@@ -92,7 +92,7 @@ def test_json_fields(capsys: pytest.CaptureFixture[str]) -> None:
 def test_sarif_is_valid_2_1_0(capsys: pytest.CaptureFixture[str]) -> None:
     from sarif_pydantic import Sarif
 
-    code, out, _ = run(capsys, "--format", "sarif", str(CLI / "story.md"))
+    _, out, _ = run(capsys, "--format", "sarif", str(CLI / "story.md"))
     data = json.loads(out)
     assert data["version"] == "2.1.0" and data["$schema"].endswith("sarif-2.1.0.json")
     run_ = data["runs"][0]
