@@ -296,3 +296,16 @@ def test_jobs_give_the_same_findings(capsys: pytest.CaptureFixture[str]) -> None
     one = findings(capsys, str(CLI))
     two = findings(capsys, "-j", "2", str(CLI))
     assert one == two
+
+
+def test_documented_config_example_is_valid(tmp_path: Path) -> None:
+    """The TOML example in docs/cli.md is a real, valid configuration."""
+    from phiguard.config import load_config_file
+
+    doc = (Path(__file__).parents[1] / "docs" / "cli.md").read_text(encoding="utf-8")
+    block = doc.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "house-rules").mkdir()
+    (tmp_path / "pyproject.toml").write_text(block, encoding="utf-8")
+    config = load_config_file(tmp_path / "pyproject.toml")
+    assert config.fail_on.value == "warning" and config.allowlist.phones == ("737-555-0100",)
+    assert config.selected("PHI001") and not config.selected("PHI056")

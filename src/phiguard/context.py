@@ -376,13 +376,13 @@ def person_like(c: Candidate, ctx: ScopeContext) -> bool:
 
 def not_person_like(c: Candidate, ctx: ScopeContext) -> bool:
     """The model did not call it a person, and it reads neither as a person's full name nor, in a
-    text that discloses care, as a known given name ("Rosa salió ayer del hospital")."""
+    text about care or health, as a known given name ("Rosa salió ayer del hospital")."""
     if _ner_label(c, ctx) in _PERSON_LABELS:
         return False
     words = _words(c, ctx)
     if looks_like_person(words):
         return False
-    return not (len(words) == 1 and is_given_name(words[0]) and ctx.has("care"))
+    return not (len(words) == 1 and is_given_name(words[0]) and (ctx.has("care") or ctx.has("health_detail")))
 
 
 CHECKS: dict[str, Check] = {
