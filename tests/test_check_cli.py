@@ -139,6 +139,9 @@ def test_unwritable_output_is_exit_2(capsys: pytest.CaptureFixture[str], tmp_pat
         ("binary.txt", "looks binary"),
         ("broken-frontmatter.md", "unreadable front matter"),
         ("no-message-column.csv", "csv-text-columns"),
+        ("malformed.csv", "unreadable CSV"),
+        ("broken.json", "invalid JSON"),
+        ("latin1.txt", "not UTF-8"),
     ],
 )
 def test_bad_drafts_are_exit_2_without_traceback(capsys: pytest.CaptureFixture[str], name: str, needle: str) -> None:
@@ -309,3 +312,20 @@ def test_documented_config_example_is_valid(tmp_path: Path) -> None:
     config = load_config_file(tmp_path / "pyproject.toml")
     assert config.fail_on.value == "warning" and config.allowlist.phones == ("737-555-0100",)
     assert config.selected("PHI001") and not config.selected("PHI056")
+
+
+def test_unreadable_file_is_exit_2(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    def denied(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    code, _, err = run(capsys, str(CLI / "event.md"))
+    assert code == 2 and "cannot read (Permission denied)" in err
+
+
+def test_config_languages(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    drafts = _project(tmp_path, 'languages = ["es"]\ndefault-language = "es"\n')
+    items = findings(capsys, str(drafts / "story.md"))
+    assert items and {i["lang"] for i in items} == {"en"}  # front matter `lang: en` still wins
+    items = findings(capsys, str(drafts / "schedule.csv"))
+    assert items and {i["lang"] for i in items} == {"es"}  # detection limited to the configured languages

@@ -291,7 +291,7 @@ def _plain(node: yaml.Node, path: str) -> dict[str, Any]:
 # -- CSV bulk-schedule files --------------------------------------------------------------------------
 def _csv_posts(path: str, source: str, columns: Sequence[str]) -> list[DraftPost]:
     line_starts = [0] + [i + 1 for i, ch in enumerate(source) if ch == "\n"]
-    reader = csv.reader(io.StringIO(source, newline=""))
+    reader = csv.reader(io.StringIO(source, newline=""), strict=True)
     try:
         header = next(reader, None)
         if header is None:
