@@ -17,7 +17,7 @@ def test_lint_returns_contract_fields() -> None:
         assert f.rule and f.entity and f.message
         assert isinstance(f.category, Category) and isinstance(f.severity, Severity)
         assert 0 <= f.start < f.end
-    rosa = [f for f in report.findings if f.value == "Rosa"]
+    rosa = [f for f in report.findings if f.value == "Rosa" and f.category == Category.IDENTIFIER]
     assert rosa and rosa[0].category == Category.IDENTIFIER and rosa[0].severity >= Severity.WARNING
 
 

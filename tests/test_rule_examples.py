@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from phiguard import Linter, Post, Severity
+from phiguard.consent import ConsentRecord, MemoryLedger
 from phiguard.rulepack import Example, Rule, load_rules
 
 RULES = load_rules().rules
@@ -17,12 +18,17 @@ CASES = [
 
 
 def _counted(linter: Linter, rule: Rule, ex: Example) -> list[tuple[int, int]]:
-    """Spans where this rule fired at warning or above (also when another rule's finding absorbed it)."""
-    report = linter.lint(Post(text=ex.text, lang=ex.lang))
+    """Spans where this rule fired at warning or above (also when another rule's finding absorbed it).
+    A post-level (consent) rule counts at any severity: any consent finding flags the post."""
+    if ex.ledger or ex.today:
+        ledger = MemoryLedger([ConsentRecord.model_validate(r) for r in ex.ledger], "example") if ex.ledger else None
+        linter = linter.with_consent(ledger, ex.today)
+    report = linter.lint(Post(text=ex.text, lang=ex.lang, captions=ex.captions, metadata=ex.metadata))
+    floor = Severity.INFO if rule.detect.post else Severity.WARNING
     return [
         (f.start, f.end)
         for f in report.findings
-        if f.severity >= Severity.WARNING and (f.rule == rule.code or f"also:{rule.code}" in f.evidence)
+        if f.severity >= floor and (f.rule == rule.code or f"also:{rule.code}" in f.evidence)
     ]
 
 

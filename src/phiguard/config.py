@@ -76,6 +76,10 @@ class Config(_Strict):
     fail_on: Severity = Field(default=Severity.WARNING, alias="fail-on")
     exclude: tuple[str, ...] = Field(default=(), description="gitignore-style patterns of drafts to skip")
     csv_text_columns: tuple[str, ...] = Field(default=(), alias="csv-text-columns")
+    consent_ledger: str | None = Field(
+        default=None, alias="consent-ledger", description="a .csv/.yaml file or sqlite:///path.db"
+    )
+    base_dir: Path | None = Field(default=None, exclude=True, description="where relative paths start")
 
     @field_validator("models")
     @classmethod
@@ -146,4 +150,4 @@ def load_config_file(path: Path) -> Config:
     if isinstance(dirs, list):
         key = "rule-dirs" if "rule-dirs" in table else "rule_dirs"
         table = {**table, key: [str((path.parent / d).resolve()) for d in dirs]}
-    return Config.from_mapping(table, source=str(path))
+    return Config.from_mapping({**table, "base_dir": path.parent}, source=str(path))

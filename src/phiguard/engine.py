@@ -7,15 +7,19 @@ candidate's context, and resolve overlaps. Models load on first use of a languag
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from itertools import islice
 
 import regex
 
 from phiguard.config import Config
+from phiguard.consent import MemoryLedger, open_ledger
 from phiguard.context import CHECKS, Candidate, ScopeContext
+from phiguard.featured import assess
 from phiguard.language import detect
 from phiguard.lexicon import LexiconIndex
 from phiguard.models import Finding, Lang, Post, Report, Severity
@@ -57,12 +61,27 @@ def _clean(text: str) -> str:
 class Linter:
     """Lints posts against the rule packs. Create once and reuse: models load lazily and stay."""
 
-    def __init__(self, config: Config | None = None, rules: RuleSet | None = None) -> None:
+    def __init__(
+        self,
+        config: Config | None = None,
+        rules: RuleSet | None = None,
+        *,
+        ledger: MemoryLedger | None = None,
+        today: date | None = None,
+    ) -> None:
+        """``ledger`` overrides the config's ``consent-ledger``; ``today`` (for consent expiry) defaults
+        to the current date at each lint."""
         self.config = config or Config()
         self.rules = rules or load_rules(self.config.rule_dirs)
         self.active: tuple[Rule, ...] = tuple(r for r in self.rules.rules if self.config.selected(r.code))
         self._by_code = {r.code: r for r in self.active}
-        self._entities = list(self._by_code)  # what the analyzer is asked for, built once
+        # what the analyzer is asked for, built once; post-level rules run after it
+        self._entities = [r.code for r in self.active if not r.detect.post]
+        self._post_rules = {r.code for r in self.active if r.detect.post}
+        if ledger is None and self.config.consent_ledger:
+            ledger = open_ledger(self.config.consent_ledger, self.config.base_dir)
+        self.ledger = ledger
+        self.today = today
         self._lexicons = LexiconIndex(self.rules.lexicons)
         self._runtimes: dict[Lang, LanguageRuntime] = {}
 
@@ -76,6 +95,12 @@ class Linter:
         it = iter(posts)
         while batch := list(islice(it, self.config.batch_size * 4)):
             yield from self._lint_batch([p if isinstance(p, Post) else Post(text=p) for p in batch], lang)
+
+    def with_consent(self, ledger: MemoryLedger | None, today: date | None = None) -> Linter:
+        """A Linter sharing this one's rules and loaded models, with another consent ledger and date."""
+        other = copy.copy(self)
+        other.ledger, other.today = ledger, today
+        return other
 
     def runtime(self, lang: Lang) -> LanguageRuntime:
         if lang not in self._runtimes:
@@ -107,9 +132,15 @@ class Linter:
             texts = [u.text for u in group]
             for unit, artifacts in zip(group, runtime.artifacts(texts, self.config.batch_size), strict=True):
                 found[unit.post] += self._analyze(unit, runtime, artifacts)
+        today = self.today or date.today()
         for i, post in enumerate(posts):
-            findings = sorted(found[i], key=lambda f: (-f.severity.rank, f.scope, f.start, f.rule))
             languages = {scope: langs[i] for scope, _ in post.scopes()}
+            outcome = assess(
+                post, found[i], self._lexicons, languages, self.rules, self.ledger, today, self._post_rules
+            )
+            findings = sorted(
+                (*outcome.findings, *outcome.consent), key=lambda f: (-f.severity.rank, f.scope, f.start, f.rule)
+            )
             yield Report(post=post, findings=tuple(findings), languages=languages)
 
     def _analyze(self, unit: _Unit, runtime: LanguageRuntime, artifacts: object) -> list[Finding]:

@@ -10,8 +10,9 @@ errors that name the file, so a typo never silently disables a rule.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import regex
 import yaml
@@ -21,6 +22,7 @@ from phiguard.errors import RulePackError
 from phiguard.models import LANGS, Category, Lang, Severity
 
 CODE_PATTERN = r"^[A-Z]{2,4}[0-9]{3}$"
+POST_CHECKS = ("consent",)  # post-level checks: phiguard.featured
 
 
 def _compiles(pattern: str) -> str:
@@ -39,6 +41,10 @@ class Example(_Strict):
     text: str
     lang: Lang
     match: str | None = Field(default=None, description="text the finding must overlap (flag only)")
+    captions: tuple[str, ...] = ()
+    metadata: dict[str, Any] = Field(default_factory=dict, description="front matter, e.g. consent records")
+    ledger: tuple[dict[str, Any], ...] = Field(default=(), description="consent-ledger records for this example")
+    today: date | None = None
 
 
 class Examples(_Strict):
@@ -71,11 +77,14 @@ class Detect(_Strict):
     patterns: tuple[PatternSpec, ...] = ()
     presidio: tuple[str, ...] = Field(default=(), description="Presidio predefined recognizers")
     validator: str | None = Field(default=None, description="a function in phiguard.validators")
+    post: str | None = Field(default=None, description="a post-level check (consent) in phiguard.featured")
 
     @model_validator(mode="after")
     def _has_source(self) -> Detect:
-        if not (self.ner or self.patterns or self.presidio):
-            raise ValueError("detect needs at least one of ner, patterns, presidio")
+        if not (self.ner or self.patterns or self.presidio or self.post):
+            raise ValueError("detect needs at least one of ner, patterns, presidio, post")
+        if self.post and (self.ner or self.patterns or self.presidio):
+            raise ValueError("a post-level rule (detect.post) cannot also match text")
         return self
 
 
@@ -197,6 +206,8 @@ def load_rules(dirs: Iterable[Path] = ()) -> RuleSet:
                     f"{path}: unknown validator {rule.detect.validator!r}",
                     f"use one of {sorted(VALIDATORS)}",
                 )
+            if rule.detect.post and rule.detect.post not in POST_CHECKS:
+                raise RulePackError(f"{path}: unknown post check {rule.detect.post!r}", f"use one of {POST_CHECKS}")
             unknown = set(rule.detect.presidio) - set(PRESIDIO_RECOGNIZERS)
             if unknown:
                 raise RulePackError(

@@ -1,0 +1,199 @@
+"""Does a post feature a patient, and does a written authorization on record cover what it discloses?
+
+A post features a patient when it identifies a private person at all: a name, or details that point at
+one person (a date, age, place, room, record number or contact tied to care). Clinicians, staff, public
+figures, citations and event details are already ``info`` by the identifier rules, so they feature
+nobody. A reply to a handle about the handle's own health is advice territory (the ADV rules), not a
+featured patient, unless the reply names or otherwise identifies someone.
+
+Consents (front matter and ledger) are matched to the people named in the post; a valid consent whose
+scope covers what the post discloses turns the covered identifier findings into ``info``. Otherwise the
+post gets one ``consent`` finding (CON001-CON005) that names its evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from phiguard.consent import ConsentRecord, LedgerError, MemoryLedger, front_matter_records, names_match
+from phiguard.lexicon import LexiconIndex
+from phiguard.models import Category, Finding, Lang, Post, Severity
+from phiguard.rulepack import RuleSet
+
+HANDLE_RULE = "PHI003"
+# Which consent scope word authorises which kind of identifier.
+SCOPE_OF_ENTITY = {
+    "PERSON": "name",
+    "DATE": "dates",
+    "AGE": "dates",
+    "LOCATION": "location",
+    "ADDRESS": "location",
+    "PHONE": "contact",
+    "EMAIL": "contact",
+    "URL": "contact",
+}
+ROOM_RULE = "PHI053"  # a room or bed locates the patient: "location"
+
+MISSING, UNKNOWN_ID, NOT_VALID, BEYOND_SCOPE, NAMES_NOBODY = "CON001", "CON002", "CON003", "CON004", "CON005"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What makes the post about a patient: who, and which words disclose care or health."""
+
+    who: tuple[Finding, ...]
+    care: tuple[tuple[str, int, int], ...]  # (scope, start, end)
+    photo: bool
+
+
+def _scope_word(f: Finding) -> str | None:
+    if f.rule == HANDLE_RULE:
+        return "contact"
+    if f.rule == ROOM_RULE:
+        return "location"
+    return SCOPE_OF_ENTITY.get(f.entity)
+
+
+def find_evidence(
+    post: Post, findings: Sequence[Finding], lexicons: LexiconIndex, langs: dict[str, Lang]
+) -> Evidence | None:
+    counted = [f for f in findings if f.category == Category.IDENTIFIER and f.severity >= Severity.WARNING]
+    if not counted or all(f.rule == HANDLE_RULE for f in counted):
+        return None
+    care: list[tuple[str, int, int]] = []
+    for scope, text in post.scopes():
+        lang = langs.get(scope, "en")
+        for lexicon in ("care", "health_detail"):
+            care += [(scope, s, e) for s, e in lexicons.finditer(lexicon, lang, text)]
+    photo = bool(post.alt_texts or post.captions or post.metadata.get("images"))
+    return Evidence(tuple(counted), tuple(care), photo)
+
+
+def disclosed(evidence: Evidence) -> set[str]:
+    """The consent scope words a post needs: what it discloses about the patient."""
+    words = {w for f in evidence.who if (w := _scope_word(f))}
+    if evidence.care:
+        words.add("condition")
+    if evidence.photo and any(f.entity == "PERSON" and f.scope != "body" for f in evidence.who):
+        words.add("photo")  # a caption or alt text naming a person: the picture shows them
+    elif evidence.photo:
+        words.add("photo")
+    return words
+
+
+@dataclass(frozen=True)
+class Outcome:
+    findings: tuple[Finding, ...]  # identifier findings, some demoted to info by a consent
+    consent: tuple[Finding, ...]  # CON findings
+
+
+def assess(
+    post: Post,
+    findings: Sequence[Finding],
+    lexicons: LexiconIndex,
+    langs: dict[str, Lang],
+    rules: RuleSet,
+    ledger: MemoryLedger | None,
+    today: date,
+    active: set[str],
+) -> Outcome:
+    where = post.id or "post"
+    records = _records(post, ledger, where)
+    evidence = find_evidence(post, findings, lexicons, langs)
+    out: list[Finding] = []
+    if evidence is None:
+        for rec, _ in records:
+            if rec.patient:
+                out.append(_finding(rules, NAMES_NOBODY, None, f"consent {rec.id} names {rec.patient!r}", post))
+        return Outcome(tuple(findings), _selected(out, active))
+
+    names = [f for f in evidence.who if f.entity == "PERSON" and f.rule != HANDLE_RULE]
+    valid: list[ConsentRecord] = []
+    for rec, known in records:
+        if not known:
+            out.append(_finding(rules, UNKNOWN_ID, evidence, f"consent id {rec.id} is not in the ledger", post))
+            continue
+        problem = rec.problem(today)
+        if problem:
+            out.append(_finding(rules, NOT_VALID, evidence, f"consent {rec.id} {problem}", post))
+            continue
+        if rec.patient and names and not any(names_match(rec.patient, f.value) for f in names):
+            out.append(_finding(rules, NAMES_NOBODY, evidence, f"consent {rec.id} names someone else", post))
+            continue
+        valid.append(rec)
+
+    covered_names = [f for f in names if any(r.patient and names_match(r.patient, f.value) for r in valid)]
+    uncovered = [f for f in names if f not in covered_names]
+    if not valid or uncovered:
+        if not any(c.rule in (UNKNOWN_ID, NOT_VALID) for c in out):
+            note = "no consent on record" if not valid else "a named person has no consent on record"
+            out.append(_finding(rules, MISSING, evidence, note, post, who=uncovered or list(evidence.who)))
+        return Outcome(tuple(findings), _selected(out, active))
+
+    allowed = {w for r in valid for w in r.scope}
+    beyond = sorted(disclosed(evidence) - allowed)
+    if beyond:
+        out.append(_finding(rules, BEYOND_SCOPE, evidence, f"discloses {', '.join(beyond)} beyond the consent", post))
+    ids = ",".join(r.id for r in valid)
+    demoted = [
+        f.model_copy(update={"severity": Severity.INFO, "evidence": (*f.evidence, f"consent:{ids}")})
+        if f.category == Category.IDENTIFIER and f.severity >= Severity.WARNING and _scope_word(f) in allowed
+        else f
+        for f in findings
+    ]
+    return Outcome(tuple(demoted), _selected(out, active))
+
+
+def _records(post: Post, ledger: MemoryLedger | None, where: str) -> list[tuple[ConsentRecord, bool]]:
+    """Front-matter consents, each resolved against the ledger when one is configured (the ledger's
+    record wins); without a front-matter consent, ledger records naming... are not guessed."""
+    out = []
+    for rec in front_matter_records(post.metadata, where):
+        if ledger is None:
+            if rec.patient is None and not rec.scope:
+                raise LedgerError(
+                    f"{where}: consent {rec.id} gives only an id and no consent-ledger is configured",
+                    "configure consent-ledger, or give patient and scope in the front matter",
+                )
+            out.append((rec, True))
+            continue
+        stored = ledger.get(rec.id)
+        out.append((stored, True) if stored is not None else (rec, False))
+    return out
+
+
+def _selected(findings: list[Finding], active: set[str]) -> tuple[Finding, ...]:
+    return tuple(f for f in findings if f.rule in active)
+
+
+def _finding(
+    rules: RuleSet,
+    code: str,
+    evidence: Evidence | None,
+    note: str,
+    post: Post,
+    who: Sequence[Finding] = (),
+) -> Finding:
+    rule = rules.get(code)
+    anchor = (who or (evidence.who if evidence else ()))[:1]
+    start, end, scope = (anchor[0].start, anchor[0].end, anchor[0].scope) if anchor else (0, 0, "body")
+    value = anchor[0].value if anchor else ""
+    details = [note]
+    if evidence:
+        details += [f"who:{f.rule}@{f.scope}:{f.start}-{f.end}" for f in evidence.who[:5]]
+        details += [f"care:{s}:{a}-{b}" for s, a, b in evidence.care[:5]]
+    return Finding(
+        rule=code,
+        category=Category.CONSENT,
+        severity=rule.severity if rule else Severity.ERROR,
+        entity="PATIENT",
+        start=start,
+        end=end,
+        message=rule.message if rule else note,
+        scope=scope,
+        lang=anchor[0].lang if anchor else "en",
+        evidence=tuple(details),
+        value=value,
+    )
