@@ -191,6 +191,12 @@ def announcement_nearby(c: Candidate, ctx: ScopeContext) -> bool:
     return _sentence_has_without_care(c, ctx, "announcement")
 
 
+def donation_nearby(c: Candidate, ctx: ScopeContext) -> bool:
+    """The sentence thanks a donor or sponsor for a gift and discloses no care: donors are not patients."""
+    start, end = ctx.sentence_bounds(c)
+    return ctx.has("donation", start, end) and not ctx.has("care", start, end)
+
+
 def org_contact(c: Candidate, ctx: ScopeContext) -> bool:
     """Contact details introduced as the organisation's: "Questions? 737-...", "cita previa en el ..."."""
     return ctx.has("org_contact", c.start - 40, c.start) and not ctx.has("person_ref", c.start - 40, c.start)
@@ -376,13 +382,13 @@ def person_like(c: Candidate, ctx: ScopeContext) -> bool:
 
 def not_person_like(c: Candidate, ctx: ScopeContext) -> bool:
     """The model did not call it a person, and it reads neither as a person's full name nor, in a
-    text about care or health, as a known given name ("Rosa salió ayer del hospital")."""
+    text that discloses care, as a known given name ("Rosa salió ayer del hospital")."""
     if _ner_label(c, ctx) in _PERSON_LABELS:
         return False
     words = _words(c, ctx)
     if looks_like_person(words):
         return False
-    return not (len(words) == 1 and is_given_name(words[0]) and (ctx.has("care") or ctx.has("health_detail")))
+    return not (len(words) == 1 and is_given_name(words[0]) and ctx.has("care"))
 
 
 CHECKS: dict[str, Check] = {
@@ -396,6 +402,7 @@ CHECKS: dict[str, Check] = {
     "citation": citation,
     "event_nearby": event_nearby,
     "announcement_nearby": announcement_nearby,
+    "donation_nearby": donation_nearby,
     "org_contact": org_contact,
     "care_in_scope": care_in_scope,
     "not_tied_to_person": not_tied_to_person,
