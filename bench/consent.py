@@ -1,0 +1,65 @@
+"""Consent figures on the labelled social posts (issue 4 targets).
+
+1. No consent metadata: posts labelled ``consent_required`` should get a consent finding (recall,
+   precision), harmless posts none.
+2. With a matching, valid consent covering every scope word, naming the patient as the gold PERSON span
+   spells it (or no name when the gold has none), the same posts should pass clean: no consent finding
+   and no identifier at warning or error.
+
+    python bench/consent.py --data ../shared/data
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from phiguard import Linter, Post
+from phiguard.consent import SCOPES
+from phiguard.evaluation import read_corpus
+from phiguard.models import Category, Severity
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=Path("../shared/data"))
+    args = ap.parse_args()
+    docs = list(read_corpus(args.data / "social.dev.jsonl"))
+    linter = Linter()
+    tp = fp = fn = harmless_flagged = harmless = 0
+    clean = required = 0
+    for doc in docs:
+        needed = bool(doc.labels.get("consent_required"))
+        report = linter.lint(Post(text=doc.text, lang=doc.lang))
+        flagged = any(f.category == Category.CONSENT for f in report.findings)
+        tp += needed and flagged
+        fn += needed and not flagged
+        fp += flagged and not needed
+        if not needed and not doc.labels.get("personal_advice"):
+            harmless += 1
+            harmless_flagged += flagged
+        if needed:
+            required += 1
+            names = [doc.text[s.start : s.end] for s in doc.spans if s.label == "PERSON"]
+            record = {"id": "BENCH-1", "scope": list(SCOPES)} | ({"patient": names[0]} if names else {})
+            covered = linter.lint(Post(text=doc.text, lang=doc.lang, metadata={"consent": [record]}))
+            left = [
+                f
+                for f in covered.findings
+                if f.category == Category.CONSENT
+                or (f.category == Category.IDENTIFIER and f.severity >= Severity.WARNING)
+            ]
+            clean += not left
+            if left:
+                print(f"not clean with consent: {doc.id}: {sorted({f.rule for f in left})}", file=sys.stderr)
+    recall = tp / (tp + fn) if tp + fn else None
+    precision = tp / (tp + fp) if tp + fp else None
+    print(f"consent_required: recall {recall}, precision {precision} ({tp + fn} posts)")
+    print(f"harmless posts with a consent finding: {harmless_flagged}/{harmless}")
+    print(f"consent_required posts clean with a matching consent: {clean}/{required}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""Consent records: ledgers (CSV, YAML, SQLite), name matching, validity, and the CLI with a ledger."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from phiguard import Linter, Post
+from phiguard.cli import main
+from phiguard.consent import LedgerError, names_match, open_ledger
+
+FIX = Path(__file__).parent / "fixtures" / "consent"
+TODAY = date(2026, 11, 23)
+ROSALIND = "Welcome home, Rosalind! Her new knee is working wonders since March."
+
+
+def _sqlite(path: Path, rows: list[tuple[str, str, str, str | None]]) -> Path:
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE consents (id TEXT, patient TEXT, scope TEXT, signed TEXT, expires TEXT, revoked TEXT)")
+    con.executemany("INSERT INTO consents VALUES (?, ?, ?, ?, NULL, ?)", rows)
+    con.commit()
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize("kind", ["csv", "yaml", "sqlite"])
+def test_ledgers_read_the_same_records(kind: str, tmp_path: Path) -> None:
+    if kind == "sqlite":
+        db = _sqlite(tmp_path / "c.db", [("CF-2026-0101", "Rosalind Pike", "name,condition,dates", "2026-01-10", None)])
+        ledger = open_ledger(f"sqlite:///{db}")
+    else:
+        ledger = open_ledger(str(FIX / f"ledger.{kind}"))
+    rec = ledger.get("CF-2026-0101")
+    assert rec is not None and rec.patient == "Rosalind Pike" and rec.scope == ("name", "condition", "dates")
+    assert rec.problem(TODAY) is None
+    assert ledger.get("CF-0000") is None
+
+
+@pytest.mark.parametrize(
+    ("spec", "needle"),
+    [
+        ("bad-date.csv", "row 2"),
+        ("missing-column.csv", "missing column"),
+        ("nope.csv", "cannot read"),
+        ("ledger.txt", "unknown consent ledger type"),
+    ],
+)
+def test_bad_ledgers_name_file_and_row(spec: str, needle: str) -> None:
+    with pytest.raises(LedgerError, match=needle):
+        open_ledger(str(FIX / spec))
+
+
+def test_unreadable_database(tmp_path: Path) -> None:
+    (tmp_path / "junk.db").write_bytes(b"not a database at all" * 100)
+    with pytest.raises(LedgerError, match="unreadable consent database"):
+        open_ledger(f"sqlite:///{tmp_path / 'junk.db'}")
+    with pytest.raises(LedgerError, match="no such consent database"):
+        open_ledger(f"sqlite:///{tmp_path / 'missing.db'}")
+
+
+@pytest.mark.parametrize(
+    ("recorded", "mentioned", "ok"),
+    [
+        ("Rosa Díaz", "Rosa", True),
+        ("Rosa Díaz", "Mrs. Diaz", True),
+        ("Rosa Díaz", "Rosa D.", True),
+        ("Rosa Díaz", "ROSA DÍAZ", True),
+        ("José Antonio Ruiz", "don José Antonio", True),
+        ("Rosa Díaz", "Rosalind", False),
+        ("Rosa Díaz", "Rosa M.", False),
+    ],
+)
+def test_name_variants(recorded: str, mentioned: str, ok: bool) -> None:
+    assert names_match(recorded, mentioned) is ok
+
+
+def test_ledger_consent_covers_post_and_expiry_counts(linter: Linter) -> None:
+    ledger = open_ledger(str(FIX / "ledger.csv"))
+    covered = linter.with_consent(ledger, TODAY).lint(Post(text=ROSALIND, metadata={"consent": ["CF-2026-0101"]}))
+    assert not [f for f in covered.findings if f.category.value == "consent"]
+    assert all(f.severity.value == "info" for f in covered.findings)
+    expired = linter.with_consent(ledger, TODAY).lint(
+        Post(text="Welcome home, Wendeline! Her new hip works.", metadata={"consent": ["CF-2024-0050"]})
+    )
+    assert [f.rule for f in expired.findings if f.category.value == "consent"] == ["CON003"]
+
+
+def test_cli_with_consent_ledger(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copy(FIX / "ledger.csv", tmp_path / "ledger.csv")
+    shutil.copy(FIX / "story.md", tmp_path / "story.md")
+    (tmp_path / "phiguard.toml").write_text('consent-ledger = "ledger.csv"\n', encoding="utf-8")
+    assert main(["check", "--no-progress", str(tmp_path / "story.md")]) == 0
+    (tmp_path / "phiguard.toml").write_text('consent-ledger = "missing.csv"\n', encoding="utf-8")
+    assert main(["check", "--no-progress", str(tmp_path / "story.md")]) == 2
+    assert "missing.csv" in capsys.readouterr().err
