@@ -97,3 +97,28 @@ def test_cli_with_consent_ledger(tmp_path: Path, capsys: pytest.CaptureFixture[s
     (tmp_path / "phiguard.toml").write_text('consent-ledger = "missing.csv"\n', encoding="utf-8")
     assert main(["check", "--no-progress", str(tmp_path / "story.md")]) == 2
     assert "missing.csv" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize(
+    ("folder", "name", "expected"),
+    [
+        ("drafts", "con001", {"CON001"}),
+        ("with-ledger", "con002", {"CON002"}),
+        ("drafts", "con003", {"CON003"}),
+        ("drafts", "con004", {"CON004"}),
+        ("drafts", "con005", {"CON005", "CON001"}),
+        ("drafts", "covered", set()),
+    ],
+)
+def test_each_consent_finding_from_draft_files(
+    capsys: pytest.CaptureFixture[str], folder: str, name: str, expected: set[str], lang: str
+) -> None:
+    import json
+
+    path = FIX / folder / f"{name}-{lang}.md"
+    code = main(["check", "--no-progress", "--format", "json", "--today", "2026-11-23", str(path)])
+    items = json.loads(capsys.readouterr().out)
+    assert {i["rule"] for i in items if i["category"] == "consent"} == expected
+    assert all(i["lang"] == lang for i in items)
+    assert code == (1 if expected else 0)

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pathspec
@@ -111,20 +112,24 @@ def check(
     jobs: int = 1,
     root: Path | None = None,
     progress: Callable[[int], None] | None = None,
+    today: date | None = None,
 ) -> CheckResult:
+    """Check drafts; ``today`` is the date consents are judged by (default: the current date)."""
     files = discover(paths, config.exclude, root)
     if jobs > 1 and len(files) > 1 and STDIN not in files:
         chunks = [files[i::jobs] for i in range(jobs)]
         results: dict[str, FileResult] = {}
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for chunk_result in pool.map(_check_files, chunks, [config] * jobs, [lang] * jobs):
+            for chunk_result in pool.map(
+                _check_files, chunks, [config] * jobs, [lang] * jobs, [None] * jobs, [today] * jobs
+            ):
                 for fr in chunk_result:
                     results[fr.draft.path] = fr
                     if progress:
                         progress(1)
         ordered = [results[f] for f in files]
     else:
-        ordered = _check_files(files, config, lang, progress)
+        ordered = _check_files(files, config, lang, progress, today)
     if baseline is not None:
         for fr in ordered:
             new = baseline.filter_new([loc.fingerprint for loc in fr.located])
@@ -134,9 +139,15 @@ def check(
 
 
 def _check_files(
-    files: Sequence[str], config: Config, lang: Lang | None, progress: Callable[[int], None] | None = None
+    files: Sequence[str],
+    config: Config,
+    lang: Lang | None,
+    progress: Callable[[int], None] | None = None,
+    today: date | None = None,
 ) -> list[FileResult]:
     linter = _linter(config)
+    if today is not None:
+        linter = linter.with_consent(linter.ledger, today)
     drafts = [_read(f, config) for f in files]
     posts = [(d, p) for d in drafts for p in d.posts]
     reports = linter.lint_many((p.post for _, p in posts), lang=lang)
@@ -164,7 +175,7 @@ _LINTERS: dict[str, Linter] = {}
 
 def _linter(config: Config) -> Linter:
     """One Linter per configuration and process: models load once, also in worker processes."""
-    key = config.model_dump_json()
+    key = f"{config.base_dir}|{config.model_dump_json()}"
     if key not in _LINTERS:
         _LINTERS[key] = Linter(config)
     return _LINTERS[key]

@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from datetime import date
 from pathlib import Path
 
 from phiguard.baseline import Baseline
@@ -36,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (0: one per core)")
     check.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     check.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    check.add_argument(
+        "--today", type=date.fromisoformat, metavar="YYYY-MM-DD", help="judge consent expiry as of this date"
+    )
 
     base = sub.add_parser("baseline", help="accept today's findings: create or update a baseline file")
     base.add_argument("action", choices=["create", "update"])
@@ -92,7 +96,16 @@ def _check(args: argparse.Namespace) -> int:
     baseline = Baseline.load(args.baseline) if args.baseline else None
     jobs = default_jobs() if args.jobs == 0 else max(1, args.jobs)
     for progress in _progress(args):
-        result = check(args.paths, config, lang=args.lang, baseline=baseline, jobs=jobs, root=root, progress=progress)
+        result = check(
+            args.paths,
+            config,
+            lang=args.lang,
+            baseline=baseline,
+            jobs=jobs,
+            root=root,
+            progress=progress,
+            today=args.today,
+        )
     from phiguard.rulepack import load_rules
 
     rules = load_rules(config.rule_dirs)
