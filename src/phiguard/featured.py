@@ -76,10 +76,8 @@ def disclosed(evidence: Evidence) -> set[str]:
     words = {w for f in evidence.who if (w := _scope_word(f))}
     if evidence.care:
         words.add("condition")
-    if evidence.photo and any(f.entity == "PERSON" and f.scope != "body" for f in evidence.who):
-        words.add("photo")  # a caption or alt text naming a person: the picture shows them
-    elif evidence.photo:
-        words.add("photo")
+    if evidence.photo:
+        words.add("photo")  # a draft with images or captions shows the patient it identifies
     return words
 
 
@@ -148,7 +146,7 @@ def assess(
 
 def _records(post: Post, ledger: MemoryLedger | None, where: str) -> list[tuple[ConsentRecord, bool]]:
     """Front-matter consents, each resolved against the ledger when one is configured (the ledger's
-    record wins); without a front-matter consent, ledger records naming... are not guessed."""
+    record wins). phiguard never guesses a consent from the ledger that the draft does not cite."""
     out = []
     for rec in front_matter_records(post.metadata, where):
         if ledger is None:
