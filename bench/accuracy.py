@@ -50,38 +50,26 @@ def presidio_engine(config: Config):  # type: ignore[no-untyped-def]
         return AnalyzerEngine(nlp_engine=engine, supported_languages=list(config.models))
 
 
+def _warning(label: str, start: int, end: int) -> Finding:
+    """Another tool's span as an identifier warning, so phiguard's scorer can count it."""
+    return Finding(
+        rule=label,
+        category=Category.IDENTIFIER,
+        severity=Severity.WARNING,
+        entity=label,
+        start=start,
+        end=end,
+        message="",
+    )
+
+
 def presidio_findings(analyzer, text: str, lang: str) -> list[Finding]:  # type: ignore[no-untyped-def]
-    return [
-        Finding(
-            rule=r.entity_type,
-            category=Category.IDENTIFIER,
-            severity=Severity.WARNING,
-            entity=r.entity_type,
-            start=r.start,
-            end=r.end,
-            message="",
-        )
-        for r in analyzer.analyze(text=text, language=lang)
-    ]
+    return [_warning(r.entity_type, r.start, r.end) for r in analyzer.analyze(text=text, language=lang)]
 
 
 def ner_findings(nlp, texts: list[str]) -> list[list[Finding]]:  # type: ignore[no-untyped-def]
     """Every entity of the spaCy model, any label, as a warning: the model's own recall ceiling."""
-    return [
-        [
-            Finding(
-                rule=e.label_,
-                category=Category.IDENTIFIER,
-                severity=Severity.WARNING,
-                entity=e.label_,
-                start=e.start_char,
-                end=e.end_char,
-                message="",
-            )
-            for e in doc.ents
-        ]
-        for doc in nlp.pipe(texts, batch_size=64)
-    ]
+    return [[_warning(e.label_, e.start_char, e.end_char) for e in doc.ents] for doc in nlp.pipe(texts, batch_size=64)]
 
 
 def as_warnings(findings: list[Finding]) -> list[Finding]:

@@ -145,7 +145,7 @@ def _check_files(
     progress: Callable[[int], None] | None = None,
     today: date | None = None,
 ) -> list[FileResult]:
-    linter = _linter(config)
+    linter = linter_for(config)
     if today is not None:
         linter = linter.with_consent(linter.ledger, today)
     drafts = [_read(f, config) for f in files]
@@ -173,7 +173,7 @@ def _check_files(
 _LINTERS: dict[str, Linter] = {}
 
 
-def _linter(config: Config) -> Linter:
+def linter_for(config: Config) -> Linter:
     """One Linter per configuration and process: models load once, also in worker processes."""
     key = f"{config.base_dir}|{config.model_dump_json()}"
     if key not in _LINTERS:

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from phiguard.baseline import Baseline
-from phiguard.checker import check, default_jobs
+from phiguard.checker import check, default_jobs, linter_for
 from phiguard.config import Config, find_config_file, load_config_file
 from phiguard.errors import ConfigError, InputError, PhiguardError
 from phiguard.models import Post, Severity
@@ -106,9 +106,7 @@ def _check(args: argparse.Namespace) -> int:
             progress=progress,
             today=args.today,
         )
-    from phiguard.rulepack import load_rules
-
-    rules = load_rules(config.rule_dirs)
+    rules = linter_for(config).rules  # the same rules the check used, loaded once
     writer = WRITERS[args.format]
     if args.output:
         try:

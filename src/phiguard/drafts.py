@@ -16,6 +16,7 @@ import io
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -80,13 +81,14 @@ class Draft:
         i = bisect.bisect_right(starts, file_offset) - 1
         return i + 1, file_offset - starts[i] + 1
 
-    @property
+    @cached_property
     def _line_starts(self) -> list[int]:
-        cached: list[int] | None = self.__dict__.get("_starts")
-        if cached is None:
-            cached = [0] + [i + 1 for i, ch in enumerate(self.source) if ch == "\n"]
-            self.__dict__["_starts"] = cached
-        return cached
+        return line_starts(self.source)
+
+
+def line_starts(source: str) -> list[int]:
+    """Offset of the first character of each line."""
+    return [0] + [i + 1 for i, ch in enumerate(source) if ch == "\n"]
 
 
 # -- reading files ------------------------------------------------------------------------------------
@@ -290,7 +292,7 @@ def _plain(node: yaml.Node, path: str) -> dict[str, Any]:
 
 # -- CSV bulk-schedule files --------------------------------------------------------------------------
 def _csv_posts(path: str, source: str, columns: Sequence[str]) -> list[DraftPost]:
-    line_starts = [0] + [i + 1 for i, ch in enumerate(source) if ch == "\n"]
+    starts = line_starts(source)
     reader = csv.reader(io.StringIO(source, newline=""), strict=True)
     try:
         header = next(reader, None)
@@ -314,8 +316,8 @@ def _csv_posts(path: str, source: str, columns: Sequence[str]) -> list[DraftPost
             prev_end_line = reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
-            row_start = line_starts[min(first_line - 1, len(line_starts) - 1)]
-            row_end = line_starts[reader.line_num] if reader.line_num < len(line_starts) else len(source)
+            row_start = starts[min(first_line - 1, len(starts) - 1)]
+            row_end = starts[reader.line_num] if reader.line_num < len(starts) else len(source)
             cells = _cell_fields(row, source, row_start, row_end)
             text = cells[text_col] if text_col < len(cells) else Field("", (row_start,))
             alts = [cells[i] for i in alt_cols if i < len(cells) and cells[i].text.strip()]
