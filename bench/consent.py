@@ -7,6 +7,10 @@
    and no identifier at warning or error.
 
     python bench/consent.py --data ../shared/data
+
+Besides the shared social posts it scores ``tests/fixtures/consent_posts.jsonl``: 84 posts of our own
+writing (English and Spanish) about patients, staff, donors, public figures and aggregate counts, a
+held-out-style check that the method carries beyond the 28 shared posts.
 """
 
 from __future__ import annotations
@@ -20,30 +24,41 @@ from phiguard.consent import SCOPES
 from phiguard.evaluation import read_corpus
 from phiguard.models import Category, Severity
 
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "consent_posts.jsonl"
+
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=Path("../shared/data"))
     args = ap.parse_args()
-    docs = list(read_corpus(args.data / "social.dev.jsonl"))
     linter = Linter()
+    for corpus in (args.data / "social.dev.jsonl", FIXTURES):
+        score(linter, corpus)
+    return 0
+
+
+def score(linter: Linter, corpus: Path) -> None:
     tp = fp = fn = harmless_flagged = harmless = 0
     clean = required = 0
-    for doc in docs:
+    for doc in read_corpus(corpus):
         needed = bool(doc.labels.get("consent_required"))
         report = linter.lint(Post(text=doc.text, lang=doc.lang))
         flagged = any(f.category == Category.CONSENT for f in report.findings)
         tp += needed and flagged
         fn += needed and not flagged
         fp += flagged and not needed
+        if flagged != needed:
+            print(f"{'missed' if needed else 'false alarm'}: {doc.id}", file=sys.stderr)
         if not needed and not doc.labels.get("personal_advice"):
             harmless += 1
             harmless_flagged += flagged
         if needed:
             required += 1
-            names = [doc.text[s.start : s.end] for s in doc.spans if s.label == "PERSON"]
-            record = {"id": "BENCH-1", "scope": list(SCOPES)} | ({"patient": names[0]} if names else {})
-            covered = linter.lint(Post(text=doc.text, lang=doc.lang, metadata={"consent": [record]}))
+            # one consent per person the gold names (twins, a baby and the family's surname...)
+            names = list(dict.fromkeys(doc.text[s.start : s.end] for s in doc.spans if s.label == "PERSON"))
+            records = [{"id": f"BENCH-{i}", "scope": list(SCOPES), "patient": n} for i, n in enumerate(names)]
+            records = records or [{"id": "BENCH-0", "scope": list(SCOPES)}]
+            covered = linter.lint(Post(text=doc.text, lang=doc.lang, metadata={"consent": records}))
             left = [
                 f
                 for f in covered.findings
@@ -55,10 +70,14 @@ def main() -> int:
                 print(f"not clean with consent: {doc.id}: {sorted({f.rule for f in left})}", file=sys.stderr)
     recall = tp / (tp + fn) if tp + fn else None
     precision = tp / (tp + fp) if tp + fp else None
-    print(f"consent_required: recall {recall}, precision {precision} ({tp + fn} posts)")
+    print(f"== {corpus.name}")
+    print(f"consent_required: recall {_r(recall)}, precision {_r(precision)} ({tp + fn} posts)")
     print(f"harmless posts with a consent finding: {harmless_flagged}/{harmless}")
     print(f"consent_required posts clean with a matching consent: {clean}/{required}")
-    return 0
+
+
+def _r(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.2f}"
 
 
 if __name__ == "__main__":

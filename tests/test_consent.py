@@ -70,6 +70,9 @@ def test_unreadable_database(tmp_path: Path) -> None:
         ("Rosa Díaz", "Rosa D.", True),
         ("Rosa Díaz", "ROSA DÍAZ", True),
         ("José Antonio Ruiz", "don José Antonio", True),
+        ("Joe Marsh", "Grandpa Joe", True),
+        ("Ava Nguyen", "Twins Ava", True),
+        ("Hugo Sanz", "el pequeño Hugo", True),
         ("Rosa Díaz", "Rosalind", False),
         ("Rosa Díaz", "Rosa M.", False),
     ],
@@ -122,3 +125,53 @@ def test_each_consent_finding_from_draft_files(
     assert {i["rule"] for i in items if i["category"] == "consent"} == expected
     assert all(i["lang"] == lang for i in items)
     assert code == (1 if expected else 0)
+
+
+def test_caption_is_weighed_with_the_body(linter: Linter) -> None:
+    """A caption naming somebody is an error when the body of the same post discloses care."""
+    caption = "Hank Ortiz and his daughter on the day he left"
+    alone = linter.lint(Post(text="A sunny day on the terrace.", captions=(caption,), lang="en"))
+    with_care = linter.lint(Post(text="Back home after six weeks in the ICU. Welcome home!", captions=(caption,)))
+    severity = {
+        r: next(f.severity.value for f in rep.findings if f.rule == "PHI001")
+        for r, rep in (("alone", alone), ("care", with_care))
+    }
+    assert severity == {"alone": "warning", "care": "error"}
+    assert any(f.rule == "CON001" for f in with_care.findings)
+
+
+def test_record_numbers_need_the_record_scope(linter: Linter) -> None:
+    text = "Congratulations to Marcus Lee (MRN 7731902) on walking 100 feet today!"
+
+    def lint(scope: list[str]) -> dict[str, str]:
+        record = {"id": "CF-1", "patient": "Marcus Lee", "scope": scope}
+        report = linter.lint(Post(text=text, lang="en", metadata={"consent": [record]}))
+        return {f.rule: f.severity.value for f in report.findings}
+
+    assert lint(["name", "condition"]) == {"CON004": "error", "PHI050": "error", "PHI002": "info"}
+    assert lint(["name", "condition", "record"]) == {"PHI050": "info", "PHI002": "info"}
+
+
+def test_every_identifier_rule_names_a_known_consent_scope() -> None:
+    from typing import get_args
+
+    from phiguard.consent import SCOPES
+    from phiguard.rulepack import ConsentScope, load_rules
+
+    assert set(get_args(ConsentScope)) == set(SCOPES)
+    never = {r.code for r in load_rules().rules if r.category.value == "identifier" and r.consent_scope is None}
+    assert never == {"PHI051", "PHI052", "PHI054", "PHI056"}  # SSN, DNI/NIE, plates, IPs: no consent covers them
+
+
+@pytest.mark.slow
+def test_consent_fixture_posts(linter: Linter) -> None:
+    """84 posts of our own writing (patients, staff, donors, public figures, counts; both languages):
+    every patient post gets a consent finding and no harmless post does (bench/consent.py prints more)."""
+    from phiguard.evaluation import read_corpus
+
+    missed, alarms = [], []
+    for doc in read_corpus(Path(__file__).parent / "fixtures" / "consent_posts.jsonl"):
+        flagged = any(f.category.value == "consent" for f in linter.lint(Post(text=doc.text, lang=doc.lang)).findings)
+        if flagged != bool(doc.labels["consent_required"]):
+            (missed if not flagged else alarms).append(doc.id)
+    assert (missed, alarms) == ([], [])

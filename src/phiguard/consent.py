@@ -25,7 +25,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from phiguard.errors import InputError
 
-SCOPES = ("name", "photo", "condition", "dates", "location", "contact")
+# What a consent may authorise. ``record`` (record, health-plan, account and device numbers) is never
+# implied: a compliance officer must write it out. SSNs, DNI/NIE, plates and IPs have no scope at all.
+SCOPES = ("name", "photo", "condition", "dates", "location", "contact", "record")
 COLUMNS = ("id", "patient", "scope", "signed", "expires", "revoked")
 
 
@@ -214,7 +216,9 @@ def _resolve(raw: str, base: Path) -> Path:
 
 # -- names ---------------------------------------------------------------------------------------------
 _TITLES = regex.compile(
-    r"^(?:mr|mrs|ms|miss|mx|dr|sr|sra|srta|don|doña|dña|señor|señora|baby|little|our\s+patient|nuestr[oa]\s+paciente)\.?\s+",
+    r"^(?:(?:mr|mrs|ms|miss|mx|dr|sr|sra|srta|don|doña|dña|señor|señora|baby|little|our\s+patient|"
+    r"grandpa|grandma|granny|nana|auntie|uncle|aunt|twins?|abuel[oa]|mellizos|gemel[oa]s|tí[oa]|el\s+pequeño|la\s+pequeña|pequeñ[oa]|"
+    r"nuestr[oa]\s+paciente)\.?\s+)+",
     regex.I,
 )
 

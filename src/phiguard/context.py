@@ -45,12 +45,18 @@ class ScopeContext:
     lexicons: LexiconIndex
     allowlist: Allowlist
     common_words: frozenset[str] = frozenset()
+    post_care: bool = False  # another scope of the same post (body, caption, alt text) discloses care
 
     def value(self, c: Candidate) -> str:
         return self.text[c.start : c.end]
 
     def has(self, lexicon: str, start: int = 0, end: int | None = None) -> bool:
         return self.lexicons.search(lexicon, self.lang, self.text, start, end)
+
+    @cached_property
+    def discloses_care(self) -> bool:
+        """This text, or another scope of its post, discloses somebody's care."""
+        return self.post_care or self.has("care")
 
     @cached_property
     def cased(self) -> bool:
@@ -139,7 +145,7 @@ def fraction_like(c: Candidate, ctx: ScopeContext) -> bool:
     # Scales ("20/40", "95/100") always. Small fractions, thread markers ("1/2", "3/5") and "x/10"
     # unless the text is about somebody's care, where "4/5" is far more likely April 5th; there an
     # "x/10" is a score only next to a scale word ("pain 8/10").
-    care = ctx.has("care")
+    care = ctx.discloses_care
     if b in (20, 100) or (a <= b <= 10 and not care):
         return True
     return b == 10 and _SCALE_WORD.search(ctx.text, max(0, c.start - 25), c.start) is not None
@@ -148,7 +154,17 @@ def fraction_like(c: Candidate, ctx: ScopeContext) -> bool:
 def role_before(c: Candidate, ctx: ScopeContext) -> bool:
     """A clinician, staff or public role next to the name: "Dr. Ortiz", "nurse Dana", "Cristina
     Sierra, nuestra médico", "David Rakel MD"."""
-    pat = ctx.lexicons.pattern("non_patient_roles", ctx.lang)
+    return _next_to(c, ctx, "non_patient_roles")
+
+
+def attributed_without_care(c: Candidate, ctx: ScopeContext) -> bool:
+    """A quote or fame attributed to the name ("says Jane Roe", "según Ana Gil") in a post that
+    discloses nobody's care: an expert or public figure. In a post about care it is the patient's story."""
+    return not ctx.discloses_care and _next_to(c, ctx, "attribution")
+
+
+def _next_to(c: Candidate, ctx: ScopeContext, lexicon: str) -> bool:
+    pat = ctx.lexicons.pattern(lexicon, ctx.lang)
     if pat is None:
         return False
     before = ctx.text[max(0, c.start - 30) : c.start]
@@ -205,20 +221,24 @@ def org_contact(c: Candidate, ctx: ScopeContext) -> bool:
 def not_tied_to_person(c: Candidate, ctx: ScopeContext) -> bool:
     """Nothing ties it to a person: the text discloses no care, and its sentence names nobody and
     refers to no one ("she", "his", "vecino de", "patient")."""
-    if ctx.has("care"):
+    if ctx.discloses_care:
         return False
     start, end = ctx.sentence_bounds(c)
     if ctx.has("person_ref", start, end):
         return False
     return not any(
-        ent.label_ in _PERSON_LABELS and start <= ent.start_char < end and not (c.start <= ent.start_char < c.end)
+        ent.label_ in _PERSON_LABELS
+        and start <= ent.start_char < end
+        and not (c.start <= ent.start_char < c.end)
+        and not role_before(Candidate(c.rule, ent.start_char, ent.end_char, 0.0, "ner"), ctx)
         for ent in ctx.doc.ents
     )
 
 
 def care_in_scope(c: Candidate, ctx: ScopeContext) -> bool:
-    """The text also discloses care (a procedure, diagnosis, stay, birth...): stop the post."""
-    return ctx.has("care")
+    """The post also discloses care (a procedure, diagnosis, stay, birth...), in this text or another
+    scope of the same post (a caption naming the patient of the body's story): stop the post."""
+    return ctx.discloses_care
 
 
 def person_tie(c: Candidate, ctx: ScopeContext) -> bool:
@@ -275,7 +295,7 @@ def handle_not_about_health(c: Candidate, ctx: ScopeContext) -> bool:
     if not _HANDLE.match(ctx.value(c)):
         return False
     leading = _LEADING_HANDLES.match(ctx.text[: c.end]) is not None
-    health = ctx.has("care") or ctx.has("health_detail")
+    health = ctx.has("care") or ctx.has("care_second_person") or ctx.has("health_detail")
     return not (leading and health and ctx.has("second_person", c.end))
 
 
@@ -388,7 +408,7 @@ def not_person_like(c: Candidate, ctx: ScopeContext) -> bool:
     words = _words(c, ctx)
     if looks_like_person(words):
         return False
-    return not (len(words) == 1 and is_given_name(words[0]) and ctx.has("care"))
+    return not (len(words) == 1 and is_given_name(words[0]) and ctx.discloses_care)
 
 
 CHECKS: dict[str, Check] = {
@@ -399,6 +419,7 @@ CHECKS: dict[str, Check] = {
     "no_calendar_date": no_calendar_date,
     "fraction_like": fraction_like,
     "role_before": role_before,
+    "attributed_without_care": attributed_without_care,
     "citation": citation,
     "event_nearby": event_nearby,
     "announcement_nearby": announcement_nearby,

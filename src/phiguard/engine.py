@@ -118,10 +118,13 @@ class Linter:
     def _lint_batch(self, posts: list[Post], forced: Lang | None) -> Iterator[Report]:
         units: list[_Unit] = []
         langs: list[Lang] = []
+        cares: list[bool] = []  # the post discloses care in any of its scopes: weighed at post level
         for i, post in enumerate(posts):
             lang = self._language(post, forced)
             langs.append(lang)
-            for scope, text in post.scopes():
+            scopes = post.scopes()
+            cares.append(any(self._lexicons.search("care", lang, text) for _, text in scopes))
+            for scope, text in scopes:
                 units += [_Unit(i, scope, off, chunk, lang) for off, chunk in _chunks(_clean(text))]
         found: dict[int, list[Finding]] = defaultdict(list)
         by_lang: dict[Lang, list[_Unit]] = defaultdict(list)
@@ -131,7 +134,7 @@ class Linter:
             runtime = self.runtime(lang)
             texts = [u.text for u in group]
             for unit, artifacts in zip(group, runtime.artifacts(texts, self.config.batch_size), strict=True):
-                found[unit.post] += self._analyze(unit, runtime, artifacts)
+                found[unit.post] += self._analyze(unit, runtime, artifacts, cares[unit.post])
         today = self.today or date.today()
         for i, post in enumerate(posts):
             languages = {scope: langs[i] for scope, _ in post.scopes()}
@@ -143,7 +146,7 @@ class Linter:
             )
             yield Report(post=post, findings=tuple(findings), languages=languages)
 
-    def _analyze(self, unit: _Unit, runtime: LanguageRuntime, artifacts: object) -> list[Finding]:
+    def _analyze(self, unit: _Unit, runtime: LanguageRuntime, artifacts: object, post_care: bool) -> list[Finding]:
         results = runtime.analyzer.analyze(  # type: ignore[attr-defined]
             text=unit.text,
             language=unit.lang,
@@ -157,6 +160,7 @@ class Linter:
             lexicons=self._lexicons,
             allowlist=self.config.allowlist,
             common_words=runtime.common_words,
+            post_care=post_care,
         )
         weighed: list[tuple[Severity, Candidate, tuple[str, ...]]] = []
         for r in results:

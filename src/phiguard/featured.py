@@ -22,19 +22,7 @@ from phiguard.lexicon import LexiconIndex
 from phiguard.models import Category, Finding, Lang, Post, Severity
 from phiguard.rulepack import RuleSet
 
-HANDLE_RULE = "PHI003"
-# Which consent scope word authorises which kind of identifier.
-SCOPE_OF_ENTITY = {
-    "PERSON": "name",
-    "DATE": "dates",
-    "AGE": "dates",
-    "LOCATION": "location",
-    "ADDRESS": "location",
-    "PHONE": "contact",
-    "EMAIL": "contact",
-    "URL": "contact",
-}
-ROOM_RULE = "PHI053"  # a room or bed locates the patient: "location"
+HANDLE_RULE = "PHI003"  # a handle alone is advice territory (ADV), not a featured patient
 
 MISSING, UNKNOWN_ID, NOT_VALID, BEYOND_SCOPE, NAMES_NOBODY = "CON001", "CON002", "CON003", "CON004", "CON005"
 
@@ -48,32 +36,35 @@ class Evidence:
     photo: bool
 
 
-def _scope_word(f: Finding) -> str | None:
-    if f.rule == HANDLE_RULE:
-        return "contact"
-    if f.rule == ROOM_RULE:
-        return "location"
-    return SCOPE_OF_ENTITY.get(f.entity)
+def _scope_word(f: Finding, rules: RuleSet) -> str | None:
+    """The consent scope word that authorises this identifier (``consent_scope`` in its rule file)."""
+    rule = rules.get(f.rule)
+    return rule.consent_scope if rule else None
 
 
 def find_evidence(
     post: Post, findings: Sequence[Finding], lexicons: LexiconIndex, langs: dict[str, Lang]
 ) -> Evidence | None:
     counted = [f for f in findings if f.category == Category.IDENTIFIER and f.severity >= Severity.WARNING]
-    if not counted or all(f.rule == HANDLE_RULE for f in counted):
+    if not counted:
         return None
     care: list[tuple[str, int, int]] = []
+    events: list[tuple[str, int, int]] = []  # the person's own care: stays, surgeries, births...
     for scope, text in post.scopes():
         lang = langs.get(scope, "en")
-        for lexicon in ("care", "health_detail"):
-            care += [(scope, s, e) for s, e in lexicons.finditer(lexicon, lang, text)]
+        for lexicon in ("care", "care_second_person", "health_detail"):
+            found = [(scope, s, e) for s, e in lexicons.finditer(lexicon, lang, text)]
+            care += found
+            events += found if lexicon != "health_detail" else []
+    if all(f.rule == HANDLE_RULE for f in counted) and not events:
+        return None  # a reply about the handle's health with no care of ours disclosed: advice (ADV)
     photo = bool(post.alt_texts or post.captions or post.metadata.get("images"))
     return Evidence(tuple(counted), tuple(care), photo)
 
 
-def disclosed(evidence: Evidence) -> set[str]:
+def disclosed(evidence: Evidence, rules: RuleSet) -> set[str]:
     """The consent scope words a post needs: what it discloses about the patient."""
-    words = {w for f in evidence.who if (w := _scope_word(f))}
+    words = {w for f in evidence.who if (w := _scope_word(f, rules))}
     if evidence.care:
         words.add("condition")
     if evidence.photo:
@@ -131,13 +122,13 @@ def assess(
         return Outcome(tuple(findings), _selected(out, active))
 
     allowed = {w for r in valid for w in r.scope}
-    beyond = sorted(disclosed(evidence) - allowed)
+    beyond = sorted(disclosed(evidence, rules) - allowed)
     if beyond:
         out.append(_finding(rules, BEYOND_SCOPE, evidence, f"discloses {', '.join(beyond)} beyond the consent", post))
     ids = ",".join(r.id for r in valid)
     demoted = [
         f.model_copy(update={"severity": Severity.INFO, "evidence": (*f.evidence, f"consent:{ids}")})
-        if f.category == Category.IDENTIFIER and f.severity >= Severity.WARNING and _scope_word(f) in allowed
+        if f.category == Category.IDENTIFIER and f.severity >= Severity.WARNING and _scope_word(f, rules) in allowed
         else f
         for f in findings
     ]

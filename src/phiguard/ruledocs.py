@@ -30,6 +30,9 @@ def rule_page(rule: Rule) -> str:
     ]
     if rule.hipaa:
         lines.append(f"- HIPAA: {rule.hipaa}")
+    if rule.category.value == "identifier":
+        covered = f"`{rule.consent_scope}`" if rule.consent_scope else "none (never covered by a consent)"
+        lines.append(f"- consent scope: {covered}")
     lines += ["", "## Message", "", rule.message.strip(), "", "## Why", "", rule.why.strip(), ""]
     for title, items in (("Flagged", rule.examples.flag), ("Not flagged", rule.examples.pass_)):
         lines += [f"## {title}", ""]

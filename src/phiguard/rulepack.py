@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import regex
 import yaml
@@ -22,6 +22,7 @@ from phiguard.errors import RulePackError
 from phiguard.models import LANGS, Category, Lang, Severity
 
 CODE_PATTERN = r"^[A-Z]{2,4}[0-9]{3}$"
+ConsentScope = Literal["name", "photo", "condition", "dates", "location", "contact", "record"]  # consent.SCOPES
 POST_CHECKS = ("consent",)  # post-level checks: phiguard.featured
 
 
@@ -106,6 +107,9 @@ class Rule(_Strict):
     message: str
     why: str
     hipaa: str | None = None
+    consent_scope: ConsentScope | None = Field(
+        default=None, description="the consent scope word that authorises this identifier (none: never covered)"
+    )
     detect: Detect
     context: ContextSpec = Field(default_factory=ContextSpec)
     examples: Examples
