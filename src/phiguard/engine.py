@@ -16,6 +16,8 @@ from itertools import islice
 
 import regex
 
+from phiguard.advice import AdviceContext, Parsed, addressee_end
+from phiguard.advice import assess as assess_advice
 from phiguard.config import Config
 from phiguard.consent import MemoryLedger, open_ledger
 from phiguard.context import CHECKS, Candidate, ScopeContext
@@ -127,6 +129,7 @@ class Linter:
             for scope, text in scopes:
                 units += [_Unit(i, scope, off, chunk, lang) for off, chunk in _chunks(_clean(text))]
         found: dict[int, list[Finding]] = defaultdict(list)
+        parsed: dict[int, list[Parsed]] = defaultdict(list)  # the shared parse, reused by the advice rules
         by_lang: dict[Lang, list[_Unit]] = defaultdict(list)
         for unit in units:
             by_lang[unit.lang].append(unit)
@@ -135,16 +138,24 @@ class Linter:
             texts = [u.text for u in group]
             for unit, artifacts in zip(group, runtime.artifacts(texts, self.config.batch_size), strict=True):
                 found[unit.post] += self._analyze(unit, runtime, artifacts, cares[unit.post])
+                parsed[unit.post].append(Parsed(unit.scope, unit.offset, artifacts.tokens, lang))  # type: ignore[attr-defined]
         today = self.today or date.today()
         for i, post in enumerate(posts):
             languages = {scope: langs[i] for scope, _ in post.scopes()}
+            advice = assess_advice(post, parsed[i], self._advice_context(), self.rules, self._post_rules)
+            advised = addressee_end(post) if advice else 0
             outcome = assess(
-                post, found[i], self._lexicons, languages, self.rules, self.ledger, today, self._post_rules
+                post, found[i], self._lexicons, languages, self.rules, self.ledger, today, self._post_rules, advised
             )
             findings = sorted(
-                (*outcome.findings, *outcome.consent), key=lambda f: (-f.severity.rank, f.scope, f.start, f.rule)
+                (*outcome.findings, *outcome.consent, *advice),
+                key=lambda f: (-f.severity.rank, f.scope, f.start, f.rule),
             )
             yield Report(post=post, findings=tuple(findings), languages=languages)
+
+    def _advice_context(self) -> AdviceContext:
+        words = {lang: rt.common_words for lang, rt in self._runtimes.items()}
+        return AdviceContext(self._lexicons, words)
 
     def _analyze(self, unit: _Unit, runtime: LanguageRuntime, artifacts: object, post_care: bool) -> list[Finding]:
         results = runtime.analyzer.analyze(  # type: ignore[attr-defined]

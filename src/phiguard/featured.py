@@ -43,9 +43,17 @@ def _scope_word(f: Finding, rules: RuleSet) -> str | None:
 
 
 def find_evidence(
-    post: Post, findings: Sequence[Finding], lexicons: LexiconIndex, langs: dict[str, Lang]
+    post: Post, findings: Sequence[Finding], lexicons: LexiconIndex, langs: dict[str, Lang], advised: int = 0
 ) -> Evidence | None:
-    counted = [f for f in findings if f.category == Category.IDENTIFIER and f.severity >= Severity.WARNING]
+    """``advised``: where the opening address of a post that gives personal advice ends. The person
+    advised ("@tina_r", "Hi Laura,") is the ADV rules' concern, not a featured patient."""
+    counted = [
+        f
+        for f in findings
+        if f.category == Category.IDENTIFIER
+        and f.severity >= Severity.WARNING
+        and not (f.scope == "body" and f.end <= advised)
+    ]
     if not counted:
         return None
     care: list[tuple[str, int, int]] = []
@@ -87,10 +95,11 @@ def assess(
     ledger: MemoryLedger | None,
     today: date,
     active: set[str],
+    advised: int = 0,
 ) -> Outcome:
     where = post.id or "post"
     records = _records(post, ledger, where)
-    evidence = find_evidence(post, findings, lexicons, langs)
+    evidence = find_evidence(post, findings, lexicons, langs, advised)
     out: list[Finding] = []
     if evidence is None:
         for rec, _ in records:

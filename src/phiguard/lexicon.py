@@ -10,10 +10,11 @@ from phiguard.models import Lang
 from phiguard.rulepack import Lexicon
 
 
-def _compile(words: tuple[str, ...]) -> regex.Pattern[str] | None:
-    if not words:
+def _compile(words: tuple[str, ...], patterns: tuple[str, ...] = ()) -> regex.Pattern[str] | None:
+    if not words and not patterns:
         return None
     alts = sorted({regex.escape(w.strip()).replace(r"\ ", r"\s+") for w in words}, key=len, reverse=True)
+    alts += [f"(?:{p})" for p in patterns]
     return regex.compile(r"(?<![\w@#])(?:" + "|".join(alts) + r")(?![\w])", regex.IGNORECASE)
 
 
@@ -27,7 +28,8 @@ class LexiconIndex:
     def pattern(self, name: str, lang: Lang) -> regex.Pattern[str] | None:
         key = (name, lang)
         if key not in self._cache:
-            self._cache[key] = _compile(self.lexicons[name].words(lang))
+            lexicon = self.lexicons[name]
+            self._cache[key] = _compile(lexicon.words(lang), lexicon.regexes(lang))
         return self._cache[key]
 
     def search(self, name: str, lang: Lang, text: str, start: int = 0, end: int | None = None) -> bool:

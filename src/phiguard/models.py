@@ -112,6 +112,7 @@ class Finding(_Frozen):
     scope: str = "body"
     lang: Lang = "en"
     evidence: tuple[str, ...] = ()
+    suggestion: str | None = None  # what to write instead (the advice rules' safe reply)
     value: str = Field(default="", repr=False, exclude=True)
 
     @computed_field  # type: ignore[prop-decorator]

@@ -37,6 +37,8 @@ def text(result: CheckResult, out: TextIO, show: bool, rules: RuleSet, color: bo
     if not color:
         for loc in result.findings:
             out.write(_line(loc, show) + "\n")
+            if loc.finding.suggestion:
+                out.write(f"    suggested reply: {loc.finding.suggestion}\n")
         return
     from rich.console import Console
     from rich.markup import escape
@@ -54,6 +56,8 @@ def text(result: CheckResult, out: TextIO, show: bool, rules: RuleSet, color: bo
                 f"  {loc.line}:{loc.column}: [bold]{f.rule}[/] [{_STYLE[f.severity]}]{f.severity.value}[/] "
                 f"{escape(f.message)}{tail}"
             )
+            if f.suggestion:
+                console.print(f"      [green]suggested reply:[/] {escape(f.suggestion)}")
 
 
 def json_(result: CheckResult, out: TextIO, show: bool, rules: RuleSet, color: bool) -> None:
@@ -76,6 +80,7 @@ def json_(result: CheckResult, out: TextIO, show: bool, rules: RuleSet, color: b
                 "post": loc.post_id,
                 "lang": f.lang,
                 "message": f.message,
+                "suggestion": f.suggestion,
                 "value": _value(loc, show),
                 "fingerprint": loc.fingerprint,
             }
@@ -127,7 +132,7 @@ def sarif(result: CheckResult, out: TextIO, show: bool, rules: RuleSet, color: b
                 rule_id=f.rule,
                 rule_index=index[f.rule],
                 level=_SARIF_LEVEL[f.severity],
-                message=Message(text=f"{f.message} ({value})" if value else f.message),
+                message=Message(text=_with_suggestion(f"{f.message} ({value})" if value else f.message, f.suggestion)),
                 locations=[
                     Location(
                         physical_location=PhysicalLocation(
@@ -159,6 +164,10 @@ def sarif(result: CheckResult, out: TextIO, show: bool, rules: RuleSet, color: b
     out.write("\n")
 
 
+def _with_suggestion(message: str, suggestion: str | None) -> str:
+    return f"{message} Suggested reply: {suggestion}" if suggestion else message
+
+
 def _uri(path: str) -> str:
     return path.replace("\\", "/").removeprefix("./")
 
@@ -180,7 +189,7 @@ def github(result: CheckResult, out: TextIO, show: bool, rules: RuleSet, color: 
             f"file={_gh_escape(loc.path, True)},line={loc.line},col={loc.column},"
             f"endLine={loc.end_line},endColumn={loc.end_column},title={_gh_escape(f.rule, True)}"
         )
-        message = f"{f.message} ({value})" if value else f.message
+        message = _with_suggestion(f"{f.message} ({value})" if value else f.message, f.suggestion)
         out.write(f"::{_GITHUB_LEVEL[f.severity]} {props}::{_gh_escape(message)}\n")
 
 

@@ -34,6 +34,10 @@ def rule_page(rule: Rule) -> str:
         covered = f"`{rule.consent_scope}`" if rule.consent_scope else "none (never covered by a consent)"
         lines.append(f"- consent scope: {covered}")
     lines += ["", "## Message", "", rule.message.strip(), "", "## Why", "", rule.why.strip(), ""]
+    if rule.reply:
+        lines += ["## Suggested reply", ""]
+        lines += [f"- `{lang}` {text}" for lang, text in sorted(rule.reply.items())]
+        lines.append("")
     for title, items in (("Flagged", rule.examples.flag), ("Not flagged", rule.examples.pass_)):
         lines += [f"## {title}", ""]
         lines += [f"- `{e.lang}` {e.text}" for e in items]

@@ -23,7 +23,7 @@ from phiguard.models import LANGS, Category, Lang, Severity
 
 CODE_PATTERN = r"^[A-Z]{2,4}[0-9]{3}$"
 ConsentScope = Literal["name", "photo", "condition", "dates", "location", "contact", "record"]  # consent.SCOPES
-POST_CHECKS = ("consent",)  # post-level checks: phiguard.featured
+POST_CHECKS = ("consent", "advice")  # post-level checks: phiguard.featured, phiguard.advice
 
 
 def _compiles(pattern: str) -> str:
@@ -112,20 +112,35 @@ class Rule(_Strict):
     )
     detect: Detect
     context: ContextSpec = Field(default_factory=ContextSpec)
+    reply: dict[Lang, str] | None = Field(
+        default=None, description="a safe reply to offer instead, per language (the finding's suggestion)"
+    )
     examples: Examples
 
 
+class LexiconPatterns(_Strict):
+    """Regular expressions for phrases a word list cannot spell out ("your A1C came back")."""
+
+    en: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
+    es: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
+
+
 class Lexicon(_Strict):
-    """A named word list per language, with where it came from."""
+    """A named word list per language (plus optional regexes), with where it came from. Matching is
+    case-insensitive and on word boundaries."""
 
     name: str
     description: str
     source: str
     en: tuple[str, ...] = ()
     es: tuple[str, ...] = ()
+    patterns: LexiconPatterns = Field(default_factory=LexiconPatterns)
 
     def words(self, lang: Lang) -> tuple[str, ...]:
         return self.en if lang == "en" else self.es
+
+    def regexes(self, lang: Lang) -> tuple[str, ...]:
+        return self.patterns.en if lang == "en" else self.patterns.es
 
 
 class RuleSet(_Strict):
