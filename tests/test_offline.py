@@ -33,7 +33,8 @@ def test_lint_with_sockets_blocked(no_network: None) -> None:
         "Cards for Priya can be sent to priya.raman77@gmail.com or gofundme.com/f/help-priya",
         "Escribe a la familia en andres.familia@hotmail.es o https://www.gofundme.com/f/ayuda",
         "Login from 203.0.113.45 for the patient portal, see https://example.org/x",
+        "@kev_m since your BP is still high, take an extra lisinopril tonight.",  # loads the drug dictionary
     ]
     reports = list(linter.lint_many(texts))
     entities = {f.entity for r in reports for f in r.at_least(Severity.WARNING)}
-    assert {"EMAIL", "URL"} <= entities
+    assert {"EMAIL", "URL", "ADVICE"} <= entities

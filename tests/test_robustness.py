@@ -17,6 +17,11 @@ from phiguard import Linter, Post, Severity
         "\ud800 broken \udfff surrogates, Rosa",
         "\x00\x01\x02\xff\xfe binary junk \x7f",
         "a" * 10,
+        "@tina_r",
+        "@tina_r 💊💊💊 🙏",
+        "@tina_r https://t.co/AbC123",
+        "warfarin ibuprofeno 800 mg",
+        "¿¿??!! ...",
     ],
 )
 def test_odd_texts_lint_without_error(linter: Linter, text: str) -> None:

@@ -15,9 +15,10 @@ is read for signals, all of them word lists and patterns in ``rules/lexicon/advi
   without one ("in your situation", ``advice_reader_generic``) counts only next to one, so "in your
   situation, talk to your mom" is not medical advice.
 
-Negative evidence keeps education quiet: a group or everyone as the subject ("patients should",
-"todos"), a directive that only defers to a professional ("check with your care team", "pregunta a tu
-farmacéutico"), and a disclaimer ("we can't give medical advice here") for instructions without a medicine.
+Negative evidence keeps education quiet: a group or everyone named before the instruction ("patients
+should", "todos"), a directive that only defers to a professional ("check with your care team",
+"pregunta a tu farmacéutico") or to the prescriber's own instructions ("exactly as prescribed"), and a
+disclaimer ("we can't give medical advice here") for instructions without a medicine.
 
 ADV001 (error) is an instruction with clinical content to an addressed person; ADV002 (warning) a
 diagnosis of their case; ADV003 (warning) another instruction about their own symptoms. One finding
@@ -99,7 +100,7 @@ def assess(
         for sent in _sentences(p.doc):
             sig = _signals(p, sent, ctx)
             personal = reply or vocative or sig.has("reader")
-            if sig.has("population") and not sig.has("second_person"):
+            if sig.has("population") and not sig.has("second_person") and sig.has("directive"):
                 personal = False  # "patients should...", "todos": a population, not the reader
             if not personal:
                 continue
@@ -144,6 +145,7 @@ def _signals(p: Parsed, sent: Span, ctx: AdviceContext) -> Signals:
         "population": "advice_population",
         "second_person": _SECOND_SINGULAR,
         "health": "health_detail",
+        "adherence": "advice_adherence",
     }
     for key, lexicon in names.items():
         pat = lex.pattern(lexicon, lang)
@@ -155,6 +157,13 @@ def _signals(p: Parsed, sent: Span, ctx: AdviceContext) -> Signals:
     # a directive that only sends the reader to a professional is what the account should say
     deferrals = sig.found.get("deferral", [])
     sig.found["directive"] = [d for d in sig.found.get("directive", []) if not _defers(d, deferrals)]
+    if sig.has("adherence"):
+        sig.found["directive"] = []  # "finish the antibiotics exactly as prescribed": the prescriber's advice
+    # a group named before the instruction is its subject ("patients should..."), not "children's Motrin"
+    first = min((a for a, _ in sig.found["directive"]), default=end + p.offset)
+    sig.found["population"] = [
+        (a, b) for a, b in sig.found.get("population", []) if a < first and not text[b - p.offset :].startswith("'s")
+    ]
     return sig
 
 

@@ -338,6 +338,9 @@ def not_name_like(c: Candidate, ctx: ScopeContext) -> bool:
     value = ctx.value(c).strip(_EDGE)
     if ctx.lexicons.fullmatch("not_names", ctx.lang, value) or ctx.has("org_words", c.start, c.end):
         return True
+    tokens = _alpha_tokens(c, ctx)
+    if ctx.lang == "es" and len(tokens) == 1 and tokens[0].is_stop and not is_known_name(tokens[0].text):
+        return True  # "¡Gracias por tu mensaje! Te escribimos...": a pronoun after an exclamation
     if not c.source.startswith("ner:"):  # a pattern matched: its context is the evidence
         return False
     if not value or not any(ch.isupper() for ch in value) or any(ch.isdigit() for ch in value):
@@ -386,6 +389,20 @@ def _ner_label(c: Candidate, ctx: ScopeContext) -> str | None:
 
 def _words(c: Candidate, ctx: ScopeContext) -> list[str]:
     return regex.findall(r"\p{L}+", ctx.value(c))
+
+
+def health_term(c: Candidate, ctx: ScopeContext) -> bool:
+    """A medicine or a health term the model took for a name or place ("Nolotil", "Apiretal", "INR"):
+    the curated lists first, then the drug dictionary (loaded on first use)."""
+    value = ctx.value(c).strip(_EDGE)
+    if is_known_name(value):
+        return False  # "Allegra" is a medicine and a given name: a name wins
+    if ctx.lexicons.fullmatch("drugs", ctx.lang, value) or ctx.lexicons.fullmatch("health_detail", ctx.lang, value):
+        return True
+    from phiguard.drugs import dictionary
+
+    folded = value.casefold()
+    return folded in dictionary() and folded not in ctx.common_words
 
 
 def unknown_single_word(c: Candidate, ctx: ScopeContext) -> bool:
@@ -438,6 +455,7 @@ CHECKS: dict[str, Check] = {
     "duration_or_age": duration_or_age,
     "not_name_like": not_name_like,
     "unknown_single_word": unknown_single_word,
+    "health_term": health_term,
     "person_like": person_like,
     "not_person_like": not_person_like,
 }

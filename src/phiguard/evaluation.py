@@ -116,6 +116,7 @@ class Tally:
     clean_docs: int = 0
     clean_docs_flagged: int = 0
     post_labels: dict[str, Counter[str]] = field(default_factory=dict)
+    posts_with: Counter[str] = field(default_factory=Counter)  # docs with any finding of a category
 
     def add(self, doc: GoldDoc, findings: list[Finding]) -> None:
         self.docs += 1
@@ -141,6 +142,8 @@ class Tally:
         if not scored:
             self.clean_docs += 1
             self.clean_docs_flagged += bool(preds)
+        for category in {f.category for f in findings}:
+            self.posts_with[category.value] += 1
         for label, category in (("consent_required", Category.CONSENT), ("personal_advice", Category.ADVICE)):
             if label in doc.labels:
                 gold_flag = bool(doc.labels[label])
@@ -175,6 +178,8 @@ class Tally:
             "clean_docs_flagged": self.clean_docs_flagged,
             "per_label_recall": {k: _r(self.hit[k] / v) for k, v in sorted(self.gold.items())},
             "per_entity_precision": {k: _r(self.pred_ok[k] / v) for k, v in sorted(self.pred.items()) if v},
+            "docs_with_consent_finding": self.posts_with["consent"],
+            "docs_with_advice_finding": self.posts_with["advice"],
         }
         for label, c in self.post_labels.items():
             tp, fp, fn = c["tp"], c["fp"], c["fn"]
@@ -205,11 +210,16 @@ def format_summary(name: str, s: dict[str, object]) -> str:
     assert isinstance(per_entity, dict)
     if per_entity:
         lines.append("  precision by finding entity: " + ", ".join(f"{k} {v}" for k, v in per_entity.items()))
+    lines.append(
+        f"  docs with a consent finding: {s['docs_with_consent_finding']}/{s['docs']}, "
+        f"with an advice finding: {s['docs_with_advice_finding']}/{s['docs']}"
+    )
     for label in ("consent_required", "personal_advice"):
         if label in s:
             d = s[label]
             assert isinstance(d, dict)
-            lines.append(f"  {label}: recall {d['recall']}  precision {d['precision']}")
+            counts = ", ".join(f"{k} {d.get(k, 0)}" for k in ("tp", "fp", "fn", "tn"))
+            lines.append(f"  {label}: recall {d['recall']}  precision {d['precision']}  ({counts})")
     return "\n".join(lines)
 
 
