@@ -58,6 +58,7 @@ class Parsed:
     offset: int
     doc: Doc
     lang: Lang
+    text: str  # the parsed text (``doc.text`` rebuilds it from the tokens on every access)
 
 
 @dataclass
@@ -94,10 +95,12 @@ def assess(
     body = post.text
     reply = bool(_REPLY.match(body))
     vocative = bool(_GREETING.match(body))
-    disclaimer = any(ctx.lexicons.search("advice_disclaimer", p.lang, p.doc.text) for p in parsed)
+    disclaimer = any(ctx.lexicons.search("advice_disclaimer", p.lang, p.text) for p in parsed)
     decided: dict[str, tuple[Signals, Lang, list[str]]] = {}
     for p in parsed:
         for sent in _sentences(p.doc):
+            if not (reply or vocative or _may_address(p, sent, ctx)):
+                continue  # nobody addressed: skip the other signals (most posts end here)
             sig = _signals(p, sent, ctx)
             personal = reply or vocative or sig.has("reader")
             if sig.has("population") and not sig.has("second_person") and sig.has("directive"):
@@ -130,8 +133,17 @@ def _sentences(doc: Doc) -> Iterable[Span]:
         yield doc[:]
 
 
+def _may_address(p: Parsed, sent: Span, ctx: AdviceContext) -> bool:
+    """The sentence refers to a reader's own case at all (the cheap first look)."""
+    text, start, end = p.text, sent.start_char, sent.end_char
+    return any(
+        (pat := ctx.lexicons.pattern(name, p.lang)) is not None and pat.search(text, start, end) is not None
+        for name in ("advice_reader_case", "advice_reader_generic")
+    )
+
+
 def _signals(p: Parsed, sent: Span, ctx: AdviceContext) -> Signals:
-    text, lang, lex = p.doc.text, p.lang, ctx.lexicons
+    text, lang, lex = p.text, p.lang, ctx.lexicons
     start, end = sent.start_char, sent.end_char
     sig = Signals(p.scope, start + p.offset, end + p.offset, text, p.offset)
     names = {

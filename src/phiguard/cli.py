@@ -1,4 +1,5 @@
-"""Command line: ``phiguard check``, ``phiguard baseline``, ``phiguard eval`` and ``phiguard rules``.
+"""Command line: ``phiguard check``, ``phiguard audit``, ``phiguard baseline``, ``phiguard eval`` and
+``phiguard rules``.
 
 Exit codes: 0 nothing at or above the fail level, 1 findings, 2 usage, configuration, model or input
 error. Matched values are masked unless ``--show-values`` is given.
@@ -41,6 +42,16 @@ def _parser() -> argparse.ArgumentParser:
         "--today", type=date.fromisoformat, metavar="YYYY-MM-DD", help="judge consent expiry as of this date"
     )
 
+    aud = sub.add_parser("audit", help="audit a post archive (.jsonl or .csv, any size), streamed")
+    aud.add_argument("archive", type=Path)
+    _common(aud)
+    aud.add_argument("--format", choices=["text", "jsonl"], default="text", help="one line per finding")
+    aud.add_argument("--output", "-o", type=Path, help="write the findings to this file instead of stdout")
+    aud.add_argument("--fail-on", choices=["info", "warning", "error"], help="exit 1 at or above this level")
+    aud.add_argument("--show-values", action="store_true", help="print matched values unmasked")
+    aud.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (0: one per core)")
+    aud.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+
     base = sub.add_parser("baseline", help="accept today's findings: create or update a baseline file")
     base.add_argument("action", choices=["create", "update"])
     base.add_argument("paths", nargs="+", help="files or folders to scan")
@@ -78,7 +89,7 @@ def _config(args: argparse.Namespace) -> tuple[Config, Path]:
     return load_config_file(path), path.parent
 
 
-def _progress(args: argparse.Namespace) -> Iterator[Callable[[int], None] | None]:
+def _progress(args: argparse.Namespace, label: str = "checking drafts") -> Iterator[Callable[[int], None] | None]:
     """A rich progress bar on an interactive terminal; nothing in CI, pipes or files."""
     if args.no_progress or not sys.stderr.isatty() or os.environ.get("CI"):
         yield None
@@ -86,7 +97,7 @@ def _progress(args: argparse.Namespace) -> Iterator[Callable[[int], None] | None
     from rich.progress import Progress
 
     with Progress(transient=True) as bar:
-        task = bar.add_task("checking drafts", total=None)
+        task = bar.add_task(label, total=None)
         yield lambda n: bar.advance(task, n)
 
 
@@ -127,6 +138,47 @@ def _check(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1 if failing else 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    import json
+
+    from phiguard.archive import audit, iter_archive
+
+    args.paths = [str(args.archive)]
+    config, _ = _config(args)
+    fail_on = Severity(args.fail_on) if args.fail_on else config.fail_on
+    jobs = default_jobs() if args.jobs == 0 else max(1, args.jobs)
+    posts = flagged = 0
+    out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+    try:
+        for progress in _progress(args, "auditing posts"):
+            for item, report in audit(
+                iter_archive(args.archive, config.csv_text_columns),
+                config,
+                lang=args.lang,
+                jobs=jobs,
+                progress=progress,
+            ):
+                posts += 1
+                flagged += bool(report.at_least(fail_on))
+                for f in report.findings:
+                    value = f.value if args.show_values else f.masked
+                    if args.format == "jsonl":
+                        record = {"line": item.line, "post": item.post.id, **f.model_dump(mode="json"), "value": value}
+                        record.pop("masked", None)
+                        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    else:
+                        tail = f" ({value!r})" if value else ""
+                        out.write(
+                            f"{args.archive}:{item.line}: {f.rule} [{f.severity.value}] {f.scope}:{f.start}-{f.end} "
+                            f"{f.message}{tail}\n"
+                        )
+    finally:
+        if args.output:
+            out.close()
+    print(f"phiguard: {posts} post(s) audited, {flagged} with findings at or above {fail_on.value}", file=sys.stderr)
+    return 1 if flagged else 0
 
 
 def _baseline(args: argparse.Namespace) -> int:
@@ -207,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(f"phiguard {__version__}")
         return 0
-    handlers = {"check": _check, "baseline": _baseline, "eval": _eval, "rules": _rules}
+    handlers = {"check": _check, "audit": _audit, "baseline": _baseline, "eval": _eval, "rules": _rules}
     if args.command not in handlers:
         _parser().print_help(sys.stderr)
         return 2

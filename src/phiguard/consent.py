@@ -223,11 +223,14 @@ _TITLES = regex.compile(
 )
 
 
+_LETTERS = regex.compile(r"\p{L}+")
+
+
 def _fold(name: str) -> list[str]:
     """Lower-case words without accents or titles: "Sra. Díaz-Ruiz" -> ["diaz", "ruiz"]."""
     name = _TITLES.sub("", name.strip())
     plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    return regex.findall(r"\p{L}+", plain.casefold())
+    return _LETTERS.findall(plain.casefold())
 
 
 def names_match(recorded: str, mentioned: str) -> bool:

@@ -9,6 +9,7 @@ particular post.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -45,6 +46,7 @@ class ScopeContext:
     lexicons: LexiconIndex
     allowlist: Allowlist
     common_words: frozenset[str] = frozenset()
+    lemma: Callable[[Token], str] = lambda token: str(token.lemma_)
     post_care: bool = False  # another scope of the same post (body, caption, alt text) discloses care
 
     def value(self, c: Candidate) -> str:
@@ -68,12 +70,17 @@ class ScopeContext:
         openers = [s[0].text for s in self.doc.sents if s[0].is_alpha] if self.doc.has_annotation("SENT_START") else []
         return bool(openers) and sum(w[0].isupper() for w in openers) >= 0.6 * len(openers)
 
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        """Character offsets where sentences start (the doc's sentences, read once)."""
+        if not self.doc.has_annotation("SENT_START"):
+            return [0]
+        return [s.start_char for s in self.doc.sents] or [0]
+
     def sentence_bounds(self, c: Candidate) -> tuple[int, int]:
-        span = self.doc.char_span(c.start, c.end, alignment_mode="expand")
-        if span is None or not self.doc.has_annotation("SENT_START"):
-            return 0, len(self.text)
-        sent = span.sent
-        return sent.start_char, sent.end_char
+        starts = self._sentence_starts
+        i = max(bisect_right(starts, c.start) - 1, 0)
+        return starts[i], starts[i + 1] if i + 1 < len(starts) else len(self.text)
 
 
 Check = Callable[[Candidate, ScopeContext], bool]
@@ -92,6 +99,13 @@ _DAY_MONTH = regex.compile(r"\d{1,2}[/.-]\d{1,2}|\d{4}-\d{2}-\d{2}")
 _CITATION_AFTER = regex.compile(r"^\W{0,3}(?:et\s+al\b|\(?(?:19|20)\d{2}[a-z]?\)|,\s*(?:19|20)\d{2}\b)", regex.I)
 _CITATION_BEFORE = regex.compile(r"(?:\bet\s+al\.?|\b(?:and|y|&)|,)\s*$", regex.I)
 _PERSON_LABELS = frozenset({"PERSON", "PER"})
+_LEADING_ARTICLE = regex.compile(r"^(?:the|el|la|los|las)\s+", regex.I)
+_WORD = regex.compile(r"\w+")
+_LETTERS = regex.compile(r"\p{L}+")
+_ROLE_LEAD = regex.compile(r"[\s,(]*(?:(?i:our|the|a|nuestr[oa]s?|el|la|un|una)\s+)?")
+_CITATION_YEAR = regex.compile(r"\((?:19|20)\d{2}\)|et\s+al", regex.I)
+_SCHEME = regex.compile(r"^(?:https?://)?(?:www\.)?")
+_LINK_MARK = regex.compile(r"://|^www\.|/", regex.I)
 # fmt: off
 _NAME_PARTICLES = frozenset({
     "de", "del", "la", "las", "los", "el", "y", "i", "e", "da", "das", "do", "dos", "di", "du",
@@ -115,7 +129,7 @@ def allowlisted(c: Candidate, ctx: ScopeContext) -> bool:
 
 def large_region(c: Candidate, ctx: ScopeContext) -> bool:
     """A country, US state or Spanish autonomous community: larger than Safe Harbor covers."""
-    value = regex.sub(r"^(?:the|el|la|los|las)\s+", "", ctx.value(c).strip(), flags=regex.I)
+    value = _LEADING_ARTICLE.sub("", ctx.value(c).strip())
     return is_large_region(value) or ctx.lexicons.fullmatch("large_regions", ctx.lang, value)
 
 
@@ -170,12 +184,12 @@ def _next_to(c: Candidate, ctx: ScopeContext, lexicon: str) -> bool:
     before = ctx.text[max(0, c.start - 30) : c.start]
     # the role ends right before the name, allowing two words of title ("charge nurse Dana")
     for m in pat.finditer(before):
-        if len(regex.findall(r"\w+", before[m.end() :])) <= 2 and m.end() >= len(before) - 25:
+        if len(_WORD.findall(before[m.end() :])) <= 2 and m.end() >= len(before) - 25:
             return True
     if pat.match(ctx.text, c.start, c.end):  # the entity itself starts with a title
         return True
     after = ctx.text[c.end : c.end + 30]
-    lead = regex.match(r"[\s,(]*(?:(?i:our|the|a|nuestr[oa]s?|el|la|un|una)\s+)?", after)
+    lead = _ROLE_LEAD.match(after)
     return pat.match(after, lead.end() if lead else 0) is not None
 
 
@@ -185,9 +199,7 @@ def citation(c: Candidate, ctx: ScopeContext) -> bool:
     if _CITATION_AFTER.search(after):
         return True
     before = ctx.text[max(0, c.start - 12) : c.start]
-    return bool(_CITATION_BEFORE.search(before)) and bool(
-        regex.search(r"\((?:19|20)\d{2}\)|et\s+al", ctx.text[c.end : c.end + 40], regex.I)
-    )
+    return bool(_CITATION_BEFORE.search(before)) and bool(_CITATION_YEAR.search(ctx.text[c.end : c.end + 40]))
 
 
 def _sentence_has_without_care(c: Candidate, ctx: ScopeContext, lexicon: str) -> bool:
@@ -281,7 +293,9 @@ _NOT_NOUNS = frozenset({"VERB", "AUX", "ADV", "ADP", "PRON", "DET", "CCONJ", "SC
 
 def _known_word(token: Token, ctx: ScopeContext) -> bool:
     """In the model's word list, as written or as its lemma ("got" -> "get")."""
-    return token.is_stop or _in_dictionary(token.lower_, ctx.common_words) or token.lemma_.lower() in ctx.common_words
+    return (
+        token.is_stop or _in_dictionary(token.lower_, ctx.common_words) or ctx.lemma(token).lower() in ctx.common_words
+    )
 
 
 def _alpha_tokens(c: Candidate, ctx: ScopeContext) -> list[Token]:
@@ -306,14 +320,14 @@ def role_mailbox(c: Candidate, ctx: ScopeContext) -> bool:
 
 
 def _host(url: str) -> str:
-    return regex.sub(r"^(?:https?://)?(?:www\.)?", "", url.lower()).split("/", 1)[0]
+    return _SCHEME.sub("", url.lower()).split("/", 1)[0]
 
 
 def bare_domain(c: Candidate, ctx: ScopeContext) -> bool:
     """A word with a dot in it ("hogar.Donde", "gmail.com") rather than a link: no scheme, no www.,
     no path."""
     value = ctx.value(c)
-    return not regex.search(r"://|^www\.|/", value, regex.I)
+    return not _LINK_MARK.search(value)
 
 
 def not_personal_site(c: Candidate, ctx: ScopeContext) -> bool:
@@ -374,7 +388,7 @@ def _in_dictionary(word: str, words: frozenset[str]) -> bool:
 def _opens_clause(doc: Doc, i: int) -> bool:
     """The token starts the text, a sentence or a clause (after . ! ? : ... or an emoji), where a
     capital letter says nothing."""
-    if i == doc[i].sent.start:
+    if i == 0 or doc[i].is_sent_start:
         return True
     prev = doc[i - 1]
     return not any(ch.isalnum() for ch in prev.text) and prev.text not in {",", "(", '"', "'", "-", "&"}
@@ -388,7 +402,7 @@ def _ner_label(c: Candidate, ctx: ScopeContext) -> str | None:
 
 
 def _words(c: Candidate, ctx: ScopeContext) -> list[str]:
-    return regex.findall(r"\p{L}+", ctx.value(c))
+    return _LETTERS.findall(ctx.value(c))
 
 
 def health_term(c: Candidate, ctx: ScopeContext) -> bool:

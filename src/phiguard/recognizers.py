@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import regex
 import tldextract
-from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
@@ -23,8 +23,9 @@ from presidio_analyzer.predefined_recognizers import (
     UsSsnRecognizer,
 )
 
+from phiguard.errors import RulePackError
 from phiguard.models import Lang
-from phiguard.rulepack import Rule
+from phiguard.rulepack import PATTERN_FLAGS, PatternSpec, Rule
 
 
 @lru_cache(maxsize=1)
@@ -72,6 +73,43 @@ class NerRecognizer(EntityRecognizer):
         ]
 
 
+class Hinted(EntityRecognizer):
+    """A Presidio recognizer run only on texts where it can match at all (``hint``: a cheap regex that
+    every match contains). Skipping the others gives the same results and spares the costly part: the
+    URL recognizer's first use compiles a TLD list (~150 ms), the phone recognizer runs libphonenumber
+    for five regions (~1 ms a text)."""
+
+    def __init__(self, inner: EntityRecognizer, hint: str):
+        self.inner = inner
+        self.hint = regex.compile(hint)
+        super().__init__(
+            supported_entities=inner.supported_entities,
+            supported_language=inner.supported_language,
+            name=str(getattr(inner, "name", type(inner).__name__)),
+        )
+
+    def load(self) -> None:  # the inner recognizer loaded itself
+        pass
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if self.hint.search(text) is None:
+            return []
+        results: list[RecognizerResult] = self.inner.analyze(text, entities, nlp_artifacts)  # type: ignore[arg-type]
+        for r in results:  # the analyzer groups results by the id of the recognizer it called
+            r.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] = self.id
+        return results
+
+
+HINTS = {
+    "EmailRecognizer": r"@",
+    "PhoneRecognizer": r"(?:\d\D{0,3}){5}",  # no phone number has fewer than five digits
+    "IpRecognizer": r"\d\.\d|[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:",
+    "UrlRecognizer": r"[.]\p{L}",  # every URL has a dot before a letter (its top-level domain)
+}
+
+
 _Factory = Callable[[str, str], EntityRecognizer]
 PRESIDIO_RECOGNIZERS: dict[str, _Factory] = {
     "EmailRecognizer": lambda lang, entity: OfflineEmailRecognizer(supported_language=lang, supported_entity=entity),
@@ -88,25 +126,58 @@ PRESIDIO_RECOGNIZERS: dict[str, _Factory] = {
 }
 
 
+PATTERN_TIMEOUT = 2.0  # seconds per pattern and text: a runaway regex is an error, never a hang
+
+
+class RulePatternRecognizer(EntityRecognizer):
+    """The patterns of one rule, compiled once when the language loads. Presidio's PatternRecognizer
+    does the same job but times and logs every pattern on every call; this one only matches. Not
+    IGNORECASE (Presidio's default): a rule says (?i:...) where case does not matter, so "Mr. Haddad in
+    bed 3" stops at the name."""
+
+    FLAGS = PATTERN_FLAGS
+
+    def __init__(self, patterns: list[PatternSpec], supported_entity: str, supported_language: str):
+        # validated and compiled with these flags when the rule file loaded: the regex cache returns them
+        self.compiled = [(p.name, regex.compile(p.regex, self.FLAGS), p.score) for p in patterns]
+        self.label = f"pattern:{supported_entity}"
+        super().__init__(
+            supported_entities=[supported_entity],
+            supported_language=supported_language,
+            name=self.label,
+        )
+
+    def load(self) -> None:  # compiled in __init__
+        pass
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        entity = self.supported_entities[0]
+        meta = {RecognizerResult.RECOGNIZER_NAME_KEY: self.label, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}
+        out = []
+        for name, pattern, score in self.compiled:
+            try:
+                spans = [m.span() for m in pattern.finditer(text, timeout=PATTERN_TIMEOUT)]
+            except TimeoutError:
+                raise RulePackError(
+                    f"pattern {name!r} of {entity} took over {PATTERN_TIMEOUT:.0f} s on one text",
+                    "report the rule (the post cannot be checked; nothing was skipped silently)",
+                ) from None
+            out += [RecognizerResult(entity, a, b, score, recognition_metadata=dict(meta)) for a, b in spans if b > a]
+        return out
+
+
 def recognizers_for(rule: Rule, lang: Lang) -> list[EntityRecognizer]:
     """The recognizers that find candidates for ``rule`` in ``lang``."""
     out: list[EntityRecognizer] = []
-    patterns = [Pattern(p.name, p.regex, p.score) for p in rule.detect.patterns if lang in p.languages]
+    patterns = [p for p in rule.detect.patterns if lang in p.languages]
     if patterns:
-        out.append(
-            PatternRecognizer(
-                supported_entity=rule.code,
-                name=f"pattern:{rule.code}",
-                supported_language=lang,
-                patterns=patterns,
-                # Not IGNORECASE (Presidio's default): a rule says (?i:...) where case does not matter,
-                # so "Mr. Haddad in bed 3" stops at the name.
-                global_regex_flags=regex.MULTILINE | regex.DOTALL,
-            )
-        )
+        out.append(RulePatternRecognizer(patterns, rule.code, lang))
     labels = rule.detect.ner.get(lang, ())
     if labels:
         out.append(NerRecognizer(labels, rule.code, lang))
     for name in rule.detect.presidio:
-        out.append(PRESIDIO_RECOGNIZERS[name](lang, rule.code))
+        recognizer = PRESIDIO_RECOGNIZERS[name](lang, rule.code)
+        out.append(Hinted(recognizer, HINTS[name]) if name in HINTS else recognizer)
     return out

