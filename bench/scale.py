@@ -3,7 +3,7 @@
 Writes JSONL archives of 1k, 10k and 100k posts (the same mix as bench/speed.py, repeated) into a
 temporary folder, audits each with `phiguard audit` as a whole process, and prints wall time, posts per
 second and peak RSS: flat memory means the archive is streamed. A second table compares short posts
-(tweets) with long ones (Reddit replies) at the same count.
+(tweets) with long ones (Reddit replies of 600 characters or more).
 
     python bench/scale.py --data ../shared/data [--sizes 1000 10000 100000] [--jobs 1]
 """
@@ -75,13 +75,16 @@ def main() -> int:
         long_posts = [(r["text"], "en") for r in rows if len(r["text"]) >= 600][:1000]
         short_posts = [p for p in load_posts(args.data, 5000) if len(p[0]) < 200][:1000]
         print()
-        print("| 1,000 posts | mean length | wall time | posts/s | peak RSS |")
-        print("|---|---:|---:|---:|---:|")
+        print("| posts | count | mean length | wall time | posts/s | chars/s | peak RSS |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
         for name, posts in (("short (tweets)", short_posts), ("long (Reddit replies)", long_posts)):
             archive = write(Path(tmp) / f"{name.split()[0]}.jsonl", posts)
             seconds, rss = run(archive, args.jobs)
-            mean = sum(len(t) for t, _ in posts) / len(posts)
-            print(f"| {name} | {mean:.0f} chars | {seconds:.1f} s | {len(posts) / seconds:.0f} | {rss:.0f} MB |")
+            chars = sum(len(t) for t, _ in posts)
+            print(
+                f"| {name} | {len(posts)} | {chars / len(posts):.0f} chars | {seconds:.1f} s | "
+                f"{len(posts) / seconds:.0f} | {chars / seconds:,.0f} | {rss:.0f} MB |"
+            )
     return 0
 
 

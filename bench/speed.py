@@ -92,16 +92,18 @@ presidio_analyzer().analyze(text=text, language="en")
 """
 
 
-def _timed(cmd: list[str], runs: int) -> tuple[float, float]:
-    """Median wall time (s) of a whole process over ``runs``, and its peak RSS (MB)."""
-    times = []
+def _timed(commands: dict[str, list[str]], runs: int) -> dict[str, tuple[float, float]]:
+    """Median wall time (s) of each whole process over ``runs``, the commands taking turns so that a
+    noisy machine slows them alike, and each one's peak RSS (MB)."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        times.append(time.perf_counter() - start)
-        if proc.returncode not in (0, 1):
-            raise SystemExit(f"{cmd[:3]} failed ({proc.returncode}): {proc.stderr[-500:]}")
-    return statistics.median(times), _peak_rss(cmd)
+        for name, cmd in commands.items():
+            start = time.perf_counter()
+            proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            times[name].append(time.perf_counter() - start)
+            if proc.returncode not in (0, 1):
+                raise SystemExit(f"{cmd[:3]} failed ({proc.returncode}): {proc.stderr[-500:]}")
+    return {name: (statistics.median(times[name]), _peak_rss(cmd)) for name, cmd in commands.items()}
 
 
 def _peak_rss(cmd: list[str]) -> float:
@@ -131,21 +133,21 @@ def cold_start(runs: int) -> dict[str, tuple[float, float]]:
         )
         script = Path(tmp) / "presidio_one.py"
         script.write_text(PRESIDIO_ONE_POST.format(bench=str(Path(__file__).parent), path=str(one)))
-        out = {
-            "phiguard check (1 English post)": _timed([phiguard_bin, "check", "--no-progress", str(one)], runs),
-            "phiguard check (English + Spanish posts)": _timed(
-                [phiguard_bin, "check", "--no-progress", str(both)], runs
-            ),
-            "Presidio init (both models) + analyze": _timed([sys.executable, str(script)], runs),
-        }
-    return out
+        return _timed(
+            {
+                "phiguard check (1 English post)": [phiguard_bin, "check", "--no-progress", str(one)],
+                "phiguard check (English + Spanish posts)": [phiguard_bin, "check", "--no-progress", str(both)],
+                "Presidio init (both models) + analyze": [sys.executable, str(script)],
+            },
+            runs,
+        )
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=Path("../shared/data"))
     ap.add_argument("--posts", type=int, default=3000)
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--runs", type=int, default=9)
     args = ap.parse_args()
     import warnings
 

@@ -107,6 +107,12 @@ HINTS = {
     "PhoneRecognizer": r"(?:\d\D{0,3}){5}",  # no phone number has fewer than five digits
     "IpRecognizer": r"\d\.\d|[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:",
     "UrlRecognizer": r"[.]\p{L}",  # every URL has a dot before a letter (its top-level domain)
+    # SSNs (9 digits), DNI/NIF (8), NIE (7 and a letter), cards (12+) and IBANs (12+): seven digits at least
+    "UsSsnRecognizer": r"(?:\d\D{0,3}){7}",
+    "EsNifRecognizer": r"(?:\d\D{0,3}){7}",
+    "EsNieRecognizer": r"(?:\d\D{0,3}){7}",
+    "CreditCardRecognizer": r"(?:\d\D{0,3}){7}",
+    "IbanRecognizer": r"(?:\d\D{0,3}){7}",
 }
 
 
