@@ -89,3 +89,16 @@ def test_duplicate_code_is_an_error(tmp_path: Path) -> None:
 def test_missing_rule_folder_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(RulePackError, match="does not exist"):
         load_rules([tmp_path / "nope"])
+
+
+def test_a_runaway_pattern_is_an_error_not_a_hang(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Catastrophic backtracking stops with a coded error naming the rule (fail closed), within the timeout."""
+    from phiguard import recognizers
+    from phiguard.config import Config
+    from phiguard.engine import Linter
+
+    runaway = GOOD.replace("'\\bZZ\\d{3}\\b'", "'(a|a)+!?\\d'")
+    monkeypatch.setattr(recognizers, "PATTERN_TIMEOUT", 0.05)
+    linter = Linter(Config(rule_dirs=[_pack(tmp_path, runaway) / "custom"]))
+    with pytest.raises(RulePackError, match="XYZ001"):
+        linter.lint("a" * 40 + "!", lang="en")
