@@ -9,19 +9,34 @@ missing consent and personal medical advice, in English and Spanish, offline.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from phiguard.config import Allowlist, Config
-from phiguard.engine import Linter
 from phiguard.errors import PhiguardError
 from phiguard.models import Category, Finding, Lang, Post, Report, Severity
 
+if TYPE_CHECKING:
+    from phiguard.engine import Linter
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """``phiguard.Linter`` is imported on first use: it brings spaCy and Presidio (about a second),
+    which the command line's --version and rules commands never need."""
+    if name == "Linter":
+        from phiguard.engine import Linter
+
+        return Linter
+    raise AttributeError(f"module 'phiguard' has no attribute {name!r}")
 
 
 @lru_cache(maxsize=1)
 def default_linter() -> Linter:
     """The Linter behind :func:`lint`: default configuration, created on first use so that models
     load once per process. Create your own ``Linter(Config(...))`` to configure anything."""
+    from phiguard.engine import Linter
+
     return Linter()
 
 

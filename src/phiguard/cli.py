@@ -15,11 +15,13 @@ from datetime import date
 from pathlib import Path
 
 from phiguard.baseline import Baseline
-from phiguard.checker import check, default_jobs, linter_for
 from phiguard.config import Config, find_config_file, load_config_file
 from phiguard.errors import ConfigError, InputError, PhiguardError
 from phiguard.models import Post, Severity
-from phiguard.output import FORMATS, WRITERS
+
+# The checker, the engine and the output formats import spaCy and Presidio (about a second): they are
+# imported by the commands that lint, so `phiguard --version` and `phiguard rules` start at once.
+FORMATS = ("text", "json", "sarif", "github", "html")  # phiguard.output.WRITERS (a test keeps them equal)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -102,6 +104,9 @@ def _progress(args: argparse.Namespace, label: str = "checking drafts") -> Itera
 
 
 def _check(args: argparse.Namespace) -> int:
+    from phiguard.checker import check, default_jobs, linter_for
+    from phiguard.output import WRITERS
+
     config, root = _config(args)
     fail_on = Severity(args.fail_on) if args.fail_on else config.fail_on
     baseline = Baseline.load(args.baseline) if args.baseline else None
@@ -144,6 +149,7 @@ def _audit(args: argparse.Namespace) -> int:
     import json
 
     from phiguard.archive import audit, iter_archive
+    from phiguard.checker import default_jobs
 
     args.paths = [str(args.archive)]
     config, _ = _config(args)
@@ -182,6 +188,8 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _baseline(args: argparse.Namespace) -> int:
+    from phiguard.checker import check
+
     config, root = _config(args)
     if args.action == "create" and args.baseline.exists():
         raise InputError(f"{args.baseline}: already exists", "use `phiguard baseline update` to rewrite it")
