@@ -69,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list the rules, or explain one")
     rules.add_argument("code", nargs="?")
     rules.add_argument("--docs", type=Path, metavar="DIR", help="write one Markdown page per rule into DIR")
+    rules.add_argument("--config", type=Path, help="phiguard.toml or pyproject.toml (its rule-dirs are listed too)")
     return p
 
 
@@ -233,7 +234,9 @@ def _eval(args: argparse.Namespace) -> int:
 def _rules(args: argparse.Namespace) -> int:
     from phiguard.rulepack import load_rules
 
-    rules = load_rules()
+    args.paths = []
+    config, _ = _config(args)
+    rules = load_rules(config.rule_dirs)  # the built-in packs and the configured rule-dirs
     if args.docs:
         from phiguard.ruledocs import write_docs
 
@@ -250,6 +253,10 @@ def _rules(args: argparse.Namespace) -> int:
         print(rule.why)
         if rule.hipaa:
             print(f"HIPAA: {rule.hipaa}\n")
+        if rule.category.value == "identifier":
+            print(f"Consent scope: {rule.consent_scope or 'none (never covered by a consent)'}\n")
+        for lang, reply in sorted((rule.reply or {}).items()):
+            print(f"Suggested reply [{lang}]: {reply}")
         for kind, items in (("Flagged", rule.examples.flag), ("Not flagged", rule.examples.pass_)):
             print(f"{kind}:")
             for e in items:
