@@ -233,7 +233,7 @@ def test_extra_rule_dirs_from_config(capsys: pytest.CaptureFixture[str], tmp_pat
     (drafts / "codename.txt").write_text("Team BLUEHERON is hiring nurses.\n", encoding="utf-8")
     items = findings(capsys, str(drafts / "codename.txt"))
     assert [i["rule"] for i in items if i["category"] == "identifier"] == ["ORG900"]
-    assert main(["rules", "--config", str(tmp_path / "phiguard.toml")]) == 0  # the listing includes the configured packs
+    assert main(["rules", "--config", str(tmp_path / "phiguard.toml")]) == 0  # lists the configured packs
     assert "ORG900" in capsys.readouterr().out
 
 
