@@ -41,7 +41,8 @@ accuracy: setup
 # Consent and advice figures (docs/accuracy.md): `phiguard eval` on the shared posts and our own fixtures.
 POST_CORPORA := ../shared/data/social.dev.jsonl ../shared/data/reddit_advice_replies.dev.jsonl \
 	../shared/data/socialdisner.dev.jsonl ../shared/data/meddocan.dev.jsonl tests/fixtures/advice_posts.jsonl \
-	tests/fixtures/population_advice.jsonl tests/fixtures/public_health_posts.jsonl tests/fixtures/consent_posts.jsonl
+	tests/fixtures/population_advice.jsonl tests/fixtures/public_health_posts.jsonl tests/fixtures/consent_posts.jsonl \
+	tests/fixtures/round4_posts.jsonl
 posts: setup
 	@for corpus in $(POST_CORPORA); do $(BIN)/phiguard eval $$corpus || exit 2; done
 

@@ -99,6 +99,12 @@ _DAY_MONTH = regex.compile(r"\d{1,2}[/.-]\d{1,2}|\d{4}-\d{2}-\d{2}")
 _CITATION_AFTER = regex.compile(r"^\W{0,3}(?:et\s+al\b|\(?(?:19|20)\d{2}[a-z]?\)|,\s*(?:19|20)\d{2}\b)", regex.I)
 _CITATION_BEFORE = regex.compile(r"(?:\bet\s+al\.?|\b(?:and|y|&)|,)\s*$", regex.I)
 _PERSON_LABELS = frozenset({"PERSON", "PER"})
+_PATIENT_JUST_BEFORE = regex.compile(r"\b(?:patient|paciente)s?\s*[,:]?\s*$", regex.I)
+_DOSAGE_FORM_BEFORE = regex.compile(
+    r"\b(?:gotas|pastillas?|comprimidos?|sobres?|cápsulas?|jarabe|crema|pomada|spray|colirio|drops|tablets?|"
+    r"pills?|capsules?|cream|syrup|ointment)\s+(?:de\s+|of\s+)?$",
+    regex.I,
+)
 _LEADING_ARTICLE = regex.compile(r"^(?:the|el|la|los|las)\s+", regex.I)
 _WORD = regex.compile(r"\w+")
 _LETTERS = regex.compile(r"\p{L}+")
@@ -167,7 +173,10 @@ def fraction_like(c: Candidate, ctx: ScopeContext) -> bool:
 
 def role_before(c: Candidate, ctx: ScopeContext) -> bool:
     """A clinician, staff or public role next to the name: "Dr. Ortiz", "nurse Dana", "Cristina
-    Sierra, nuestra médico", "David Rakel MD"."""
+    Sierra, nuestra médico", "David Rakel MD". Not when a patient word stands between them: "Dr. Amir's
+    patient Leo" names a patient."""
+    if _PATIENT_JUST_BEFORE.search(ctx.text, max(0, c.start - 14), c.start):
+        return False
     return _next_to(c, ctx, "non_patient_roles")
 
 
@@ -377,7 +386,11 @@ def not_name_like(c: Candidate, ctx: ScopeContext) -> bool:
     one_word_or_person = len(content) == 1 or _ner_label(c, ctx) in _PERSON_LABELS
     if content and one_word_or_person and all(_known_word(t, ctx) for t in content):
         return True  # "Intervención", "Objetivos Generales": dictionary words (places like "Round Rock" kept)
-    return len(words) == 1 and _opens_clause(ctx.doc, words[0].i)
+    if len(words) != 1 or not _opens_clause(ctx.doc, words[0].i):
+        return False
+    # One capitalised word opening a clause says nothing by its capital, unless the model calls it a
+    # person, tags it a proper noun and the post tells somebody's care ("💪 Aubrey went home today...")
+    return not (ctx.discloses_care and words[0].pos_ == "PROPN" and _ner_label(c, ctx) in _PERSON_LABELS)
 
 
 def _in_dictionary(word: str, words: frozenset[str]) -> bool:
@@ -407,10 +420,13 @@ def _words(c: Candidate, ctx: ScopeContext) -> list[str]:
 
 def health_term(c: Candidate, ctx: ScopeContext) -> bool:
     """A medicine or a health term the model took for a name or place ("Nolotil", "Apiretal", "INR"):
-    the curated lists first, then the drug dictionary (loaded on first use)."""
+    the curated lists first, then a pharmaceutical form right before it ("unas gotas de Otix"), then the
+    drug dictionary (loaded on first use)."""
     value = ctx.value(c).strip(_EDGE)
     if is_known_name(value):
         return False  # "Allegra" is a medicine and a given name: a name wins
+    if _DOSAGE_FORM_BEFORE.search(ctx.text, max(0, c.start - 25), c.start):
+        return True
     if ctx.lexicons.fullmatch("drugs", ctx.lang, value) or ctx.lexicons.fullmatch("health_detail", ctx.lang, value):
         return True
     from phiguard.drugs import dictionary
