@@ -293,7 +293,7 @@ def common_words_only(c: Candidate, ctx: ScopeContext) -> bool:
     tokens = _alpha_tokens(c, ctx)
     if not tokens or (value != value.lower() and value != value.upper()):
         return False
-    return all(_known_word(t, ctx) and not is_known_name(t.text) for t in tokens)
+    return all(_known_word(t, ctx) and not _name(t.text, ctx) for t in tokens)
 
 
 _NOT_NAME_OPENERS = frozenset({"VERB", "AUX", "ADV", "INTJ", "ADJ", "DET", "PRON", "SCONJ", "CCONJ", "ADP"})
@@ -362,7 +362,7 @@ def not_name_like(c: Candidate, ctx: ScopeContext) -> bool:
     if ctx.lexicons.fullmatch("not_names", ctx.lang, value) or ctx.has("org_words", c.start, c.end):
         return True
     tokens = _alpha_tokens(c, ctx)
-    if ctx.lang == "es" and len(tokens) == 1 and tokens[0].is_stop and not is_known_name(tokens[0].text):
+    if ctx.lang == "es" and len(tokens) == 1 and tokens[0].is_stop and not _name(tokens[0].text, ctx):
         return True  # "¡Gracias por tu mensaje! Te escribimos...": a pronoun after an exclamation
     if not c.source.startswith("ner:"):  # a pattern matched: its context is the evidence
         return False
@@ -379,7 +379,7 @@ def not_name_like(c: Candidate, ctx: ScopeContext) -> bool:
     content = [t for t in words if t.lower_ not in _NAME_PARTICLES]
     if content and _opens_clause(ctx.doc, content[0].i) and content[0].pos_ in _NOT_NAME_OPENERS:
         return True  # "Lee más", "Haciendo Pilates", "Bueno hoy": a verb or adverb opening a clause
-    if any(is_known_name(t.text) for t in content):
+    if any(_name(t.text, ctx) for t in content):
         return False
     if not any(t.pos_ == "PROPN" for t in words):
         return True
@@ -391,6 +391,11 @@ def not_name_like(c: Candidate, ctx: ScopeContext) -> bool:
     # One capitalised word opening a clause says nothing by its capital, unless the model calls it a
     # person, tags it a proper noun and the post tells somebody's care ("💪 Aubrey went home today...")
     return not (ctx.discloses_care and words[0].pos_ == "PROPN" and _ner_label(c, ctx) in _PERSON_LABELS)
+
+
+def _name(word: str, ctx: ScopeContext) -> bool:
+    """A known given name or surname for a text in this language (see phiguard.names)."""
+    return is_known_name(word, ctx.lang, ctx.common_words)
 
 
 def _in_dictionary(word: str, words: frozenset[str]) -> bool:
@@ -423,7 +428,7 @@ def health_term(c: Candidate, ctx: ScopeContext) -> bool:
     the curated lists first, then a pharmaceutical form right before it ("unas gotas de Otix"), then the
     drug dictionary (loaded on first use)."""
     value = ctx.value(c).strip(_EDGE)
-    if is_known_name(value):
+    if _name(value, ctx):
         return False  # "Allegra" is a medicine and a given name: a name wins
     if _DOSAGE_FORM_BEFORE.search(ctx.text, max(0, c.start - 25), c.start):
         return True
@@ -439,12 +444,12 @@ def unknown_single_word(c: Candidate, ctx: ScopeContext) -> bool:
     """A model's one-word guess that is no known given name or surname ("Farmaficha", "Bocavirus"):
     worth a note, not a stop."""
     words = _words(c, ctx)
-    return c.source.startswith("ner:") and len(words) == 1 and not is_known_name(words[0])
+    return c.source.startswith("ner:") and len(words) == 1 and not _name(words[0], ctx)
 
 
 def person_like(c: Candidate, ctx: ScopeContext) -> bool:
     """The model called it a place, but it reads as a person's full name ("Pilar Sánchez")."""
-    return looks_like_person(_words(c, ctx))
+    return looks_like_person(_words(c, ctx), ctx.lang, ctx.common_words)
 
 
 def not_person_like(c: Candidate, ctx: ScopeContext) -> bool:
@@ -453,9 +458,9 @@ def not_person_like(c: Candidate, ctx: ScopeContext) -> bool:
     if _ner_label(c, ctx) in _PERSON_LABELS:
         return False
     words = _words(c, ctx)
-    if looks_like_person(words):
+    if looks_like_person(words, ctx.lang, ctx.common_words):
         return False
-    return not (len(words) == 1 and is_given_name(words[0]) and ctx.discloses_care)
+    return not (len(words) == 1 and is_given_name(words[0], ctx.lang, ctx.common_words) and ctx.discloses_care)
 
 
 CHECKS: dict[str, Check] = {

@@ -12,14 +12,17 @@ from functools import lru_cache
 _LOCALES = ("en_US", "en_GB", "es_ES", "es_MX")
 
 
-def _load(attrs: tuple[str, ...]) -> frozenset[str]:
+def _load(attrs: tuple[str, ...], locales: tuple[str, ...] = _LOCALES) -> frozenset[str]:
     import importlib
 
     names: set[str] = set()
-    for locale in _LOCALES:
+    for locale in locales:
         provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         for attr in attrs:
-            names.update(n.casefold() for n in getattr(provider, attr, ()) if n.isalpha())
+            values = getattr(provider, attr, ())
+            if isinstance(values, property):  # some locales compute a list from others
+                continue
+            names.update(n.casefold() for n in values if isinstance(n, str) and n.isalpha())
     return frozenset(names)
 
 
@@ -33,17 +36,34 @@ def surnames() -> frozenset[str]:
     return _load(("last_names",))
 
 
-def is_known_name(word: str) -> bool:
+# Faker's broader English locales add common given names the lists above lack ("Aubrey", "Nora",
+# "Keisha"), but also rare ones that are ordinary words ("Pink", "Will", "Mal"): they count only in
+# English text and only when the word is not in the model's own word list. (Faker's broader Spanish
+# locales list "Con", "Cara", "Tierra" and "Justo" as names: not used.)
+_EXTRA_LOCALES = {"en": ("en", "en_IE", "en_NZ")}
+
+
+@lru_cache(maxsize=2)
+def extra_given_names(lang: str) -> frozenset[str]:
+    locales = _EXTRA_LOCALES.get(lang, ())
+    return _load(("first_names", "first_names_male", "first_names_female"), locales) if locales else frozenset()
+
+
+def is_given_name(word: str, lang: str | None = None, common: frozenset[str] = frozenset()) -> bool:
     w = word.casefold()
-    return w in given_names() or w in surnames()
+    if w in given_names():
+        return True
+    # the broader lists never vouch for an all-capitals word: in clinical notes "MAE", "LUE" are
+    # abbreviations (moves all extremities, left upper extremity), not Mae and Lue
+    return lang is not None and not word.isupper() and w not in common and w in extra_given_names(lang)
 
 
-def is_given_name(word: str) -> bool:
-    return word.casefold() in given_names()
+def is_known_name(word: str, lang: str | None = None, common: frozenset[str] = frozenset()) -> bool:
+    return word.casefold() in surnames() or is_given_name(word, lang, common)
 
 
-def looks_like_person(words: list[str]) -> bool:
+def looks_like_person(words: list[str], lang: str | None = None, common: frozenset[str] = frozenset()) -> bool:
     """Two or more words, the first a given name and another a given name or surname."""
-    if len(words) < 2 or words[0].casefold() not in given_names():
+    if len(words) < 2 or not is_given_name(words[0], lang, common):
         return False
-    return any(w.casefold() in given_names() or w.casefold() in surnames() for w in words[1:])
+    return any(is_known_name(w, lang, common) for w in words[1:])
