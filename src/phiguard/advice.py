@@ -47,7 +47,20 @@ _GREETING = regex.compile(
     r"\s+(?:(?:mr|mrs|ms|sr|sra|don|doña)\.?\s+)?\p{Lu}\p{L}+\s*[,!:.]",
     regex.I,
 )
-_SECOND_SINGULAR = "second_person"
+# signal name -> the lexicon (rules/lexicon/<name>.yml) that finds it in a sentence
+_SIGNAL_LEXICONS = {
+    "directive": "advice_directive",
+    "deferral": "advice_deferral",
+    "clinical": "advice_clinical",
+    "drug": "drugs",
+    "diagnosis": "advice_diagnosis",
+    "reader": "advice_reader_case",
+    "reader_generic": "advice_reader_generic",
+    "population": "advice_population",
+    "second_person": "second_person",
+    "health": "health_detail",
+    "adherence": "advice_adherence",
+}
 
 
 @dataclass(frozen=True)
@@ -95,7 +108,6 @@ def assess(
     body = post.text
     reply = bool(_REPLY.match(body))
     vocative = bool(_GREETING.match(body))
-    disclaimer = any(ctx.lexicons.search("advice_disclaimer", p.lang, p.text) for p in parsed)
     decided: dict[str, tuple[Signals, Lang, list[str]]] = {}
     for p in parsed:
         for sent in _sentences(p.doc):
@@ -113,7 +125,7 @@ def assess(
                 decided.setdefault(MEDICATION, (sig, p.lang, [*how, "directive", *_kinds(sig)]))
             if sig.has("diagnosis"):
                 decided.setdefault(DIAGNOSIS, (sig, p.lang, [*how, "diagnosis"]))
-            if directive and sig.has("reader") and not disclaimer:
+            if directive and sig.has("reader") and not _disclaims(parsed, ctx):
                 decided.setdefault(SYMPTOM_ACTION, (sig, p.lang, [*how, "directive", "reader-case"]))
     if MEDICATION in decided:
         decided.pop(SYMPTOM_ACTION, None)  # the stronger finding says it already
@@ -133,6 +145,11 @@ def _sentences(doc: Doc) -> Iterable[Span]:
         yield doc[:]
 
 
+def _disclaims(parsed: Sequence[Parsed], ctx: AdviceContext) -> bool:
+    """The post declines to advise in public ("we can't give medical advice here")."""
+    return any(ctx.lexicons.search("advice_disclaimer", p.lang, p.text) for p in parsed)
+
+
 def _may_address(p: Parsed, sent: Span, ctx: AdviceContext) -> bool:
     """The sentence refers to a reader's own case at all (the cheap first look)."""
     text, start, end = p.text, sent.start_char, sent.end_char
@@ -146,20 +163,7 @@ def _signals(p: Parsed, sent: Span, ctx: AdviceContext) -> Signals:
     text, lang, lex = p.text, p.lang, ctx.lexicons
     start, end = sent.start_char, sent.end_char
     sig = Signals(p.scope, start + p.offset, end + p.offset, text, p.offset)
-    names = {
-        "directive": "advice_directive",
-        "deferral": "advice_deferral",
-        "clinical": "advice_clinical",
-        "drug": "drugs",
-        "diagnosis": "advice_diagnosis",
-        "reader": "advice_reader_case",
-        "reader_generic": "advice_reader_generic",
-        "population": "advice_population",
-        "second_person": _SECOND_SINGULAR,
-        "health": "health_detail",
-        "adherence": "advice_adherence",
-    }
-    for key, lexicon in names.items():
+    for key, lexicon in _SIGNAL_LEXICONS.items():
         pat = lex.pattern(lexicon, lang)
         if pat is not None:
             sig.found[key] = [(m.start() + p.offset, m.end() + p.offset) for m in pat.finditer(text, start, end)]

@@ -23,9 +23,9 @@ from itertools import islice
 from pathlib import Path
 
 from phiguard.config import Config
-from phiguard.drafts import LANG_KEYS, TEXT_KEYS
+from phiguard.drafts import LANG_KEYS, TEXT_KEYS, first_field, parse_lang
 from phiguard.errors import InputError
-from phiguard.models import LANGS, Lang, Post, Report
+from phiguard.models import Lang, Post, Report
 
 CHUNK = 256  # posts per task sent to a worker process
 ID_KEYS = ("id", "post_id", "uuid", "tweet_id")
@@ -54,21 +54,15 @@ def iter_archive(path: Path, text_columns: Iterable[str] = ()) -> Iterator[Archi
         raise InputError(f"{path}: not UTF-8 text", "save the archive as UTF-8") from None
 
 
-def _pick(record: dict[str, object], keys: Iterable[str]) -> object:
-    lowered = {str(k).strip().lower(): v for k, v in record.items()}
-    return next((lowered[k] for k in keys if lowered.get(k) not in (None, "")), None)
-
-
-def _post(record: dict[str, object], where: str, line: int, text_keys: Iterable[str]) -> ArchivePost:
-    text = _pick(record, text_keys)
+def _post(record: dict[str, object], where: str, line: int, text_keys: tuple[str, ...]) -> ArchivePost:
+    text = first_field(record, text_keys)
     if not isinstance(text, str):
         raise InputError(f"{where}: no text field ({', '.join(TEXT_KEYS[:4])}...)", "name the post's text column")
-    lang = _pick(record, LANG_KEYS)
-    ident = _pick(record, ID_KEYS)
+    ident = first_field(record, ID_KEYS)
     post = Post(
         text=text,
-        lang=lang if lang in LANGS else None,
-        id=str(ident) if ident is not None else f"line {line}",
+        lang=parse_lang(first_field(record, LANG_KEYS), where),
+        id=str(ident) if ident not in (None, "") else f"line {line}",
     )
     return ArchivePost(line, post)
 

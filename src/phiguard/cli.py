@@ -78,12 +78,12 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=["en", "es"], help="force the language of every draft")
 
 
-def _config(args: argparse.Namespace) -> tuple[Config, Path]:
-    """The explicit --config, or the nearest one above the first checked path; and the folder that
-    exclude patterns are relative to."""
+def _config(args: argparse.Namespace, paths: Sequence[str] = ()) -> tuple[Config, Path]:
+    """The explicit --config, or the nearest one above the first checked path (or the current folder);
+    and the folder that exclude patterns are relative to."""
     path: Path | None = args.config
     if path is None:
-        first = next((Path(p) for p in args.paths if p != "-"), Path.cwd())
+        first = next((Path(p) for p in paths if p != "-"), Path.cwd())
         path = find_config_file(first if first.exists() else Path.cwd())
     if path is None:
         return Config(), Path.cwd()
@@ -108,7 +108,7 @@ def _check(args: argparse.Namespace) -> int:
     from phiguard.checker import check, default_jobs, linter_for
     from phiguard.output import WRITERS
 
-    config, root = _config(args)
+    config, root = _config(args, args.paths)
     fail_on = Severity(args.fail_on) if args.fail_on else config.fail_on
     baseline = Baseline.load(args.baseline) if args.baseline else None
     jobs = default_jobs() if args.jobs == 0 else max(1, args.jobs)
@@ -152,8 +152,7 @@ def _audit(args: argparse.Namespace) -> int:
     from phiguard.archive import audit, iter_archive
     from phiguard.checker import default_jobs
 
-    args.paths = [str(args.archive)]
-    config, _ = _config(args)
+    config, _ = _config(args, [str(args.archive)])
     fail_on = Severity(args.fail_on) if args.fail_on else config.fail_on
     jobs = default_jobs() if args.jobs == 0 else max(1, args.jobs)
     posts = flagged = 0
@@ -191,7 +190,7 @@ def _audit(args: argparse.Namespace) -> int:
 def _baseline(args: argparse.Namespace) -> int:
     from phiguard.checker import check
 
-    config, root = _config(args)
+    config, root = _config(args, args.paths)
     if args.action == "create" and args.baseline.exists():
         raise InputError(f"{args.baseline}: already exists", "use `phiguard baseline update` to rewrite it")
     if args.action == "update" and not args.baseline.exists():
@@ -234,7 +233,6 @@ def _eval(args: argparse.Namespace) -> int:
 def _rules(args: argparse.Namespace) -> int:
     from phiguard.rulepack import load_rules
 
-    args.paths = []
     config, _ = _config(args)
     rules = load_rules(config.rule_dirs)  # the built-in packs and the configured rule-dirs
     if args.docs:

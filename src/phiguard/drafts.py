@@ -14,7 +14,7 @@ import bisect
 import csv
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -149,7 +149,7 @@ def _markdown_post(path: str, source: str, blanked: str) -> DraftPost:
     fields["body"] = Field.contiguous(body_text, body_start)
     fields.update({f"caption[{i}]": f for i, f in enumerate(captions)})
     fields.update({f"alt[{i}]": f for i, f in enumerate(alts)})
-    lang = _lang(meta.get("lang"), path)
+    lang = parse_lang(meta.get("lang"), path)
     post = Post(
         text=body_text,
         captions=tuple(f.text for f in captions),
@@ -205,7 +205,7 @@ def _structured_posts(path: str, source: str) -> list[DraftPost]:
         captions, alts = _post_fields(item, source, 0)
         fields = {"body": body} | {f"caption[{j}]": f for j, f in enumerate(captions)}
         fields |= {f"alt[{j}]": f for j, f in enumerate(alts)}
-        lang = _lang(_first(meta, LANG_KEYS), path)
+        lang = parse_lang(first_field(meta, LANG_KEYS), path)
         post_id = str(meta.get("id", f"{path}#{i + 1}"))
         post = Post(
             text=body.text,
@@ -322,7 +322,7 @@ def _csv_posts(path: str, source: str, columns: Sequence[str]) -> list[DraftPost
             text = cells[text_col] if text_col < len(cells) else Field("", (row_start,))
             alts = [cells[i] for i in alt_cols if i < len(cells) and cells[i].text.strip()]
             caps = [cells[i] for i in cap_cols if i < len(cells) and cells[i].text.strip()]
-            lang = _lang(row[lang_col].strip() if lang_col is not None and lang_col < len(row) else None, path)
+            lang = parse_lang(row[lang_col].strip() if lang_col is not None and lang_col < len(row) else None, path)
             meta = {names[i]: row[i] for i in range(min(len(names), len(row))) if i != text_col}
             post = Post(
                 text=text.text,
@@ -375,14 +375,16 @@ def _aligned(value: str, source: str, start: int, end: int) -> Field:
     return Field(value, tuple(offsets))
 
 
-def _first(meta: dict[str, Any], keys: Sequence[str]) -> Any:
-    for k, v in meta.items():
-        if str(k).lower() in keys:
+def first_field(record: Mapping[Any, Any], keys: Sequence[str]) -> Any:
+    """The value of the first key of ``record`` named like one of ``keys`` (any case), or None."""
+    for k, v in record.items():
+        if str(k).strip().lower() in keys:
             return v
     return None
 
 
-def _lang(value: object, path: str) -> Lang | None:
+def parse_lang(value: object, path: str) -> Lang | None:
+    """A post's language field ("en", "es-ES", "English"...) or None; any other language is an error."""
     if value in (None, ""):
         return None
     code = str(value).strip().lower()[:2]

@@ -140,9 +140,10 @@ class Linter:
                 found[unit.post] += self._analyze(unit, runtime, artifacts, cares[unit.post])
                 parsed[unit.post].append(Parsed(unit.scope, unit.offset, artifacts.tokens, lang, unit.text))  # type: ignore[attr-defined]
         today = self.today or date.today()
+        advice_ctx = AdviceContext(self._lexicons, {lang: rt.common_words for lang, rt in self._runtimes.items()})
         for i, post in enumerate(posts):
             languages = {scope: langs[i] for scope, _ in post.scopes()}
-            advice = assess_advice(post, parsed[i], self._advice_context(), self.rules, self._post_rules)
+            advice = assess_advice(post, parsed[i], advice_ctx, self.rules, self._post_rules)
             advised = addressee_end(post) if advice else 0
             outcome = assess(
                 post, found[i], self._lexicons, languages, self.rules, self.ledger, today, self._post_rules, advised
@@ -152,10 +153,6 @@ class Linter:
                 key=lambda f: (-f.severity.rank, f.scope, f.start, f.rule),
             )
             yield Report(post=post, findings=tuple(findings), languages=languages)
-
-    def _advice_context(self) -> AdviceContext:
-        words = {lang: rt.common_words for lang, rt in self._runtimes.items()}
-        return AdviceContext(self._lexicons, words)
 
     def _analyze(self, unit: _Unit, runtime: LanguageRuntime, artifacts: object, post_care: bool) -> list[Finding]:
         results = runtime.analyzer.analyze(  # type: ignore[attr-defined]

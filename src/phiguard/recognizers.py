@@ -102,17 +102,17 @@ class Hinted(EntityRecognizer):
         return results
 
 
+# SSNs (9 digits), DNI/NIF (8), NIE (7 and a letter), cards (12+) and IBANs (12+): seven digits at least
+_SEVEN_DIGITS = r"(?:\d\D{0,3}){7}"
 HINTS = {
     "EmailRecognizer": r"@",
     "PhoneRecognizer": r"(?:\d\D{0,3}){5}",  # no phone number has fewer than five digits
     "IpRecognizer": r"\d\.\d|[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:",
     "UrlRecognizer": r"[.]\p{L}",  # every URL has a dot before a letter (its top-level domain)
-    # SSNs (9 digits), DNI/NIF (8), NIE (7 and a letter), cards (12+) and IBANs (12+): seven digits at least
-    "UsSsnRecognizer": r"(?:\d\D{0,3}){7}",
-    "EsNifRecognizer": r"(?:\d\D{0,3}){7}",
-    "EsNieRecognizer": r"(?:\d\D{0,3}){7}",
-    "CreditCardRecognizer": r"(?:\d\D{0,3}){7}",
-    "IbanRecognizer": r"(?:\d\D{0,3}){7}",
+    **dict.fromkeys(
+        ("UsSsnRecognizer", "EsNifRecognizer", "EsNieRecognizer", "CreditCardRecognizer", "IbanRecognizer"),
+        _SEVEN_DIGITS,
+    ),
 }
 
 
