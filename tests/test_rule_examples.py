@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from imagekit import make
 
 from phiguard import Linter, Post, Severity
 from phiguard.consent import ConsentRecord, MemoryLedger
@@ -17,13 +20,14 @@ CASES = [
 ]
 
 
-def _counted(linter: Linter, rule: Rule, ex: Example) -> list[tuple[int, int]]:
+def _counted(linter: Linter, rule: Rule, ex: Example, folder: Path) -> list[tuple[int, int]]:
     """Spans where this rule fired at warning or above (also when another rule's finding absorbed it).
     A post-level (consent) rule counts at any severity: any consent finding flags the post."""
     if ex.ledger or ex.today:
         ledger = MemoryLedger([ConsentRecord.model_validate(r) for r in ex.ledger], "example") if ex.ledger else None
         linter = linter.with_consent(ledger, ex.today)
-    report = linter.lint(Post(text=ex.text, lang=ex.lang, captions=ex.captions, metadata=ex.metadata))
+    images = (make(ex.image, folder),) if ex.image else ()
+    report = linter.lint(Post(text=ex.text, lang=ex.lang, captions=ex.captions, metadata=ex.metadata, images=images))
     floor = Severity.INFO if rule.detect.post else Severity.WARNING
     return [
         (f.start, f.end)
@@ -33,8 +37,8 @@ def _counted(linter: Linter, rule: Rule, ex: Example) -> list[tuple[int, int]]:
 
 
 @pytest.mark.parametrize(("rule", "kind", "ex"), CASES)
-def test_rule_example(linter: Linter, rule: Rule, kind: str, ex: Example) -> None:
-    spans = _counted(linter, rule, ex)
+def test_rule_example(linter: Linter, rule: Rule, kind: str, ex: Example, tmp_path: Path) -> None:
+    spans = _counted(linter, rule, ex, tmp_path)
     if kind == "pass":
         assert not spans, f"{rule.code} should not fire on: {ex.text}"
         return

@@ -61,6 +61,19 @@ def _loose(value: str) -> str:
     return re.sub(r"[^\w]+", " ", value.casefold()).strip()
 
 
+class ImageSettings(_Strict):
+    """How the images a draft attaches are checked (``[tool.phiguard.images]``). Every check is on by
+    default: asking for OCR or faces without their tools installed is an error, never a silent skip."""
+
+    check: bool = Field(default=True, description="open attached images at all (metadata, OCR, faces)")
+    ocr: bool = Field(default=True, description="read visible text with Tesseract (phiguard[images])")
+    faces: bool = Field(default=True, description="detect faces with OpenCV (phiguard[images])")
+    ocr_languages: str = Field(default="eng+spa", alias="ocr-languages", pattern=r"^[A-Za-z_]+(\+[A-Za-z_]+)*$")
+    ocr_timeout: float = Field(default=60.0, alias="ocr-timeout", gt=0, description="seconds per image")
+    ocr_confidence: int = Field(default=30, alias="ocr-confidence", ge=0, le=100, description="lowest word confidence")
+    max_pixels: int = Field(default=50_000_000, alias="max-pixels", ge=1, description="larger images are not decoded")
+
+
 class Config(_Strict):
     """Everything a Linter needs to know. ``Config()`` is a sensible default."""
 
@@ -79,6 +92,7 @@ class Config(_Strict):
     consent_ledger: str | None = Field(
         default=None, alias="consent-ledger", description="a .csv/.yaml file or sqlite:///path.db"
     )
+    images: ImageSettings = Field(default_factory=ImageSettings)
     base_dir: Path | None = Field(default=None, exclude=True, description="where relative paths start")
 
     @field_validator("models")

@@ -454,8 +454,9 @@ def person_like(c: Candidate, ctx: ScopeContext) -> bool:
 
 def not_person_like(c: Candidate, ctx: ScopeContext) -> bool:
     """The model did not call it a person, and it reads neither as a person's full name nor, in a
-    text that discloses care, as a known given name ("Rosa salió ayer del hospital")."""
-    if _ner_label(c, ctx) in _PERSON_LABELS:
+    text that discloses care, as a known given name ("Rosa salió ayer del hospital"). A match of the
+    rule's own pattern (a name after a bed number) is a person by where it stands."""
+    if _ner_label(c, ctx) in _PERSON_LABELS or c.source.startswith("pattern:"):
         return False
     words = _words(c, ctx)
     if looks_like_person(words, ctx.lang, ctx.common_words):

@@ -22,6 +22,7 @@ from phiguard.config import Config
 from phiguard.consent import MemoryLedger, open_ledger
 from phiguard.context import CHECKS, Candidate, ScopeContext
 from phiguard.featured import assess
+from phiguard.images import ImageFacts, ImageInspector
 from phiguard.language import detect
 from phiguard.lexicon import LexiconIndex
 from phiguard.models import Finding, Lang, Post, Report, Severity
@@ -29,6 +30,7 @@ from phiguard.nlp import LanguageRuntime, load_language
 from phiguard.rulepack import Rule, RuleSet, load_rules
 from phiguard.validators import VALIDATORS
 
+IMAGE_THREADS = 4  # images read at once (Tesseract and OpenCV work outside the GIL)
 MAX_CHUNK = 50_000  # characters per parse: long texts are split at whitespace, offsets kept
 _SURROGATE = regex.compile(r"[\ud800-\udfff]")
 
@@ -78,7 +80,8 @@ class Linter:
         self.active: tuple[Rule, ...] = tuple(r for r in self.rules.rules if self.config.selected(r.code))
         self._by_code = {r.code: r for r in self.active}
         # what the analyzer is asked for, built once; post-level rules run after it
-        self._entities = [r.code for r in self.active if not r.detect.post]
+        self._entities = [r.code for r in self.active if not (r.detect.post or r.detect.image)]
+        self._image_rules = {r.detect.image: r for r in self.active if r.detect.image}  # rules/images
         self._post_rules = {r.code for r in self.active if r.detect.post}
         if ledger is None and self.config.consent_ledger:
             ledger = open_ledger(self.config.consent_ledger, self.config.base_dir)
@@ -86,6 +89,7 @@ class Linter:
         self.today = today
         self._lexicons = LexiconIndex(self.rules.lexicons)
         self._runtimes: dict[Lang, LanguageRuntime] = {}
+        self.images = ImageInspector(self.config.images)
 
     # -- public API -------------------------------------------------------------------------------
     def lint(self, post: Post | str, lang: Lang | None = None) -> Report:
@@ -117,7 +121,26 @@ class Linter:
         text = " ".join(t for _, t in post.scopes())
         return detect(text, self.config.default_language, self.config.languages)
 
+    def _read_images(self, posts: list[Post]) -> dict[int, list[ImageFacts]]:
+        """Every attached image of the batch, read in threads (Tesseract runs as a separate program)."""
+        wanted = [(i, path) for i, post in enumerate(posts) for path in post.images]
+        if not wanted or not self.config.images.check:
+            return {}
+        self.images.require()
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(len(wanted), IMAGE_THREADS)) as pool:
+            facts = list(pool.map(self.images.inspect, [path for _, path in wanted]))
+        out: dict[int, list[ImageFacts]] = defaultdict(list)
+        for (i, _), fact in zip(wanted, facts, strict=True):
+            out[i].append(fact)
+        return out
+
     def _lint_batch(self, posts: list[Post], forced: Lang | None) -> Iterator[Report]:
+        images = self._read_images(posts)
+        for i, facts in images.items():  # the texts found in images become scopes of the post
+            texts = tuple((f"image[{k}].{t.scope}", t.text) for k, fact in enumerate(facts) for t in fact.texts)
+            posts[i] = posts[i].model_copy(update={"image_texts": (*posts[i].image_texts, *texts)})
         units: list[_Unit] = []
         langs: list[Lang] = []
         cares: list[bool] = []  # the post discloses care in any of its scopes: weighed at post level
@@ -138,7 +161,10 @@ class Linter:
             texts = [u.text for u in group]
             for unit, artifacts in zip(group, runtime.artifacts(texts, self.config.batch_size), strict=True):
                 found[unit.post] += self._analyze(unit, runtime, artifacts, cares[unit.post])
-                parsed[unit.post].append(Parsed(unit.scope, unit.offset, artifacts.tokens, lang, unit.text))  # type: ignore[attr-defined]
+                if not unit.scope.startswith("image["):  # advice is what the post says, not its pictures
+                    parsed[unit.post].append(Parsed(unit.scope, unit.offset, artifacts.tokens, lang, unit.text))  # type: ignore[attr-defined]
+        for i, facts in images.items():
+            found[i] = [*self._placed(found[i], facts), *self._image_findings(facts, langs[i])]
         today = self.today or date.today()
         advice_ctx = AdviceContext(self._lexicons, {lang: rt.common_words for lang, rt in self._runtimes.items()})
         for i, post in enumerate(posts):
@@ -153,6 +179,58 @@ class Linter:
                 key=lambda f: (-f.severity.rank, f.scope, f.start, f.rule),
             )
             yield Report(post=post, findings=tuple(findings), languages=languages)
+
+    def _placed(self, findings: list[Finding], facts: list[ImageFacts]) -> list[Finding]:
+        """Findings in image texts, with their image and (for OCR text) the box around the match."""
+        out = []
+        for f in findings:
+            if f.scope.startswith("image["):
+                k, _, part = f.scope[len("image[") :].partition("].")
+                fact = facts[int(k)]
+                text = next((t for t in fact.texts if t.scope == part), None)
+                box = text.box(f.start, f.end) if text else None
+                f = f.model_copy(update={"image": fact.path, "box": box})
+            out.append(f)
+        return out
+
+    def _image_findings(self, facts: list[ImageFacts], lang: Lang) -> list[Finding]:
+        """What an image shows or carries beyond words: faces, GPS, serial numbers, or why it is unchecked."""
+        out: list[Finding] = []
+
+        def add(source: str, k: int, fact: ImageFacts, value: str = "", box: object = None, note: str = "") -> None:
+            rule = self._image_rules.get(source)
+            if rule is None:
+                return  # not selected
+            code = rule.code
+            message = f"{rule.message} The image {note}." if note else rule.message
+            out.append(
+                Finding(
+                    rule=code,
+                    category=rule.category,
+                    severity=self.config.severity.get(code, rule.severity),
+                    entity=rule.entity,
+                    start=0,
+                    end=0,
+                    message=message,
+                    scope=f"image[{k}]",
+                    lang=lang,
+                    evidence=(f"image:{source}",),
+                    image=fact.path,
+                    box=box,  # type: ignore[arg-type]
+                    value=value,
+                )
+            )
+
+        for k, fact in enumerate(facts):
+            if fact.problem:
+                add("unchecked", k, fact, note=fact.problem)
+            if fact.gps:
+                add("gps", k, fact, value=f"{fact.gps[0]:.5f}, {fact.gps[1]:.5f}")
+            for name, serial in fact.serials:
+                add("serial", k, fact, value=serial, note=f"records it in EXIF {name}")
+            for box in fact.faces:
+                add("face", k, fact, box=box)
+        return out
 
     def _analyze(self, unit: _Unit, runtime: LanguageRuntime, artifacts: object, post_care: bool) -> list[Finding]:
         results = runtime.analyzer.analyze(  # type: ignore[attr-defined]

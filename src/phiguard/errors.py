@@ -26,6 +26,12 @@ class NetworkBlocked(PhiguardError):
     code = "PG102"
 
 
+class ImageToolsMissing(PhiguardError):
+    """OCR or face detection was asked for (the default) and Tesseract or OpenCV is not installed."""
+
+    code = "PG103"
+
+
 class RulePackError(PhiguardError):
     code = "PG201"
 

@@ -66,7 +66,7 @@ def find_evidence(
             events += found if lexicon != "health_detail" else []
     if all(f.rule == HANDLE_RULE for f in counted) and not events:
         return None  # a reply about the handle's health with no care of ours disclosed: advice (ADV)
-    photo = bool(post.alt_texts or post.captions or post.metadata.get("images"))
+    photo = bool(post.images or post.alt_texts or post.captions or post.metadata.get("images"))
     return Evidence(tuple(counted), tuple(care), photo)
 
 
@@ -99,7 +99,8 @@ def assess(
 ) -> Outcome:
     where = post.id or "post"
     records = _records(post, ledger, where)
-    evidence = find_evidence(post, findings, lexicons, langs, advised)
+    about_people = [f for f in findings if (r := rules.get(f.rule)) is None or r.features_patient]
+    evidence = find_evidence(post, about_people, lexicons, langs, advised)
     out: list[Finding] = []
     if evidence is None:
         for rec, _ in records:

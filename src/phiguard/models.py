@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 Lang = Literal["en", "es"]
+Box = tuple[int, int, int, int]  # left, top, width, height in pixels of the upright image
 LANGS: tuple[Lang, ...] = ("en", "es")
 
 
@@ -69,12 +70,17 @@ class Post(_Frozen):
     """One draft post: its body plus the texts that travel with it.
 
     ``captions`` and ``alt_texts`` are linted as scopes of their own (``caption[0]``, ``alt[1]``...),
-    so a finding's offsets always point into the text of its ``scope``.
+    so a finding's offsets always point into the text of its ``scope``. ``images`` are paths of attached
+    image files: the linter reads their metadata, visible text and faces (:mod:`phiguard.images`) and
+    lints the texts it finds as scopes ``image[0].text``, ``image[0].exif.ImageDescription``... which it
+    puts in ``image_texts`` of the report's post (callers with their own OCR may fill it themselves).
     """
 
     text: str = ""
     captions: tuple[str, ...] = ()
     alt_texts: tuple[str, ...] = ()
+    images: tuple[str, ...] = ()
+    image_texts: tuple[tuple[str, str], ...] = ()
     lang: Lang | None = None
     id: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
@@ -84,6 +90,7 @@ class Post(_Frozen):
         out = [("body", self.text)] if self.text else []
         out += [(f"caption[{i}]", t) for i, t in enumerate(self.captions) if t]
         out += [(f"alt[{i}]", t) for i, t in enumerate(self.alt_texts) if t]
+        out += [(scope, t) for scope, t in self.image_texts if t]
         return out
 
     def scope_text(self, scope: str) -> str:
@@ -113,6 +120,8 @@ class Finding(_Frozen):
     lang: Lang = "en"
     evidence: tuple[str, ...] = ()
     suggestion: str | None = None  # what to write instead (the advice rules' safe reply)
+    image: str | None = None  # the attached image the finding is in (its path as the draft gives it)
+    box: Box | None = None  # where in that image: a face, or the OCR words of the match
     value: str = Field(default="", repr=False, exclude=True)
 
     @computed_field  # type: ignore[prop-decorator]

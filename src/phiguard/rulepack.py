@@ -24,6 +24,7 @@ from phiguard.models import LANGS, Category, Lang, Severity
 CODE_PATTERN = r"^[A-Z]{2,4}[0-9]{3}$"
 ConsentScope = Literal["name", "photo", "condition", "dates", "location", "contact", "record"]  # consent.SCOPES
 POST_CHECKS = ("consent", "advice")  # post-level checks: phiguard.featured, phiguard.advice
+ImageSource = Literal["face", "gps", "serial", "unchecked"]  # what phiguard.images reports of an image
 
 
 # The flags rule patterns run with (phiguard.recognizers): compiling with them here means the `regex`
@@ -45,6 +46,17 @@ class _Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
+class ImageRecipe(_Strict):
+    """An image the test suite makes for a rule example (tests/imagekit.py draws it with Pillow)."""
+
+    lines: tuple[str, ...] = Field(default=(), description="text drawn in black on white, one line each")
+    face: bool = Field(default=False, description="a photograph of a face (scikit-image's astronaut)")
+    description: str | None = Field(default=None, description="EXIF ImageDescription")
+    gps: tuple[float, float] | None = Field(default=None, description="EXIF GPS latitude and longitude")
+    serial: str | None = Field(default=None, description="EXIF BodySerialNumber")
+    broken: Literal["missing", "corrupt", "not-an-image", "huge"] | None = None
+
+
 class Example(_Strict):
     text: str
     lang: Lang
@@ -53,6 +65,7 @@ class Example(_Strict):
     metadata: dict[str, Any] = Field(default_factory=dict, description="front matter, e.g. consent records")
     ledger: tuple[dict[str, Any], ...] = Field(default=(), description="consent-ledger records for this example")
     today: date | None = None
+    image: ImageRecipe | None = Field(default=None, description="an image attached to the example post")
 
 
 class Examples(_Strict):
@@ -86,13 +99,16 @@ class Detect(_Strict):
     presidio: tuple[str, ...] = Field(default=(), description="Presidio predefined recognizers")
     validator: str | None = Field(default=None, description="a function in phiguard.validators")
     post: str | None = Field(default=None, description="a post-level check (consent) in phiguard.featured")
+    image: ImageSource | None = Field(default=None, description="what an attached image shows or carries")
 
     @model_validator(mode="after")
     def _has_source(self) -> Detect:
-        if not (self.ner or self.patterns or self.presidio or self.post):
-            raise ValueError("detect needs at least one of ner, patterns, presidio, post")
-        if self.post and (self.ner or self.patterns or self.presidio):
-            raise ValueError("a post-level rule (detect.post) cannot also match text")
+        if not (self.ner or self.patterns or self.presidio or self.post or self.image):
+            raise ValueError("detect needs at least one of ner, patterns, presidio, post, image")
+        if (self.post or self.image) and (self.ner or self.patterns or self.presidio):
+            raise ValueError("a post-level or image rule (detect.post, detect.image) cannot also match text")
+        if self.post and self.image:
+            raise ValueError("a rule is either post-level (detect.post) or about an image (detect.image)")
         return self
 
 
@@ -116,6 +132,9 @@ class Rule(_Strict):
     hipaa: str | None = None
     consent_scope: ConsentScope | None = Field(
         default=None, description="the consent scope word that authorises this identifier (none: never covered)"
+    )
+    features_patient: bool = Field(
+        default=True, description="false for what identifies a photo, not a person (GPS, camera serial)"
     )
     detect: Detect
     context: ContextSpec = Field(default_factory=ContextSpec)

@@ -1,0 +1,401 @@
+"""What an attached photo gives away besides its caption: metadata, visible text and faces.
+
+:class:`ImageInspector` opens one image file and returns :class:`ImageFacts`, never raising for a bad
+image: a missing, remote, unreadable, corrupt or oversized image comes back with a ``problem`` (the
+engine turns it into an IMG001 error, so the post is not published unchecked).
+
+- **Metadata** is read with Pillow: EXIF text fields (description, title, comments, keywords, author),
+  IPTC captions and keywords, XMP (parsed by Pillow with defusedxml), PNG text chunks and JPEG/GIF
+  comments become text scopes linted like the body; GPS coordinates and camera serial numbers are
+  reported as they are. Headers are read without decoding the pixels.
+- **Visible text** is read by Tesseract through pytesseract, word by word with boxes, so a finding in
+  OCR text knows where it sits in the picture.
+- **Faces** are found by OpenCV's Haar cascade for frontal faces, which ships inside the
+  ``opencv-python-headless`` wheel: nothing is downloaded.
+
+OCR and face detection come with the ``phiguard[images]`` extra (and Debian's ``tesseract-ocr``);
+:meth:`ImageInspector.require` raises :class:`ImageToolsMissing` (exit 2) when they are asked for and
+absent. Boxes are ``(left, top, width, height)`` in pixels of the image as displayed (EXIF orientation
+applied).
+"""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageOps, IptcImagePlugin, UnidentifiedImageError
+
+from phiguard.config import ImageSettings
+from phiguard.errors import ImageToolsMissing
+from phiguard.models import Box
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp", ".heic"}
+MAX_FIELD = 10_000  # characters of one metadata field that are linted
+OCR_MAX_PIXELS = 12_000_000  # larger images are scaled down for OCR (boxes are scaled back)
+FACE_MAX_SIDE = 1600  # faces are looked for on a copy at most this wide or high
+CASCADE = "haarcascade_frontalface_default.xml"
+
+# EXIF text fields a person fills in (tag -> name); the values are linted as text.
+_EXIF_TEXT = {
+    269: "DocumentName",
+    270: "ImageDescription",
+    315: "Artist",
+    33432: "Copyright",
+    40091: "XPTitle",
+    40092: "XPComment",
+    40093: "XPAuthor",
+    40094: "XPKeywords",
+    40095: "XPSubject",
+}
+_EXIF_IFD_TEXT = {37510: "UserComment", 42032: "CameraOwnerName"}
+_SERIALS = {42033: "BodySerialNumber", 42037: "LensSerialNumber", 50735: "CameraSerialNumber"}
+_EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
+# IPTC-IIM datasets of record 2 that carry words about the picture.
+_IPTC = {
+    5: "ObjectName",
+    25: "Keywords",
+    40: "SpecialInstructions",
+    80: "ByLine",
+    90: "City",
+    92: "SubLocation",
+    105: "Headline",
+    116: "CopyrightNotice",
+    120: "Caption",
+}
+# XMP properties (local names) with words about the picture or the people in it.
+_XMP = {
+    "description",
+    "title",
+    "subject",
+    "creator",
+    "rights",
+    "Headline",
+    "PersonInImage",
+    "Location",
+    "City",
+    "State",
+    "Sublocation",
+    "UserComment",
+    "Keywords",
+    "Instructions",
+    "Label",
+    "CaptionWriter",
+}
+# PNG text chunks that are machine data, not words (the XMP chunk is read as XMP).
+_PNG_SKIP = ("xml:com.adobe.xmp", "raw profile type", "software", "creation time", "date:", "icc")
+
+
+@dataclass(frozen=True)
+class ImageText:
+    """A text read from an image: its visible text (``text``) or one metadata field (``exif.Artist``)."""
+
+    scope: str
+    text: str
+    words: tuple[tuple[int, int, Box], ...] = ()  # OCR words: (start, end, box) in ``text``
+
+    def box(self, start: int, end: int) -> Box | None:
+        """The box around the OCR words that ``text[start:end]`` overlaps (None for metadata)."""
+        hit = [b for s, e, b in self.words if s < end and start < e]
+        if not hit:
+            return None
+        left, top = min(b[0] for b in hit), min(b[1] for b in hit)
+        right, bottom = max(b[0] + b[2] for b in hit), max(b[1] + b[3] for b in hit)
+        return left, top, right - left, bottom - top
+
+
+@dataclass(frozen=True)
+class ImageFacts:
+    """Everything phiguard learned about one attached image."""
+
+    path: str
+    size: tuple[int, int] | None = None
+    texts: tuple[ImageText, ...] = ()
+    gps: tuple[float, float] | None = None
+    serials: tuple[tuple[str, str], ...] = ()  # (EXIF tag name, value)
+    faces: tuple[Box, ...] = ()
+    problem: str | None = None  # why it could not be checked (fully)
+
+
+def is_remote(ref: str) -> bool:
+    return "://" in ref or ref.startswith("data:")
+
+
+class ImageInspector:
+    """Reads images with the checks ``settings`` asks for. One per Linter; safe to share between threads."""
+
+    def __init__(self, settings: ImageSettings) -> None:
+        self.settings = settings
+        self._checked = False
+
+    def require(self) -> None:
+        """Fail early (exit 2) when OCR or faces are asked for and their tools are not installed."""
+        if self._checked:
+            return
+        s = self.settings
+        if s.check and s.ocr:
+            _require_tesseract(s.ocr_languages)
+        if s.check and s.faces:
+            _ = self._cascade
+        self._checked = True
+
+    def inspect(self, path: str) -> ImageFacts:
+        if is_remote(path):
+            return ImageFacts(path, problem="is a web address: phiguard never downloads, check a local copy")
+        file = Path(path)
+        if not file.is_file():
+            return ImageFacts(path, problem="no such image file")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                image = Image.open(file)
+        except Image.DecompressionBombError:
+            return ImageFacts(path, problem="is so large that opening it is unsafe (a decompression bomb?)")
+        except UnidentifiedImageError:
+            return ImageFacts(path, problem="is not an image phiguard can read")
+        except OSError as exc:
+            return ImageFacts(path, problem=f"cannot be read ({exc.strerror or exc.__class__.__name__})")
+        with image:
+            return self._inspect_open(path, image)
+
+    def _inspect_open(self, path: str, image: Image.Image) -> ImageFacts:
+        size = image.size
+        try:
+            texts, gps, serials = read_metadata(image)
+        except Exception as exc:  # noqa: BLE001 - a malformed header must never crash a check
+            return ImageFacts(path, size, problem=f"has metadata that cannot be read ({exc.__class__.__name__})")
+        facts = ImageFacts(path, size, tuple(texts), gps, tuple(serials))
+        if not (self.settings.ocr or self.settings.faces):
+            return facts
+        width, height = size
+        if width * height > self.settings.max_pixels:
+            limit = self.settings.max_pixels
+            return _with(facts, problem=f"is {width}×{height} pixels, above images.max-pixels ({limit}): not decoded")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                image.load()
+                upright = ImageOps.exif_transpose(image).convert("RGB")
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+            return _with(facts, problem=f"is corrupt or truncated ({exc.__class__.__name__})")
+        if self.settings.ocr:
+            try:
+                ocr = self._ocr(upright)
+            except RuntimeError:
+                timeout = self.settings.ocr_timeout
+                return _with(facts, problem=f"took longer than images.ocr-timeout ({timeout:g} s) to read")
+            if ocr.text:
+                facts = _with(facts, texts=(ocr, *facts.texts))
+        if self.settings.faces:
+            facts = _with(facts, faces=self._faces(upright))
+        return facts
+
+    # -- visible text -------------------------------------------------------------------------------
+    def _ocr(self, image: Image.Image) -> ImageText:
+        import pytesseract
+
+        scale = 1.0
+        if image.width * image.height > OCR_MAX_PIXELS:
+            scale = (OCR_MAX_PIXELS / (image.width * image.height)) ** 0.5
+            image = image.resize((int(image.width * scale), int(image.height * scale)))
+        data = pytesseract.image_to_data(
+            image.convert("L"),
+            lang=self.settings.ocr_languages,
+            output_type=pytesseract.Output.DICT,
+            timeout=self.settings.ocr_timeout,
+        )
+        return _ocr_text(data, self.settings.ocr_confidence, scale)
+
+    # -- faces --------------------------------------------------------------------------------------
+    @cached_property
+    def _cascade(self) -> Any:
+        try:
+            import cv2
+        except ImportError:
+            raise ImageToolsMissing(
+                "face detection needs OpenCV, which is not installed",
+                "pip install 'phiguard[images]', or set images.faces = false (--no-faces)",
+            ) from None
+        file = Path(cv2.data.haarcascades) / CASCADE
+        cascade = cv2.CascadeClassifier(str(file))
+        if cascade.empty():
+            raise ImageToolsMissing(
+                f"OpenCV's face model {CASCADE} is missing from this OpenCV installation",
+                "pip install 'opencv-python-headless<5' (OpenCV 5 no longer ships its cascades)",
+            )
+        return cascade
+
+    def _faces(self, image: Image.Image) -> tuple[Box, ...]:
+        import cv2
+        import numpy as np
+
+        scale = min(1.0, FACE_MAX_SIDE / max(image.size))
+        small = image if scale == 1.0 else image.resize((int(image.width * scale), int(image.height * scale)))
+        gray = cv2.equalizeHist(np.asarray(small.convert("L")))
+        side = max(24, min(gray.shape) // 30)
+        found = self._cascade.detectMultiScale(gray, scaleFactor=1.1, minNeighbors=6, minSize=(side, side))
+        return tuple(tuple(int(round(v / scale)) for v in box) for box in found)  # type: ignore[misc]
+
+
+def _with(facts: ImageFacts, **changes: Any) -> ImageFacts:
+    from dataclasses import replace
+
+    return replace(facts, **changes)
+
+
+def _require_tesseract(languages: str) -> None:
+    try:
+        import pytesseract
+    except ImportError:
+        raise ImageToolsMissing(
+            "OCR of attached images needs pytesseract, which is not installed",
+            "pip install 'phiguard[images]' and install Tesseract, or set images.ocr = false (--no-ocr)",
+        ) from None
+    if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
+        raise ImageToolsMissing(
+            "OCR of attached images needs the Tesseract program, which is not installed",
+            "apt-get install tesseract-ocr tesseract-ocr-spa (make setup does it), or set images.ocr = false",
+        )
+    try:
+        have = set(pytesseract.get_languages(config=""))
+    except Exception:  # noqa: BLE001 - any failure to run tesseract means OCR is unavailable
+        raise ImageToolsMissing("the Tesseract program does not run", "reinstall tesseract-ocr") from None
+    missing = [lang for lang in languages.split("+") if lang not in have]
+    if missing:
+        raise ImageToolsMissing(
+            f"Tesseract has no data for {', '.join(missing)} (images.ocr-languages)",
+            "apt-get install tesseract-ocr-" + " tesseract-ocr-".join(missing),
+        )
+
+
+def _ocr_text(data: Mapping[str, list[Any]], min_conf: int, scale: float) -> ImageText:
+    """Tesseract's words, one line of text per line it found, blank lines between blocks."""
+    parts: list[str] = []
+    words: list[tuple[int, int, Box]] = []
+    length = 0
+    last: tuple[int, int, int] | None = None
+    for i, word in enumerate(data["text"]):
+        word = str(word).strip()
+        if not word or float(data["conf"][i]) < min_conf:
+            continue
+        line = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        if last is not None:
+            sep = " " if line == last else ("\n" if line[0] == last[0] else "\n\n")
+            parts.append(sep)
+            length += len(sep)
+        last = line
+        box = tuple(int(round(int(data[k][i]) / scale)) for k in ("left", "top", "width", "height"))
+        words.append((length, length + len(word), box))  # type: ignore[arg-type]
+        parts.append(word)
+        length += len(word)
+    return ImageText("text", "".join(parts), tuple(words))
+
+
+# -- metadata -----------------------------------------------------------------------------------------
+def read_metadata(image: Image.Image) -> tuple[list[ImageText], tuple[float, float] | None, list[tuple[str, str]]]:
+    """(text fields, GPS latitude/longitude, serial numbers) from the image's headers."""
+    texts: list[ImageText] = []
+    exif = image.getexif()
+    for tag, name in _EXIF_TEXT.items():
+        texts += _text(f"exif.{name}", exif.get(tag))
+    sub = exif.get_ifd(_EXIF_IFD)
+    for tag, name in _EXIF_IFD_TEXT.items():
+        texts += _text(f"exif.{name}", sub.get(tag))
+    serials = [(name, v) for tag, name in _SERIALS.items() if (v := _decode(sub.get(tag) or exif.get(tag)))]
+    gps = _gps(exif.get_ifd(_GPS_IFD))
+    iptc = IptcImagePlugin.getiptcinfo(image) or {}
+    for dataset, name in _IPTC.items():
+        texts += _text(f"iptc.{name}", iptc.get((2, dataset)))
+    for name, value in _xmp(image):
+        texts += _text(f"xmp.{name}", value)
+    for key, value in (getattr(image, "text", None) or {}).items():
+        if not str(key).lower().startswith(_PNG_SKIP):
+            texts += _text(f"png.{key}", value)
+    texts += _text("comment", image.info.get("comment"))
+    return _unique(texts), gps, serials
+
+
+def _unique(texts: list[ImageText]) -> list[ImageText]:
+    """One scope per field; the same words in two fields (EXIF and XMP descriptions) are linted once."""
+    seen: set[str] = set()
+    out = []
+    for t in texts:
+        key = " ".join(t.text.split()).casefold()
+        if key and key not in seen:
+            seen.add(key)
+            out.append(t)
+    return out
+
+
+def _text(scope: str, value: object) -> list[ImageText]:
+    if isinstance(value, list | tuple) and value and not all(isinstance(v, int) for v in value):
+        values = [_decode(v) for v in value]
+        text = "; ".join(v for v in values if v)
+    else:
+        text = _decode(value)
+    text = text.strip()[:MAX_FIELD]
+    return [ImageText(scope, text)] if text else []
+
+
+def _decode(value: object) -> str:
+    """EXIF/IPTC values as text: UTF-16 XP* tags, UserComment's 8-byte charset prefix, plain bytes."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple | list) and all(isinstance(v, int) for v in value):
+        value = bytes(value)
+    if isinstance(value, bytes):
+        if value[:8] in (b"UNICODE\0", b"ASCII\0\0\0", b"JIS\0\0\0\0\0", b"\0" * 8):
+            codec = "utf-16" if value[:8] == b"UNICODE\0" else "utf-8"
+            value = value[8:].decode(codec, errors="replace")
+        elif len(value) > 1 and value[1:2] == b"\0":
+            value = value.decode("utf-16-le", errors="replace")
+        else:
+            value = value.decode("utf-8", errors="replace")
+    return str(value).replace("\0", "").strip()
+
+
+def _gps(ifd: Mapping[int, Any]) -> tuple[float, float] | None:
+    """Decimal latitude and longitude, or None when the GPS block has no coordinates."""
+    try:
+        lat, lon = _degrees(ifd[2]), _degrees(ifd[4])
+    except (KeyError, TypeError, ValueError, ZeroDivisionError, IndexError):
+        return None
+    if str(ifd.get(1, "N")).upper().startswith("S"):
+        lat = -lat
+    if str(ifd.get(3, "E")).upper().startswith("W"):
+        lon = -lon
+    return round(lat, 6), round(lon, 6)
+
+
+def _degrees(value: Any) -> float:
+    d, m, s = (float(v) for v in value)
+    return d + m / 60 + s / 3600
+
+
+def _xmp(image: Image.Image) -> Iterator[tuple[str, object]]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Pillow warns when defusedxml is missing: then there is no XMP
+        try:
+            tree = image.getxmp()
+        except Exception:  # noqa: BLE001 - malformed XMP is reported as unreadable metadata by the caller
+            raise ValueError("malformed XMP") from None
+    yield from _xmp_leaves(tree, None)
+
+
+def _xmp_leaves(node: object, wanted: str | None) -> Iterator[tuple[str, object]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            name = str(key)
+            if name in ("lang", "about", "resource"):
+                continue
+            yield from _xmp_leaves(value, name if name in _XMP else wanted)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _xmp_leaves(item, wanted)
+    elif wanted is not None and isinstance(node, str):
+        yield wanted, node
