@@ -17,9 +17,10 @@ import pathspec
 
 from phiguard.baseline import Baseline, fingerprint
 from phiguard.config import Config
-from phiguard.drafts import SUFFIXES, Draft, DraftPost, load_draft, read_text
+from phiguard.drafts import SUFFIXES, Draft, DraftPost, image_draft, load_draft, read_text
 from phiguard.engine import Linter
 from phiguard.errors import InputError
+from phiguard.images import IMAGE_SUFFIXES
 from phiguard.models import Finding, Lang, Severity
 from phiguard.suppressions import apply, problems
 
@@ -66,7 +67,9 @@ class CheckResult:
 # -- finding drafts -----------------------------------------------------------------------------------
 def discover(paths: Sequence[str], exclude: Sequence[str] = (), root: Path | None = None) -> list[str]:
     """Draft files under ``paths`` (folders recursively, hidden folders skipped), minus gitignore-style
-    ``exclude`` patterns matched relative to ``root``. ``-`` stands for standard input."""
+    ``exclude`` patterns matched relative to ``root``. ``-`` stands for standard input. Folders give
+    drafts only (their images are checked through the drafts that attach them); an image file named
+    explicitly is checked on its own."""
     spec = pathspec.GitIgnoreSpec.from_lines(exclude)
     base = (root or Path.cwd()).resolve()
     out: list[str] = []
@@ -184,6 +187,8 @@ def linter_for(config: Config) -> Linter:
 def _read(path: str, config: Config) -> Draft:
     if path == STDIN:
         return load_draft("<stdin>", sys.stdin.read(), config.csv_text_columns)
+    if Path(path).suffix.lower() in IMAGE_SUFFIXES:
+        return image_draft(path)
     return load_draft(path, read_text(Path(path)), config.csv_text_columns)
 
 
@@ -198,7 +203,7 @@ def _locate(draft: Draft, post: DraftPost, f: Finding) -> Located:
         end_line=end_line,
         end_column=end_col + (1 if f.end > f.start else 0),
         post_id=post.post.id,
-        fingerprint=fingerprint(f.rule, draft.path, f.value),
+        fingerprint=fingerprint(f.rule, draft.path, f.value or f.image or ""),
     )
 
 

@@ -1,5 +1,5 @@
-"""Command line: ``phiguard check``, ``phiguard audit``, ``phiguard baseline``, ``phiguard eval`` and
-``phiguard rules``.
+"""Command line: ``phiguard check``, ``phiguard audit``, ``phiguard baseline``, ``phiguard redact-image``,
+``phiguard eval`` and ``phiguard rules``.
 
 Exit codes: 0 nothing at or above the fail level, 1 findings, 2 usage, configuration, model or input
 error. Matched values are masked unless ``--show-values`` is given.
@@ -54,6 +54,14 @@ def _parser() -> argparse.ArgumentParser:
     aud.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (0: one per core)")
     aud.add_argument("--no-progress", action="store_true", help="never show a progress bar")
 
+    red = sub.add_parser("redact-image", help="write a copy of an image without metadata, flagged text covered")
+    red.add_argument("images", nargs="+", type=Path)
+    _common(red, attached=False)
+    red.add_argument("--output", "-o", type=Path, help="where to write the copy (one image only)")
+    red.add_argument("--suffix", default=".redacted", help="added to the name of each copy (default: .redacted)")
+    red.add_argument("--faces", action="store_true", help="cover detected faces too")
+    red.add_argument("--show-values", action="store_true", help="print the covered values unmasked")
+
     base = sub.add_parser("baseline", help="accept today's findings: create or update a baseline file")
     base.add_argument("action", choices=["create", "update"])
     base.add_argument("paths", nargs="+", help="files or folders to scan")
@@ -73,23 +81,33 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _common(p: argparse.ArgumentParser) -> None:
+def _common(p: argparse.ArgumentParser, attached: bool = True) -> None:
     p.add_argument("--config", type=Path, help="phiguard.toml or pyproject.toml (default: nearest one found)")
     p.add_argument("--lang", choices=["en", "es"], help="force the language of every draft")
+    if attached:
+        p.add_argument("--no-images", action="store_true", help="do not open attached images")
+    p.add_argument("--no-ocr", action="store_true", help="do not read the visible text of images")
+    p.add_argument("--no-faces", action="store_true", help="do not look for faces in images")
 
 
 def _config(args: argparse.Namespace, paths: Sequence[str] = ()) -> tuple[Config, Path]:
-    """The explicit --config, or the nearest one above the first checked path (or the current folder);
-    and the folder that exclude patterns are relative to."""
+    """The explicit --config, or the nearest one above the first checked path (or the current folder),
+    with the image switches of the command line; and the folder that exclude patterns are relative to."""
     path: Path | None = args.config
     if path is None:
         first = next((Path(p) for p in paths if p != "-"), Path.cwd())
         path = find_config_file(first if first.exists() else Path.cwd())
-    if path is None:
-        return Config(), Path.cwd()
-    if not path.is_file():
+    if path is not None and not path.is_file():
         raise ConfigError(f"{path}: no such config file", "check the --config path")
-    return load_config_file(path), path.parent
+    config, root = (Config(), Path.cwd()) if path is None else (load_config_file(path), path.parent)
+    switches = {
+        key: False
+        for key, flag in (("check", "no_images"), ("ocr", "no_ocr"), ("faces", "no_faces"))
+        if getattr(args, flag, False)
+    }
+    if switches:
+        config = config.model_copy(update={"images": config.images.model_copy(update=switches)})
+    return config, root
 
 
 def _progress(args: argparse.Namespace, label: str = "checking drafts") -> Iterator[Callable[[int], None] | None]:
@@ -187,6 +205,26 @@ def _audit(args: argparse.Namespace) -> int:
     return 1 if flagged else 0
 
 
+def _redact_image(args: argparse.Namespace) -> int:
+    from phiguard.checker import linter_for
+    from phiguard.redact import redact
+
+    if args.output and len(args.images) > 1:
+        raise InputError("--output names one file, and more than one image was given", "use --suffix instead")
+    config, _ = _config(args, [str(p) for p in args.images])
+    linter = linter_for(config)
+    for image in args.images:
+        target = args.output or image.with_name(image.stem + args.suffix + image.suffix)
+        done = redact(linter, image, target, lang=args.lang, faces=args.faces)
+        covered = ", ".join(f"{c.rule} {c.value if args.show_values else c.masked}" for c in done.covered)
+        print(
+            f"phiguard: {image} -> {target}: metadata removed ({', '.join(done.removed) or 'none found'}); "
+            f"{len(done.covered)} area(s) covered{': ' + covered if covered else ''}",
+            file=sys.stderr,
+        )
+    return 0
+
+
 def _baseline(args: argparse.Namespace) -> int:
     from phiguard.checker import check
 
@@ -272,7 +310,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(f"phiguard {__version__}")
         return 0
-    handlers = {"check": _check, "audit": _audit, "baseline": _baseline, "eval": _eval, "rules": _rules}
+    handlers = {
+        "check": _check,
+        "audit": _audit,
+        "baseline": _baseline,
+        "redact-image": _redact_image,
+        "eval": _eval,
+        "rules": _rules,
+    }
     if args.command not in handlers:
         _parser().print_help(sys.stderr)
         return 2

@@ -14,11 +14,14 @@ import bisect
 import csv
 import io
 import json
+import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import frontmatter
 import yaml
@@ -39,6 +42,10 @@ TEXT_KEYS = ("text", "message", "body", "content", "post", "copy", "tweet", "sta
 CAPTION_KEYS = ("caption", "captions", "pie", "pie_de_foto")
 ALT_KEYS = ("alt", "alt_text", "alt_texts", "alttext", "texto_alternativo")
 LANG_KEYS = ("lang", "language", "idioma")
+IMAGE_KEYS = ("images", "image", "photos", "photo", "media", "imágenes", "imagenes", "imagen", "fotos", "foto")
+IMAGE_PATH_KEYS = ("path", "src", "file", "url", "ruta", "archivo")
+IMAGE_CSV_KEYS = (*IMAGE_KEYS, "image_path", "image_paths", "image_file", "media_path")
+_IMAGE_LIST = re.compile(r"[;|\n]")  # several images in one CSV cell
 
 
 @dataclass(frozen=True)
@@ -70,8 +77,11 @@ class Draft:
     suppressions: list[Suppression] = field(default_factory=list)
 
     def position(self, post: DraftPost, scope: str, offset: int) -> tuple[int, int]:
-        """1-based line and column in the file of character ``offset`` of ``scope``."""
+        """1-based line and column in the file of character ``offset`` of ``scope``. Whatever is found in
+        an image (``image[0].text``, ``image[0]``) points at where the draft attaches the image."""
         f = post.fields.get(scope)
+        if f is None and scope.startswith("image["):
+            f, offset = post.fields.get(scope.split(".", 1)[0]), 0
         if f is None:
             return post.line, 1
         return self.line_col(f.offsets[min(max(offset, 0), len(f.offsets) - 1)])
@@ -119,6 +129,13 @@ def load_draft(path: str, source: str, csv_columns: Sequence[str] = ()) -> Draft
     return Draft(path, source, [_markdown_post(path, source, blanked)], suppressions)
 
 
+def image_draft(path: str) -> Draft:
+    """An image named on the command line: a post with no text that attaches it (its metadata, visible
+    text and faces are checked as for any attached image)."""
+    post = DraftPost(Post(images=(path,), id=path), {"image[0]": Field("", (0,))}, 1)
+    return Draft(path, "", [post])
+
+
 # -- Markdown with front matter -----------------------------------------------------------------------
 _HANDLER = frontmatter.default_handlers.YAMLHandler()
 
@@ -129,6 +146,7 @@ def _markdown_post(path: str, source: str, blanked: str) -> DraftPost:
     fields: dict[str, Field] = {}
     captions: list[Field] = []
     alts: list[Field] = []
+    images: list[Field] = []
     if _HANDLER.detect(source):
         bounds = list(_HANDLER.FM_BOUNDARY.finditer(source))
         if len(bounds) < 2:
@@ -139,21 +157,26 @@ def _markdown_post(path: str, source: str, blanked: str) -> DraftPost:
             raise InputError(f"{path}: front matter is not a mapping of keys", "write `key: value` lines")
         if node is not None:
             meta = _plain(node, path)
-            captions, alts = _post_fields(node, source, fm_start)
+            captions, alts, images = _post_fields(node, source, fm_start)
     body = blanked[body_start:]
     body_chars = list(body)
-    for alt_text, alt_start, markup_start, markup_end in _images(body):
-        alts.append(Field.contiguous(alt_text, body_start + alt_start))
-        body_chars[markup_start:markup_end] = " " * (markup_end - markup_start)  # the alt is its own scope
+    for image in _images(body):
+        if image.alt:
+            alts.append(Field.contiguous(image.alt, body_start + image.alt_start))
+        if image.src:
+            images.append(Field(image.src, (body_start + image.src_start,) * (len(image.src) + 1)))
+        body_chars[image.start : image.end] = " " * (image.end - image.start)  # the alt is its own scope
     body_text = "".join(body_chars)
     fields["body"] = Field.contiguous(body_text, body_start)
     fields.update({f"caption[{i}]": f for i, f in enumerate(captions)})
     fields.update({f"alt[{i}]": f for i, f in enumerate(alts)})
+    fields.update({f"image[{i}]": f for i, f in enumerate(images)})
     lang = parse_lang(meta.get("lang"), path)
     post = Post(
         text=body_text,
         captions=tuple(f.text for f in captions),
         alt_texts=tuple(f.text for f in alts),
+        images=tuple(image_path(path, f.text) for f in images),
         lang=lang,
         id=path,
         metadata=meta,
@@ -161,8 +184,28 @@ def _markdown_post(path: str, source: str, blanked: str) -> DraftPost:
     return DraftPost(post, fields, 1)
 
 
-def _images(body: str) -> Iterator[tuple[str, int, int, int]]:
-    """(alt text, offset of the alt text, start and end of the image markup) of each Markdown image."""
+@dataclass(frozen=True)
+class _MarkdownImage:
+    alt: str
+    alt_start: int
+    src: str
+    src_start: int
+    start: int  # the whole ![alt](src) markup
+    end: int
+
+
+def image_path(draft: str, ref: str) -> str:
+    """Where an image a draft attaches is: relative paths start at the draft's folder; web addresses
+    are kept as they are (phiguard never downloads them, IMG001 says so)."""
+    from phiguard.images import is_remote
+
+    if is_remote(ref) or draft.startswith("<") or os.path.isabs(ref):
+        return ref
+    return os.path.normpath(os.path.join(os.path.dirname(draft), ref))
+
+
+def _images(body: str) -> Iterator[_MarkdownImage]:
+    """Each Markdown image: its alt text and source, with their offsets and those of the whole markup."""
     lines = body.splitlines(keepends=True)
     starts = [0]
     for line in lines:
@@ -172,14 +215,16 @@ def _images(body: str) -> Iterator[tuple[str, int, int, int]]:
             continue
         pos, limit = starts[token.map[0]], starts[min(token.map[1], len(lines))]
         for child in token.children:
-            if child.type != "image" or not child.content:
+            if child.type != "image":
                 continue
+            src = unquote(str(child.attrs.get("src", "")))
             at = body.find("![" + child.content, pos, limit)
             if at < 0:
                 continue  # alt text with inline markup: it stays in the body
             close = body.find(")", at + 2 + len(child.content), limit)
             end = close + 1 if close >= 0 else at + 2 + len(child.content)
-            yield child.content, at + 2, at, end
+            src_at = body.find("](", at + 2 + len(child.content), end)
+            yield _MarkdownImage(child.content, at + 2, src, src_at + 2 if src_at >= 0 else at, at, end)
             pos = end
 
 
@@ -202,15 +247,17 @@ def _structured_posts(path: str, source: str) -> list[DraftPost]:
         meta = _plain(item, path)
         text_node = _child(item, TEXT_KEYS)
         body = _scalar_field(text_node, source, 0) if text_node is not None else Field("", (0,))
-        captions, alts = _post_fields(item, source, 0)
+        captions, alts, images = _post_fields(item, source, 0)
         fields = {"body": body} | {f"caption[{j}]": f for j, f in enumerate(captions)}
         fields |= {f"alt[{j}]": f for j, f in enumerate(alts)}
+        fields |= {f"image[{j}]": f for j, f in enumerate(images)}
         lang = parse_lang(first_field(meta, LANG_KEYS), path)
         post_id = str(meta.get("id", f"{path}#{i + 1}"))
         post = Post(
             text=body.text,
             captions=tuple(f.text for f in captions),
             alt_texts=tuple(f.text for f in alts),
+            images=tuple(image_path(path, f.text) for f in images),
             lang=lang,
             id=post_id,
             metadata=meta,
@@ -219,24 +266,30 @@ def _structured_posts(path: str, source: str) -> list[DraftPost]:
     return out
 
 
-def _post_fields(node: yaml.MappingNode, source: str, base: int) -> tuple[list[Field], list[Field]]:
-    """Captions and alt texts of a post mapping: `caption`, `alt`, and `images: [{alt, caption}]`."""
+def _post_fields(node: yaml.MappingNode, source: str, base: int) -> tuple[list[Field], list[Field], list[Field]]:
+    """Captions, alt texts and image paths of a post mapping: `caption`, `alt`, and `images:` as paths
+    or as mappings `{path, alt, caption}`."""
     captions: list[Field] = []
     alts: list[Field] = []
+    paths: list[Field] = []
     for key_node, value in node.value:
         key = str(key_node.value).lower()
         if key in CAPTION_KEYS:
             captions += _scalars(value, source, base)
         elif key in ALT_KEYS:
             alts += _scalars(value, source, base)
-        elif key in ("images", "image", "photos", "media", "imágenes", "imagenes", "fotos"):
+        elif key in IMAGE_KEYS:
             images = value.value if isinstance(value, yaml.SequenceNode) else [value]
             for image in images:
-                if isinstance(image, yaml.MappingNode):
-                    more_captions, more_alts = _post_fields(image, source, base)
+                if isinstance(image, yaml.ScalarNode):
+                    paths += _scalars(image, source, base)
+                elif isinstance(image, yaml.MappingNode):
+                    more_captions, more_alts, _ = _post_fields(image, source, base)
                     captions += more_captions
                     alts += more_alts
-    return captions, alts
+                    path_node = _child(image, IMAGE_PATH_KEYS)
+                    paths += _scalars(path_node, source, base) if path_node is not None else []
+    return captions, alts, paths
 
 
 def _scalars(node: yaml.Node, source: str, base: int) -> list[Field]:
@@ -308,6 +361,7 @@ def _csv_posts(path: str, source: str, columns: Sequence[str]) -> list[DraftPost
             )
         alt_cols = [i for i, n in enumerate(names) if n in ALT_KEYS]
         cap_cols = [i for i, n in enumerate(names) if n in CAPTION_KEYS]
+        image_cols = [i for i, n in enumerate(names) if n in IMAGE_CSV_KEYS]
         lang_col = next((i for i, n in enumerate(names) if n in LANG_KEYS), None)
         out = []
         prev_end_line = reader.line_num
@@ -322,18 +376,27 @@ def _csv_posts(path: str, source: str, columns: Sequence[str]) -> list[DraftPost
             text = cells[text_col] if text_col < len(cells) else Field("", (row_start,))
             alts = [cells[i] for i in alt_cols if i < len(cells) and cells[i].text.strip()]
             caps = [cells[i] for i in cap_cols if i < len(cells) and cells[i].text.strip()]
+            images = [
+                Field(ref.strip(), cells[i].offsets[:1] * (len(ref.strip()) + 1))
+                for i in image_cols
+                if i < len(cells)
+                for ref in _IMAGE_LIST.split(cells[i].text)
+                if ref.strip()
+            ]
             lang = parse_lang(row[lang_col].strip() if lang_col is not None and lang_col < len(row) else None, path)
             meta = {names[i]: row[i] for i in range(min(len(names), len(row))) if i != text_col}
             post = Post(
                 text=text.text,
                 captions=tuple(f.text for f in caps),
                 alt_texts=tuple(f.text for f in alts),
+                images=tuple(image_path(path, f.text) for f in images),
                 lang=lang,
                 id=f"{path}:{first_line}",
                 metadata=meta,
             )
             fields = {"body": text} | {f"caption[{j}]": f for j, f in enumerate(caps)}
             fields |= {f"alt[{j}]": f for j, f in enumerate(alts)}
+            fields |= {f"image[{j}]": f for j, f in enumerate(images)}
             out.append(DraftPost(post, fields, first_line))
         return out
     except csv.Error as exc:

@@ -149,7 +149,7 @@ class ImageInspector:
             return ImageFacts(path, problem="is a web address: phiguard never downloads, check a local copy")
         file = Path(path)
         if not file.is_file():
-            return ImageFacts(path, problem="no such image file")
+            return ImageFacts(path, problem="does not exist")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", Image.DecompressionBombWarning)

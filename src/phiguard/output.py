@@ -13,7 +13,7 @@ from typing import TextIO
 
 from phiguard import __version__
 from phiguard.checker import CheckResult, FileResult, Located
-from phiguard.models import Severity
+from phiguard.models import Finding, Severity
 from phiguard.ruledocs import TOOL_RULES
 from phiguard.rulepack import RuleSet
 
@@ -25,11 +25,19 @@ def _value(loc: Located, show: bool) -> str:
     return loc.finding.value if show else loc.finding.masked
 
 
+def in_image(f: Finding) -> str:
+    """Where in an attached image a finding is: `` [image ward.png, box 44,39 97x29]`` (or nothing)."""
+    if not f.image:
+        return ""
+    box = f", box {f.box[0]},{f.box[1]} {f.box[2]}x{f.box[3]}" if f.box else ""
+    return f" [image {f.image}{box}]"
+
+
 def _line(loc: Located, show: bool) -> str:
     f = loc.finding
     value = _value(loc, show)
     tail = f" ({value!r})" if value else ""
-    return f"{loc.path}:{loc.line}:{loc.column}: {f.rule} [{f.severity.value}] {f.message}{tail}"
+    return f"{loc.path}:{loc.line}:{loc.column}: {f.rule} [{f.severity.value}] {f.message}{tail}{in_image(f)}"
 
 
 def text(result: CheckResult, out: TextIO, show: bool, rules: RuleSet, color: bool) -> None:
@@ -54,7 +62,7 @@ def text(result: CheckResult, out: TextIO, show: bool, rules: RuleSet, color: bo
             tail = f" [dim]({escape(repr(value))})[/]" if value else ""
             console.print(
                 f"  {loc.line}:{loc.column}: [bold]{f.rule}[/] [{_STYLE[f.severity]}]{f.severity.value}[/] "
-                f"{escape(f.message)}{tail}"
+                f"{escape(f.message)}{tail}[dim]{escape(in_image(f))}[/]"
             )
             if f.suggestion:
                 console.print(f"      [green]suggested reply:[/] {escape(f.suggestion)}")
@@ -81,6 +89,8 @@ def json_(result: CheckResult, out: TextIO, show: bool, rules: RuleSet, color: b
                 "lang": f.lang,
                 "message": f.message,
                 "suggestion": f.suggestion,
+                "image": f.image,
+                "box": list(f.box) if f.box else None,
                 "value": _value(loc, show),
                 "fingerprint": loc.fingerprint,
             }
@@ -132,7 +142,9 @@ def sarif(result: CheckResult, out: TextIO, show: bool, rules: RuleSet, color: b
                 rule_id=f.rule,
                 rule_index=index[f.rule],
                 level=_SARIF_LEVEL[f.severity],
-                message=Message(text=_with_suggestion(f"{f.message} ({value})" if value else f.message, f.suggestion)),
+                message=Message(
+                    text=_with_suggestion(f"{f.message} ({value})" if value else f.message, f.suggestion) + in_image(f)
+                ),
                 locations=[
                     Location(
                         physical_location=PhysicalLocation(
@@ -147,6 +159,7 @@ def sarif(result: CheckResult, out: TextIO, show: bool, rules: RuleSet, color: b
                     )
                 ],
                 partial_fingerprints={"phiguard/v1": loc.fingerprint},
+                properties={"image": f.image, "box": list(f.box) if f.box else None} if f.image else None,
             )
         )
     driver = ToolDriver(
@@ -189,7 +202,7 @@ def github(result: CheckResult, out: TextIO, show: bool, rules: RuleSet, color: 
             f"file={_gh_escape(loc.path, True)},line={loc.line},col={loc.column},"
             f"endLine={loc.end_line},endColumn={loc.end_column},title={_gh_escape(f.rule, True)}"
         )
-        message = _with_suggestion(f"{f.message} ({value})" if value else f.message, f.suggestion)
+        message = _with_suggestion(f"{f.message} ({value})" if value else f.message, f.suggestion) + in_image(f)
         out.write(f"::{_GITHUB_LEVEL[f.severity]} {props}::{_gh_escape(message)}\n")
 
 
