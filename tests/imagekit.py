@@ -1,6 +1,6 @@
 """Images the tests make themselves: text drawn with Pillow, EXIF written by Pillow, a face from
 scikit-image's sample data (NASA's public-domain astronaut portrait, shipped inside the wheel), and
-broken files (missing, truncated, not an image, a 20000×20000 header)."""
+broken files (missing, truncated, not an image, a 20000 by 20000 header)."""
 
 from __future__ import annotations
 
@@ -81,10 +81,12 @@ def make(recipe: ImageRecipe, folder: Path, name: str = "photo.jpg") -> str:
 
 
 def huge_png(width: int, height: int) -> bytes:
-    """A small PNG file whose header claims ``width``×``height`` pixels (a decompression bomb's shape)."""
+    """A small PNG file whose header claims ``width`` by ``height`` pixels (a decompression bomb's shape)."""
 
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    )

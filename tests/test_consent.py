@@ -160,7 +160,8 @@ def test_every_identifier_rule_names_a_known_consent_scope() -> None:
 
     assert set(get_args(ConsentScope)) == set(SCOPES)
     never = {r.code for r in load_rules().rules if r.category.value == "identifier" and r.consent_scope is None}
-    assert never == {"PHI051", "PHI052", "PHI054", "PHI056"}  # SSN, DNI/NIE, plates, IPs: no consent covers them
+    # SSN, DNI/NIE, plates, IPs, a photo's GPS and camera serial: no consent covers them
+    assert never == {"PHI051", "PHI052", "PHI054", "PHI056", "PHI059", "PHI061"}
 
 
 @pytest.mark.slow

@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from imagekit import make
 
+from imagekit import make
 from phiguard import Linter, Post, Severity
 from phiguard.consent import ConsentRecord, MemoryLedger
 from phiguard.rulepack import Example, Rule, load_rules
 
 RULES = load_rules().rules
 CASES = [
-    pytest.param(rule, kind, ex, id=f"{rule.code}-{kind}-{ex.lang}-{i}")
+    pytest.param(rule, kind, ex, id=f"{rule.code}-{kind}-{ex.lang}-{i}", marks=[pytest.mark.ocr] if ex.image else [])
     for rule in RULES
     for kind, examples in (("flag", rule.examples.flag), ("pass", rule.examples.pass_))
     for i, ex in enumerate(examples)

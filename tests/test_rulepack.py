@@ -43,7 +43,7 @@ def test_builtin_packs_load() -> None:
     rules = load_rules()
     codes = [r.code for r in rules.rules]
     assert len(codes) == len(set(codes))
-    assert {code[:3] for code in codes} == {"PHI", "CON", "ADV"}
+    assert {code[:3] for code in codes} == {"PHI", "CON", "ADV", "IMG"}
     assert (builtin_rules_dir() / "lexicon").is_dir()
 
 

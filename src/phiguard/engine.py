@@ -25,7 +25,7 @@ from phiguard.featured import assess
 from phiguard.images import ImageFacts, ImageInspector
 from phiguard.language import detect
 from phiguard.lexicon import LexiconIndex
-from phiguard.models import Finding, Lang, Post, Report, Severity
+from phiguard.models import Box, Finding, Lang, Post, Report, Severity
 from phiguard.nlp import LanguageRuntime, load_language
 from phiguard.rulepack import Rule, RuleSet, load_rules
 from phiguard.validators import VALIDATORS
@@ -81,7 +81,7 @@ class Linter:
         self._by_code = {r.code: r for r in self.active}
         # what the analyzer is asked for, built once; post-level rules run after it
         self._entities = [r.code for r in self.active if not (r.detect.post or r.detect.image)]
-        self._image_rules = {r.detect.image: r for r in self.active if r.detect.image}  # rules/images
+        self._image_rules: dict[str, Rule] = {r.detect.image: r for r in self.active if r.detect.image}  # rules/images
         self._post_rules = {r.code for r in self.active if r.detect.post}
         if ledger is None and self.config.consent_ledger:
             ledger = open_ledger(self.config.consent_ledger, self.config.base_dir)
@@ -139,8 +139,8 @@ class Linter:
     def _lint_batch(self, posts: list[Post], forced: Lang | None) -> Iterator[Report]:
         images = self._read_images(posts)
         for i, facts in images.items():  # the texts found in images become scopes of the post
-            texts = tuple((f"image[{k}].{t.scope}", t.text) for k, fact in enumerate(facts) for t in fact.texts)
-            posts[i] = posts[i].model_copy(update={"image_texts": (*posts[i].image_texts, *texts)})
+            found_texts = tuple((f"image[{k}].{t.scope}", t.text) for k, fact in enumerate(facts) for t in fact.texts)
+            posts[i] = posts[i].model_copy(update={"image_texts": (*posts[i].image_texts, *found_texts)})
         units: list[_Unit] = []
         langs: list[Lang] = []
         cares: list[bool] = []  # the post discloses care in any of its scopes: weighed at post level
@@ -162,7 +162,8 @@ class Linter:
             for unit, artifacts in zip(group, runtime.artifacts(texts, self.config.batch_size), strict=True):
                 found[unit.post] += self._analyze(unit, runtime, artifacts, cares[unit.post])
                 if not unit.scope.startswith("image["):  # advice is what the post says, not its pictures
-                    parsed[unit.post].append(Parsed(unit.scope, unit.offset, artifacts.tokens, lang, unit.text))  # type: ignore[attr-defined]
+                    tokens = artifacts.tokens  # type: ignore[attr-defined]
+                    parsed[unit.post].append(Parsed(unit.scope, unit.offset, tokens, lang, unit.text))
         for i, facts in images.items():
             found[i] = [*self._placed(found[i], facts), *self._image_findings(facts, langs[i])]
         today = self.today or date.today()
@@ -197,7 +198,7 @@ class Linter:
         """What an image shows or carries beyond words: faces, GPS, serial numbers, or why it is unchecked."""
         out: list[Finding] = []
 
-        def add(source: str, k: int, fact: ImageFacts, value: str = "", box: object = None, note: str = "") -> None:
+        def add(source: str, k: int, fact: ImageFacts, value: str = "", box: Box | None = None, note: str = "") -> None:
             rule = self._image_rules.get(source)
             if rule is None:
                 return  # not selected
@@ -216,7 +217,7 @@ class Linter:
                     lang=lang,
                     evidence=(f"image:{source}",),
                     image=fact.path,
-                    box=box,  # type: ignore[arg-type]
+                    box=box,
                     value=value,
                 )
             )

@@ -194,5 +194,7 @@ def _finding(
         scope=scope,
         lang=anchor[0].lang if anchor else "en",
         evidence=tuple(details),
+        image=anchor[0].image if anchor else None,
+        box=anchor[0].box if anchor else None,
         value=value,
     )

@@ -167,7 +167,7 @@ class ImageInspector:
         size = image.size
         try:
             texts, gps, serials = read_metadata(image)
-        except Exception as exc:  # noqa: BLE001 - a malformed header must never crash a check
+        except Exception as exc:
             return ImageFacts(path, size, problem=f"has metadata that cannot be read ({exc.__class__.__name__})")
         facts = ImageFacts(path, size, tuple(texts), gps, tuple(serials))
         if not (self.settings.ocr or self.settings.faces):
@@ -186,9 +186,8 @@ class ImageInspector:
         if self.settings.ocr:
             try:
                 ocr = self._ocr(upright)
-            except RuntimeError:
-                timeout = self.settings.ocr_timeout
-                return _with(facts, problem=f"took longer than images.ocr-timeout ({timeout:g} s) to read")
+            except _Unreadable as exc:
+                return _with(facts, problem=str(exc))
             if ocr.text:
                 facts = _with(facts, texts=(ocr, *facts.texts))
         if self.settings.faces:
@@ -203,12 +202,24 @@ class ImageInspector:
         if image.width * image.height > OCR_MAX_PIXELS:
             scale = (OCR_MAX_PIXELS / (image.width * image.height)) ** 0.5
             image = image.resize((int(image.width * scale), int(image.height * scale)))
-        data = pytesseract.image_to_data(
-            image.convert("L"),
-            lang=self.settings.ocr_languages,
-            output_type=pytesseract.Output.DICT,
-            timeout=self.settings.ocr_timeout,
-        )
+        try:
+            data = pytesseract.image_to_data(
+                image.convert("L"),
+                lang=self.settings.ocr_languages,
+                output_type=pytesseract.Output.DICT,
+                timeout=self.settings.ocr_timeout,
+            )
+        except pytesseract.TesseractNotFoundError:
+            raise ImageToolsMissing(
+                "OCR of attached images needs the Tesseract program, which is not installed",
+                "apt-get install tesseract-ocr tesseract-ocr-spa (make setup does it), or set images.ocr = false",
+            ) from None
+        except pytesseract.TesseractError as exc:  # the program failed on this image: unchecked
+            raise _Unreadable(f"could not be read by Tesseract (exit status {exc.status})") from None
+        except RuntimeError:  # pytesseract's timeout
+            raise _Unreadable(
+                f"took longer than images.ocr-timeout ({self.settings.ocr_timeout:g} s) to read"
+            ) from None
         return _ocr_text(data, self.settings.ocr_confidence, scale)
 
     # -- faces --------------------------------------------------------------------------------------
@@ -221,7 +232,7 @@ class ImageInspector:
                 "face detection needs OpenCV, which is not installed",
                 "pip install 'phiguard[images]', or set images.faces = false (--no-faces)",
             ) from None
-        file = Path(cv2.data.haarcascades) / CASCADE
+        file = Path(cv2.data.haarcascades) / CASCADE  # type: ignore[attr-defined]
         cascade = cv2.CascadeClassifier(str(file))
         if cascade.empty():
             raise ImageToolsMissing(
@@ -239,7 +250,11 @@ class ImageInspector:
         gray = cv2.equalizeHist(np.asarray(small.convert("L")))
         side = max(24, min(gray.shape) // 30)
         found = self._cascade.detectMultiScale(gray, scaleFactor=1.1, minNeighbors=6, minSize=(side, side))
-        return tuple(tuple(int(round(v / scale)) for v in box) for box in found)  # type: ignore[misc]
+        return tuple(tuple(round(v / scale) for v in box) for box in found)
+
+
+class _Unreadable(Exception):
+    """OCR could not finish on this image; the message says why."""
 
 
 def _with(facts: ImageFacts, **changes: Any) -> ImageFacts:
@@ -263,7 +278,7 @@ def _require_tesseract(languages: str) -> None:
         )
     try:
         have = set(pytesseract.get_languages(config=""))
-    except Exception:  # noqa: BLE001 - any failure to run tesseract means OCR is unavailable
+    except Exception:
         raise ImageToolsMissing("the Tesseract program does not run", "reinstall tesseract-ocr") from None
     missing = [lang for lang in languages.split("+") if lang not in have]
     if missing:
@@ -289,7 +304,7 @@ def _ocr_text(data: Mapping[str, list[Any]], min_conf: int, scale: float) -> Ima
             parts.append(sep)
             length += len(sep)
         last = line
-        box = tuple(int(round(int(data[k][i]) / scale)) for k in ("left", "top", "width", "height"))
+        box = tuple(round(int(data[k][i]) / scale) for k in ("left", "top", "width", "height"))
         words.append((length, length + len(word), box))  # type: ignore[arg-type]
         parts.append(word)
         length += len(word)
@@ -308,7 +323,7 @@ def read_metadata(image: Image.Image) -> tuple[list[ImageText], tuple[float, flo
         texts += _text(f"exif.{name}", sub.get(tag))
     serials = [(name, v) for tag, name in _SERIALS.items() if (v := _decode(sub.get(tag) or exif.get(tag)))]
     gps = _gps(exif.get_ifd(_GPS_IFD))
-    iptc = IptcImagePlugin.getiptcinfo(image) or {}
+    iptc = IptcImagePlugin.getiptcinfo(image) or {}  # type: ignore[arg-type]
     for dataset, name in _IPTC.items():
         texts += _text(f"iptc.{name}", iptc.get((2, dataset)))
     for name, value in _xmp(image):
@@ -382,7 +397,7 @@ def _xmp(image: Image.Image) -> Iterator[tuple[str, object]]:
         warnings.simplefilter("ignore")  # Pillow warns when defusedxml is missing: then there is no XMP
         try:
             tree = image.getxmp()
-        except Exception:  # noqa: BLE001 - malformed XMP is reported as unreadable metadata by the caller
+        except Exception:
             raise ValueError("malformed XMP") from None
     yield from _xmp_leaves(tree, None)
 

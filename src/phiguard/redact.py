@@ -44,7 +44,7 @@ def metadata_kinds(image: Image.Image) -> list[str]:
         kinds.append("EXIF")
     if image.info.get("xmp") or image.info.get("XML:com.adobe.xmp"):
         kinds.append("XMP")
-    if IptcImagePlugin.getiptcinfo(image):
+    if IptcImagePlugin.getiptcinfo(image):  # type: ignore[arg-type]
         kinds.append("IPTC")
     if image.info.get("comment"):
         kinds.append("comment")
@@ -64,7 +64,9 @@ def redact(linter: Linter, source: Path, target: Path, *, lang: Lang | None = No
     covered = tuple(
         f
         for f in report.findings
-        if f.box and f.category == Category.IDENTIFIER and f.severity >= Severity.WARNING
+        if f.box
+        and f.category == Category.IDENTIFIER
+        and f.severity >= Severity.WARNING
         and (faces or f.entity != "FACE")
     )
     try:
