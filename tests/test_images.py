@@ -223,6 +223,15 @@ def test_drafts_find_their_images(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert {(2, "PHI059"), (3, "PHI001"), (3, "IMG001")} <= csv_rules
 
 
+def test_archive_audit_reads_images(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    draw_lines(EN_BOARD).save(tmp_path / "ward.png")
+    archive = tmp_path / "posts.jsonl"
+    archive.write_text('{"text": "Night shift!", "images": [{"path": "ward.png"}]}\n{"text": "Hi"}\n', "utf-8")
+    assert main(["audit", "--no-progress", str(archive)]) == 1
+    out = capsys.readouterr().out
+    assert "posts.jsonl:1: PHI001" in out and "[image " in out and "posts.jsonl:2:" not in out
+
+
 def test_image_on_the_command_line_and_text_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "ward.png"
     draw_lines(EN_BOARD).save(path)

@@ -7,7 +7,8 @@ With ``jobs > 1`` chunks of posts go to worker processes, each loading the model
 chunks per worker are in flight, so a fast reader never fills memory ahead of slow workers.
 
 A JSONL line is one post (an object with a text field named like the draft exports': ``text``,
-``message``, ``body``, ``texto``...; optional ``id`` and ``lang``). A CSV row is one post (the text column
+``message``, ``body``, ``texto``...; optional ``id``, ``lang`` and ``images``, paths relative to the
+archive's folder). A CSV row is one post (the text column
 found the same way, or ``csv-text-columns`` from the config). A line that is not a post is an
 :class:`InputError` naming the line: an audit never skips what it could not read.
 """
@@ -23,7 +24,7 @@ from itertools import islice
 from pathlib import Path
 
 from phiguard.config import Config
-from phiguard.drafts import LANG_KEYS, TEXT_KEYS, first_field, parse_lang
+from phiguard.drafts import IMAGE_CSV_KEYS, LANG_KEYS, TEXT_KEYS, first_field, image_path, image_refs, parse_lang
 from phiguard.errors import InputError
 from phiguard.models import Lang, Post, Report
 
@@ -54,13 +55,15 @@ def iter_archive(path: Path, text_columns: Iterable[str] = ()) -> Iterator[Archi
         raise InputError(f"{path}: not UTF-8 text", "save the archive as UTF-8") from None
 
 
-def _post(record: dict[str, object], where: str, line: int, text_keys: tuple[str, ...]) -> ArchivePost:
+def _post(record: dict[str, object], path: Path, line: int, text_keys: tuple[str, ...]) -> ArchivePost:
+    where = f"{path}:{line}"
     text = first_field(record, text_keys)
     if not isinstance(text, str):
         raise InputError(f"{where}: no text field ({', '.join(TEXT_KEYS[:4])}...)", "name the post's text column")
     ident = first_field(record, ID_KEYS)
     post = Post(
         text=text,
+        images=tuple(image_path(str(path), ref) for ref in image_refs(first_field(record, IMAGE_CSV_KEYS))),
         lang=parse_lang(first_field(record, LANG_KEYS), where),
         id=str(ident) if ident not in (None, "") else f"line {line}",
     )
@@ -77,7 +80,7 @@ def _jsonl_lines(path: Path, fh: Iterable[str]) -> Iterator[ArchivePost]:
             raise InputError(f"{path}:{n}: not JSON ({exc.msg})", "one JSON object per line") from None
         if not isinstance(record, dict):
             raise InputError(f"{path}:{n}: not a JSON object", "one JSON object per line")
-        yield _post(record, f"{path}:{n}", n, TEXT_KEYS)
+        yield _post(record, path, n, TEXT_KEYS)
 
 
 def _csv_rows(path: Path, fh: Iterable[str], columns: tuple[str, ...]) -> Iterator[ArchivePost]:
@@ -86,7 +89,7 @@ def _csv_rows(path: Path, fh: Iterable[str], columns: tuple[str, ...]) -> Iterat
     line = 2
     try:
         for row in reader:
-            yield _post(dict(row), f"{path}:{line}", line, keys)
+            yield _post(dict(row), path, line, keys)
             line = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(f"{path}:{reader.line_num}: malformed CSV ({exc})", "fix the quoting") from None

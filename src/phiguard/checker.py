@@ -17,10 +17,9 @@ import pathspec
 
 from phiguard.baseline import Baseline, fingerprint
 from phiguard.config import Config
-from phiguard.drafts import SUFFIXES, Draft, DraftPost, image_draft, load_draft, read_text
+from phiguard.drafts import IMAGE_SUFFIXES, SUFFIXES, Draft, DraftPost, image_draft, load_draft, read_text
 from phiguard.engine import Linter
 from phiguard.errors import InputError
-from phiguard.images import IMAGE_SUFFIXES
 from phiguard.models import Finding, Lang, Severity
 from phiguard.suppressions import apply, problems
 

@@ -169,6 +169,7 @@ def _audit(args: argparse.Namespace) -> int:
 
     from phiguard.archive import audit, iter_archive
     from phiguard.checker import default_jobs
+    from phiguard.output import in_image
 
     config, _ = _config(args, [str(args.archive)])
     fail_on = Severity(args.fail_on) if args.fail_on else config.fail_on
@@ -196,7 +197,7 @@ def _audit(args: argparse.Namespace) -> int:
                         tail = f" ({value!r})" if value else ""
                         out.write(
                             f"{args.archive}:{item.line}: {f.rule} [{f.severity.value}] {f.scope}:{f.start}-{f.end} "
-                            f"{f.message}{tail}\n"
+                            f"{f.message}{tail}{in_image(f)}\n"
                         )
     finally:
         if args.output:

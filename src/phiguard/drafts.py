@@ -45,6 +45,8 @@ LANG_KEYS = ("lang", "language", "idioma")
 IMAGE_KEYS = ("images", "image", "photos", "photo", "media", "imágenes", "imagenes", "imagen", "fotos", "foto")
 IMAGE_PATH_KEYS = ("path", "src", "file", "url", "ruta", "archivo")
 IMAGE_CSV_KEYS = (*IMAGE_KEYS, "image_path", "image_paths", "image_file", "media_path")
+# image files `phiguard check` accepts by name (folders give drafts only; phiguard.images reads them)
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp", ".heic"}
 _IMAGE_LIST = re.compile(r"[;|\n]")  # several images in one CSV cell
 
 
@@ -194,14 +196,30 @@ class _MarkdownImage:
     end: int
 
 
+def is_remote(ref: str) -> bool:
+    """A web address (or inline data), not a file: phiguard never downloads it (IMG001 says so)."""
+    return "://" in ref or ref.startswith("data:")
+
+
 def image_path(draft: str, ref: str) -> str:
     """Where an image a draft attaches is: relative paths start at the draft's folder; web addresses
-    are kept as they are (phiguard never downloads them, IMG001 says so)."""
-    from phiguard.images import is_remote
-
+    are kept as they are."""
     if is_remote(ref) or draft.startswith("<") or os.path.isabs(ref):
         return ref
     return os.path.normpath(os.path.join(os.path.dirname(draft), ref))
+
+
+def image_refs(value: object) -> list[str]:
+    """The image paths in an archive record's image field: a string (several separated by ``;``, ``|``
+    or new lines), a list of strings, or a list of mappings with a ``path``/``src``/``url`` key."""
+    if isinstance(value, str):
+        return [ref.strip() for ref in _IMAGE_LIST.split(value) if ref.strip()]
+    if isinstance(value, list):
+        out: list[str] = []
+        for item in value:
+            out += image_refs(first_field(item, IMAGE_PATH_KEYS) if isinstance(item, dict) else item)
+        return out
+    return []
 
 
 def _images(body: str) -> Iterator[_MarkdownImage]:

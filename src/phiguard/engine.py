@@ -12,7 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from itertools import islice
+from typing import TYPE_CHECKING
 
 import regex
 
@@ -22,13 +24,15 @@ from phiguard.config import Config
 from phiguard.consent import MemoryLedger, open_ledger
 from phiguard.context import CHECKS, Candidate, ScopeContext
 from phiguard.featured import assess
-from phiguard.images import ImageFacts, ImageInspector
 from phiguard.language import detect
 from phiguard.lexicon import LexiconIndex
 from phiguard.models import Box, Finding, Lang, Post, Report, Severity
 from phiguard.nlp import LanguageRuntime, load_language
 from phiguard.rulepack import Rule, RuleSet, load_rules
 from phiguard.validators import VALIDATORS
+
+if TYPE_CHECKING:
+    from phiguard.images import ImageFacts, ImageInspector
 
 IMAGE_THREADS = 4  # images read at once (Tesseract and OpenCV work outside the GIL)
 MAX_CHUNK = 50_000  # characters per parse: long texts are split at whitespace, offsets kept
@@ -89,7 +93,6 @@ class Linter:
         self.today = today
         self._lexicons = LexiconIndex(self.rules.lexicons)
         self._runtimes: dict[Lang, LanguageRuntime] = {}
-        self.images = ImageInspector(self.config.images)
 
     # -- public API -------------------------------------------------------------------------------
     def lint(self, post: Post | str, lang: Lang | None = None) -> Report:
@@ -120,6 +123,13 @@ class Linter:
             return chosen
         text = " ".join(t for _, t in post.scopes())
         return detect(text, self.config.default_language, self.config.languages)
+
+    @cached_property
+    def images(self) -> ImageInspector:
+        """Reads attached images; Pillow is imported on the first post that has one."""
+        from phiguard.images import ImageInspector
+
+        return ImageInspector(self.config.images)
 
     def _read_images(self, posts: list[Post]) -> dict[int, list[ImageFacts]]:
         """Every attached image of the batch, read in threads (Tesseract runs as a separate program)."""

@@ -32,10 +32,10 @@ from typing import Any
 from PIL import Image, ImageOps, IptcImagePlugin, UnidentifiedImageError
 
 from phiguard.config import ImageSettings
+from phiguard.drafts import is_remote
 from phiguard.errors import ImageToolsMissing
 from phiguard.models import Box
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp", ".heic"}
 MAX_FIELD = 10_000  # characters of one metadata field that are linted
 OCR_MAX_PIXELS = 12_000_000  # larger images are scaled down for OCR (boxes are scaled back)
 FACE_MAX_SIDE = 1600  # faces are looked for on a copy at most this wide or high
@@ -120,10 +120,6 @@ class ImageFacts:
     serials: tuple[tuple[str, str], ...] = ()  # (EXIF tag name, value)
     faces: tuple[Box, ...] = ()
     problem: str | None = None  # why it could not be checked (fully)
-
-
-def is_remote(ref: str) -> bool:
-    return "://" in ref or ref.startswith("data:")
 
 
 class ImageInspector:
