@@ -65,5 +65,9 @@ POST_CORPORA := ../shared/data/social.dev.jsonl ../shared/data/reddit_advice_rep
 posts: setup
 	@for corpus in $(POST_CORPORA); do $(BIN)/phiguard eval $$corpus || exit 2; done
 
+# Image figures for docs/images.md: generated boards, team photos and posters, phiguard and Presidio.
+images: setup
+	$(BIN)/python bench/images.py --data ../shared/data
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
