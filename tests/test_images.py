@@ -121,6 +121,22 @@ def test_png_text_xp_comment_and_jpeg_comment(linter: Linter, tmp_path: Path) ->
     assert {"Lucía Fernández", "Jorge Ruiz", "Iker Zubiri"} <= flagged
 
 
+def test_xmp_description_and_person_in_image(linter: Linter, tmp_path: Path) -> None:
+    xmp = (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b'<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        b' xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/">'
+        b'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">Jorge Ruiz on his discharge day</rdf:li>'
+        b"</rdf:Alt></dc:description><Iptc4xmpExt:PersonInImage><rdf:Bag><rdf:li>Marta Ruiz</rdf:li></rdf:Bag>"
+        b"</Iptc4xmpExt:PersonInImage></rdf:Description></rdf:RDF></x:xmpmeta>"
+    )
+    path = tmp_path / "xmp.jpg"
+    draw_lines(["Hello"]).save(path, xmp=xmp)
+    report = linter.lint(Post(text="A good day.", images=(str(path),), lang="en"))
+    named = {f.scope: f.value for f in report.at_least(Severity.WARNING) if f.entity == "PERSON"}
+    assert named["image[0].xmp.description"] == "Jorge Ruiz" and named["image[0].xmp.PersonInImage"] == "Marta Ruiz"
+
+
 # -- faces ---------------------------------------------------------------------------------------------
 def test_face_needs_a_photo_consent(linter: Linter, tmp_path: Path) -> None:
     path = tmp_path / "portrait.jpg"

@@ -87,6 +87,9 @@ _XMP = {
     "Label",
     "CaptionWriter",
 }
+# Fields whose values are, by definition, the people shown: the label is linted with the value, so a
+# bare "Marta Ruiz" reads as a person to the model (findings still cover the name only).
+_LABELS = {"xmp.PersonInImage": "Person in the photo: "}
 # PNG text chunks that are machine data, not words (the XMP chunk is read as XMP).
 _PNG_SKIP = ("xml:com.adobe.xmp", "raw profile type", "software", "creation time", "date:", "icc")
 
@@ -350,7 +353,7 @@ def _text(scope: str, value: object) -> list[ImageText]:
     else:
         text = _decode(value)
     text = text.strip()[:MAX_FIELD]
-    return [ImageText(scope, text)] if text else []
+    return [ImageText(scope, _LABELS.get(scope, "") + text)] if text else []
 
 
 def _decode(value: object) -> str:
