@@ -5,10 +5,13 @@ loading included."""
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
 
-from phiguard import Linter, Severity
+from imagekit import draw_lines, exif_for, face
+from phiguard import Linter, Post, Severity
+from phiguard.rulepack import ImageRecipe
 
 
 class NetworkUsed(AssertionError):
@@ -38,3 +41,16 @@ def test_lint_with_sockets_blocked(no_network: None) -> None:
     reports = list(linter.lint_many(texts))
     entities = {f.entity for r in reports for f in r.at_least(Severity.WARNING)}
     assert {"EMAIL", "URL", "ADVICE"} <= entities
+
+
+@pytest.mark.slow
+@pytest.mark.ocr
+def test_images_with_sockets_blocked(no_network: None, tmp_path: Path) -> None:
+    """Metadata, OCR (a separate program) and the face model all run offline; a web address is refused."""
+    photo = tmp_path / "board.jpg"
+    draw_lines(["Bed 3: John Miller"]).save(photo, exif=exif_for(ImageRecipe(gps=(40.4, -3.7))))
+    portrait = tmp_path / "face.png"
+    face().save(portrait)
+    post = Post(text="Night shift", images=(str(photo), str(portrait), "https://example.org/a.jpg"), lang="en")
+    rules = {f.rule for f in Linter().lint(post).findings}
+    assert {"PHI001", "PHI059", "PHI060", "IMG001"} <= rules

@@ -22,6 +22,7 @@ applied).
 from __future__ import annotations
 
 import shutil
+import threading
 import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -131,6 +132,7 @@ class ImageInspector:
     def __init__(self, settings: ImageSettings) -> None:
         self.settings = settings
         self._checked = False
+        self._face_lock = threading.Lock()  # one cascade, shared: OpenCV parallelises inside a call
 
     def require(self) -> None:
         """Fail early (exit 2) when OCR or faces are asked for and their tools are not installed."""
@@ -248,7 +250,8 @@ class ImageInspector:
         small = image if scale == 1.0 else image.resize((int(image.width * scale), int(image.height * scale)))
         gray = cv2.equalizeHist(np.asarray(small.convert("L")))
         side = max(24, min(gray.shape) // 30)
-        found = self._cascade.detectMultiScale(gray, scaleFactor=1.1, minNeighbors=6, minSize=(side, side))
+        with self._face_lock:
+            found = self._cascade.detectMultiScale(gray, scaleFactor=1.1, minNeighbors=6, minSize=(side, side))
         return tuple(tuple(round(v / scale) for v in box) for box in found)
 
 
