@@ -455,8 +455,12 @@ def person_like(c: Candidate, ctx: ScopeContext) -> bool:
 def not_person_like(c: Candidate, ctx: ScopeContext) -> bool:
     """The model did not call it a person, and it reads neither as a person's full name nor, in a
     text that discloses care, as a known given name ("Rosa salió ayer del hospital"). A match of the
-    rule's own pattern (a name after a bed number) is a person by where it stands."""
-    if _ner_label(c, ctx) in _PERSON_LABELS or c.source.startswith("pattern:"):
+    rule's own pattern (a capitalised name after a bed number) is a person by where it stands, unless
+    none of its words reads as a name ("Bed 12 - Available", "Box 3: Triaje")."""
+    if c.source.startswith("pattern:"):
+        tokens = [t for t in _alpha_tokens(c, ctx) if len(t.text) > 1]
+        return not any(_name(t.text, ctx) or (t.pos_ == "PROPN" and not _known_word(t, ctx)) for t in tokens)
+    if _ner_label(c, ctx) in _PERSON_LABELS:
         return False
     words = _words(c, ctx)
     if looks_like_person(words, ctx.lang, ctx.common_words):
