@@ -137,6 +137,17 @@ def test_xmp_description_and_person_in_image(linter: Linter, tmp_path: Path) -> 
     assert named["image[0].xmp.description"] == "Jorge Ruiz" and named["image[0].xmp.PersonInImage"] == "Marta Ruiz"
 
 
+def test_hostile_xmp_is_an_unchecked_image_not_an_expansion(linter: Linter, tmp_path: Path) -> None:
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+        b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><x:xmpmeta xmlns:x="adobe:ns:meta/">&c;</x:xmpmeta>'
+    )
+    path = tmp_path / "bomb.jpg"
+    draw_lines(["Hello"]).save(path, xmp=bomb)
+    report = linter.lint(Post(text="Hello", images=(str(path),), lang="en"))
+    assert "metadata that cannot be read" in _in_image(report, "IMG001")[0].message
+
+
 # -- faces ---------------------------------------------------------------------------------------------
 def test_face_needs_a_photo_consent(linter: Linter, tmp_path: Path) -> None:
     path = tmp_path / "portrait.jpg"

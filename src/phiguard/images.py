@@ -168,7 +168,7 @@ class ImageInspector:
         size = image.size
         try:
             texts, gps, serials = read_metadata(image)
-        except Exception as exc:
+        except Exception as exc:  # a malformed header is an unchecked image, never a crash
             return ImageFacts(path, size, problem=f"has metadata that cannot be read ({exc.__class__.__name__})")
         facts = ImageFacts(path, size, tuple(texts), gps, tuple(serials))
         if not (self.settings.ocr or self.settings.faces):
@@ -187,10 +187,10 @@ class ImageInspector:
         if self.settings.ocr:
             try:
                 ocr = self._ocr(upright)
-            except _Unreadable as exc:
-                return _with(facts, problem=str(exc))
-            if ocr.text:
-                facts = _with(facts, texts=(ocr, *facts.texts))
+                if ocr.text:
+                    facts = _with(facts, texts=(ocr, *facts.texts))
+            except _Unreadable as exc:  # faces are still looked for; IMG001 keeps the post stopped
+                facts = _with(facts, problem=str(exc))
         if self.settings.faces:
             facts = _with(facts, faces=self._faces(upright))
         return facts
@@ -280,7 +280,7 @@ def _require_tesseract(languages: str) -> None:
         )
     try:
         have = set(pytesseract.get_languages(config=""))
-    except Exception:
+    except Exception:  # whatever makes the program fail to answer, OCR is unavailable
         raise ImageToolsMissing("the Tesseract program does not run", "reinstall tesseract-ocr") from None
     missing = [lang for lang in languages.split("+") if lang not in have]
     if missing:
@@ -399,7 +399,7 @@ def _xmp(image: Image.Image) -> Iterator[tuple[str, object]]:
         warnings.simplefilter("ignore")  # Pillow warns when defusedxml is missing: then there is no XMP
         try:
             tree = image.getxmp()
-        except Exception:
+        except Exception:  # defusedxml refusing an entity, or broken XML: reported as unreadable metadata
             raise ValueError("malformed XMP") from None
     yield from _xmp_leaves(tree, None)
 
