@@ -119,6 +119,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--boards", type=int, default=40, help="boards per language (as many team photos)")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--verbose", action="store_true", help="print the OCR text of flagged posters")
     args = ap.parse_args()
     rng = random.Random(args.seed)
 
@@ -142,7 +143,7 @@ def main() -> None:
         folder = Path(tmp)
         for lang in ("en", "es"):
             for kind in ("board", "team photo"):
-                drawn = flagged_pg = flagged_pr = 0
+                drawn = flagged_pg = flagged_pr = read = 0
                 faces = 0
                 seconds: list[float] = []
                 for i in range(args.boards):
@@ -168,12 +169,13 @@ def main() -> None:
                     faces += any(f.rule == "PHI060" for f in report.findings)
                     for person in people:
                         drawn += 1
+                        read += fold(person.split()[-1]) in fold(text)
                         flagged_pg += found(person, ours, text)
                         flagged_pr += found(person, theirs, text)
                 face_note = f"{faces}/{args.boards}" if kind == "team photo" else f"{faces}/{args.boards} (false)"
                 rows.append(
-                    f"| {lang} {kind}s | {drawn} names | {flagged_pg / drawn:.2f} | {flagged_pr / drawn:.2f} | "
-                    f"{face_note} | {sum(seconds) / len(seconds):.2f} s |"
+                    f"| {lang} {kind}s | {drawn} names | {read / drawn:.2f} | {flagged_pg / drawn:.2f} | "
+                    f"{flagged_pr / drawn:.2f} | {face_note} | {sum(seconds) / len(seconds):.2f} s |"
                 )
             # harmless posters in this language
             quiet_pg = quiet_pr = faces = 0
@@ -188,12 +190,16 @@ def main() -> None:
                 seconds.append(time.perf_counter() - start)
                 ocr = dict(report.post.image_texts).get("image[0].text", "")
                 quiet_pg += not report.at_least(Severity.WARNING)
+                if args.verbose and report.at_least(Severity.WARNING):
+                    print(
+                        "flagged poster:", ocr.replace("\n", " / "), [f.rule for f in report.at_least(Severity.WARNING)]
+                    )
                 quiet_pr += not (ocr and presidio.analyze(text=ocr, language=lang))
                 faces += any(f.rule == "PHI060" for f in report.findings)
             n = min(len(lang_posters), args.boards)
             rows.append(
-                f"| {lang} harmless posters | {n} images | flagged {n - quiet_pg}/{n} | flagged {n - quiet_pr}/{n} | "
-                f"{faces}/{n} (false) | {sum(seconds) / len(seconds):.2f} s |"
+                f"| {lang} harmless posters | {n} images | – | flagged {n - quiet_pg}/{n} | "
+                f"flagged {n - quiet_pr}/{n} | {faces}/{n} (false) | {sum(seconds) / len(seconds):.2f} s |"
             )
         # OCR alone, for the cost split
         path = save(photo_like(board(["Rm 7 – K. Alvarado, fall risk"] * 3, rng, 36), rng), folder, "cost.jpg")
@@ -201,8 +207,10 @@ def main() -> None:
         for _ in range(5):
             ocr_only.lint(Post(text="", images=(path,), lang="en"))
         ocr_cost = (time.perf_counter() - start) / 5
-    print("| images | drawn | phiguard recall / flagged | Presidio, same OCR text | faces found | phiguard s/image |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| images | drawn | read by OCR | phiguard recall / flagged | Presidio, same OCR text | faces found | s/image |"
+    )
+    print("|---|---|---|---|---|---|---|")
     print("\n".join(rows))
     print(f"\nOCR and text checks without face detection, one 3-line board: {ocr_cost:.2f} s per image.")
 
