@@ -119,7 +119,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--boards", type=int, default=40, help="boards per language (as many team photos)")
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--verbose", action="store_true", help="print the OCR text of flagged posters")
+    ap.add_argument("--verbose", action="store_true", help="print missed names' OCR lines and flagged posters")
     args = ap.parse_args()
     rng = random.Random(args.seed)
 
@@ -171,6 +171,9 @@ def main() -> None:
                         drawn += 1
                         read += fold(person.split()[-1]) in fold(text)
                         flagged_pg += found(person, ours, text)
+                        if args.verbose and not found(person, ours, text):
+                            line = next((x for x in text.splitlines() if fold(person.split()[-1]) in fold(x)), "")
+                            print(f"missed [{lang} {kind}]: {line!r}")
                         flagged_pr += found(person, theirs, text)
                 face_note = f"{faces}/{args.boards}" if kind == "team photo" else f"{faces}/{args.boards} (false)"
                 rows.append(
@@ -180,7 +183,7 @@ def main() -> None:
             # harmless posters in this language
             quiet_pg = quiet_pr = faces = 0
             seconds = []
-            lang_posters = [p for p in posters if (p.isascii() if lang == "en" else not p.isascii())] or posters
+            lang_posters = [text for text, post_lang in posters if post_lang == lang]
             for i, text in enumerate(lang_posters[: args.boards]):
                 words = text.split()
                 lines = [" ".join(words[j : j + 6]) for j in range(0, len(words), 6)][:6]

@@ -413,8 +413,9 @@ def _opens_clause(doc: Doc, i: int) -> bool:
 
 
 def _ner_label(c: Candidate, ctx: ScopeContext) -> str | None:
+    """The model's label for the candidate: the entity it came from (perhaps cut at a separator)."""
     for ent in ctx.doc.ents:
-        if ent.start_char == c.start and ent.end_char == c.end:
+        if ent.start_char == c.start and ent.end_char >= c.end:
             return str(ent.label_)
     return None
 

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 IMAGE_THREADS = 4  # images read at once (Tesseract and OpenCV work outside the GIL)
 MAX_CHUNK = 50_000  # characters per parse: long texts are split at whitespace, offsets kept
 _SURROGATE = regex.compile(r"[\ud800-\udfff]")
+_LIST_SEPARATOR = regex.compile(r"\s[-–—|]\s")
 
 
 @dataclass(frozen=True)
@@ -262,7 +263,9 @@ class Linter:
         )
         weighed: list[tuple[Severity, Candidate, tuple[str, ...]]] = []
         for r in results:
-            cand = Candidate(self._by_code[r.entity_type], r.start, r.end, r.score, _source(r))
+            source = _source(r)
+            end = _before_separator(unit.text, r.start, r.end) if source.startswith("ner:") else r.end
+            cand = Candidate(self._by_code[r.entity_type], r.start, end, r.score, source)
             decided = self._weigh(cand, ctx)
             if decided is not None:
                 weighed.append((decided[0], cand, decided[1]))
@@ -299,6 +302,14 @@ class Linter:
             if CHECKS[name](c, ctx):
                 return Severity.ERROR, (f"escalated:{name}",)
         return base, ()
+
+
+def _before_separator(text: str, start: int, end: int) -> int:
+    """Where a model's entity really ends: before a spaced dash or bar, which on whiteboards, census
+    sheets and lists separates a name from what follows ("John Lennon - isolation" is one PERSON to the
+    small model)."""
+    m = _LIST_SEPARATOR.search(text, start, end)
+    return m.start() if m is not None and m.start() > start else end
 
 
 def _source(result: object) -> str:
