@@ -250,6 +250,19 @@ def test_drafts_find_their_images(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert {(2, "PHI059"), (3, "PHI001"), (3, "IMG001")} <= csv_rules
 
 
+def test_exports_attach_images_by_path_or_mapping(tmp_path: Path) -> None:
+    from phiguard.drafts import load_draft
+
+    source = (
+        "posts:\n  - text: Hello\n    images: [a.jpg, {src: sub/b.png, alt: Ana}]\n  - text: Bye\n    image: c.jpg\n"
+    )
+    draft = load_draft(str(tmp_path / "export.yaml"), source)
+    first, second = (p.post for p in draft.posts)
+    assert first.images == (str(tmp_path / "a.jpg"), str(tmp_path / "sub" / "b.png"))
+    assert first.alt_texts == ("Ana",) and second.images == (str(tmp_path / "c.jpg"),)
+    assert draft.position(draft.posts[0], "image[1].text", 5) == (3, 27)  # where sub/b.png is written
+
+
 def test_archive_audit_reads_images(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     draw_lines(EN_BOARD).save(tmp_path / "ward.png")
     archive = tmp_path / "posts.jsonl"
