@@ -135,9 +135,8 @@ def main() -> None:
         "en": corpus_names([args.data / "btc.dev.jsonl", args.data / "wnut17.dev.jsonl"], 400),
         "es": corpus_names([args.data / "meddocan.dev.jsonl"], 400),
     }
-    posters = [
-        json.loads(x)["text"] for x in (ROOT / "tests/fixtures/public_health_posts.jsonl").open(encoding="utf-8")
-    ]
+    with (ROOT / "tests/fixtures/public_health_posts.jsonl").open(encoding="utf-8") as fh:
+        posters = [(r["text"], r["lang"]) for r in map(json.loads, fh)]
     rows: list[str] = []
     with TemporaryDirectory() as tmp:
         folder = Path(tmp)
