@@ -16,7 +16,7 @@ from phiguard.cli import main
 from phiguard.config import Config, ImageSettings
 from phiguard.errors import ImageToolsMissing
 from phiguard.images import ImageInspector
-from phiguard.models import Finding, Report
+from phiguard.models import Finding, Lang, Report
 from phiguard.rulepack import ImageRecipe
 
 pytestmark = [pytest.mark.slow, pytest.mark.ocr]
@@ -34,11 +34,16 @@ def _flagged_words(report: Report) -> str:
 
 
 # -- visible text --------------------------------------------------------------------------------------
+def _board(linter: Linter, path: Path, lines: list[str], text: str, lang: Lang) -> tuple[Report, str]:
+    """Draw a whiteboard, attach it to a post, lint: the report and the words flagged in its OCR text."""
+    draw_lines(lines).save(path)
+    report = linter.lint(Post(text=text, images=(str(path),), lang=lang))
+    return report, _flagged_words(report)
+
+
 def test_whiteboard_names_and_beds_are_flagged_with_boxes(linter: Linter, tmp_path: Path) -> None:
     path = tmp_path / "ward.png"
-    draw_lines(EN_BOARD).save(path)
-    report = linter.lint(Post(text="Our amazing night shift team!", images=(str(path),), lang="en"))
-    words = _flagged_words(report)
+    report, words = _board(linter, path, EN_BOARD, "Our amazing night shift team!", "en")
     for expected in ("Alvarado", "Rm 7", "Bed 3", "John Miller"):
         assert expected in words
     width, height = Image.open(path).size
@@ -53,10 +58,7 @@ def test_whiteboard_names_and_beds_are_flagged_with_boxes(linter: Linter, tmp_pa
 
 
 def test_spanish_whiteboard(linter: Linter, tmp_path: Path) -> None:
-    path = tmp_path / "planta.png"
-    draw_lines(ES_BOARD).save(path)
-    report = linter.lint(Post(text="¡Gracias al turno de noche!", images=(str(path),), lang="es"))
-    words = _flagged_words(report)
+    report, words = _board(linter, tmp_path / "planta.png", ES_BOARD, "¡Gracias al turno de noche!", "es")
     for expected in ("Fern", "Hab. 12", "Cama 4", "Jorge Ruiz"):
         assert expected in words
     assert any(f.rule == "CON001" for f in report.findings)

@@ -394,12 +394,11 @@ def _csv_posts(path: str, source: str, columns: Sequence[str]) -> list[DraftPost
             text = cells[text_col] if text_col < len(cells) else Field("", (row_start,))
             alts = [cells[i] for i in alt_cols if i < len(cells) and cells[i].text.strip()]
             caps = [cells[i] for i in cap_cols if i < len(cells) and cells[i].text.strip()]
-            images = [
-                Field(ref.strip(), cells[i].offsets[:1] * (len(ref.strip()) + 1))
+            images = [  # each path points at the start of its cell
+                Field(ref, cells[i].offsets[:1] * (len(ref) + 1))
                 for i in image_cols
                 if i < len(cells)
-                for ref in _IMAGE_LIST.split(cells[i].text)
-                if ref.strip()
+                for ref in image_refs(cells[i].text)
             ]
             lang = parse_lang(row[lang_col].strip() if lang_col is not None and lang_col < len(row) else None, path)
             meta = {names[i]: row[i] for i in range(min(len(names), len(row))) if i != text_col}

@@ -32,7 +32,7 @@ from phiguard.rulepack import Rule, RuleSet, load_rules
 from phiguard.validators import VALIDATORS
 
 if TYPE_CHECKING:
-    from phiguard.images import ImageFacts, ImageInspector
+    from phiguard.images import ImageFacts, ImageInspector, ImageText
 
 IMAGE_THREADS = 4  # images read at once (Tesseract and OpenCV work outside the GIL)
 MAX_CHUNK = 50_000  # characters per parse: long texts are split at whitespace, offsets kept
@@ -149,9 +149,13 @@ class Linter:
 
     def _lint_batch(self, posts: list[Post], forced: Lang | None) -> Iterator[Report]:
         images = self._read_images(posts)
-        for i, facts in images.items():  # the texts found in images become scopes of the post
-            found_texts = tuple((f"image[{k}].{t.scope}", t.text) for k, fact in enumerate(facts) for t in fact.texts)
-            posts[i] = posts[i].model_copy(update={"image_texts": (*posts[i].image_texts, *found_texts)})
+        # the texts found in images become scopes of the post; each scope remembers its image and words
+        image_scopes: dict[int, dict[str, tuple[ImageFacts, ImageText]]] = {}
+        for i, facts in images.items():
+            found_texts = {f"image[{k}].{t.scope}": (fact, t) for k, fact in enumerate(facts) for t in fact.texts}
+            image_scopes[i] = found_texts
+            pairs = tuple((scope, t.text) for scope, (_, t) in found_texts.items())
+            posts[i] = posts[i].model_copy(update={"image_texts": (*posts[i].image_texts, *pairs)})
         units: list[_Unit] = []
         langs: list[Lang] = []
         cares: list[bool] = []  # the post discloses care in any of its scopes: weighed at post level
@@ -176,7 +180,7 @@ class Linter:
                     tokens = artifacts.tokens  # type: ignore[attr-defined]
                     parsed[unit.post].append(Parsed(unit.scope, unit.offset, tokens, lang, unit.text))
         for i, facts in images.items():
-            found[i] = [*self._placed(found[i], facts), *self._image_findings(facts, langs[i])]
+            found[i] = [*_placed(found[i], image_scopes[i]), *self._image_findings(facts, langs[i])]
         today = self.today or date.today()
         advice_ctx = AdviceContext(self._lexicons, {lang: rt.common_words for lang, rt in self._runtimes.items()})
         for i, post in enumerate(posts):
@@ -192,57 +196,36 @@ class Linter:
             )
             yield Report(post=post, findings=tuple(findings), languages=languages)
 
-    def _placed(self, findings: list[Finding], facts: list[ImageFacts]) -> list[Finding]:
-        """Findings in image texts, with their image and (for OCR text) the box around the match."""
-        out = []
-        for f in findings:
-            if f.scope.startswith("image["):
-                k, _, part = f.scope[len("image[") :].partition("].")
-                fact = facts[int(k)]
-                text = next((t for t in fact.texts if t.scope == part), None)
-                box = text.box(f.start, f.end) if text else None
-                f = f.model_copy(update={"image": fact.path, "box": box})
-            out.append(f)
-        return out
-
     def _image_findings(self, facts: list[ImageFacts], lang: Lang) -> list[Finding]:
-        """What an image shows or carries beyond words: faces, GPS, serial numbers, or why it is unchecked."""
-        out: list[Finding] = []
-
-        def add(source: str, k: int, fact: ImageFacts, value: str = "", box: Box | None = None, note: str = "") -> None:
-            rule = self._image_rules.get(source)
-            if rule is None:
-                return  # not selected
-            code = rule.code
-            message = f"{rule.message} The image {note}." if note else rule.message
-            out.append(
-                Finding(
-                    rule=code,
-                    category=rule.category,
-                    severity=self.config.severity.get(code, rule.severity),
-                    entity=rule.entity,
-                    start=0,
-                    end=0,
-                    message=message,
-                    scope=f"image[{k}]",
-                    lang=lang,
-                    evidence=(f"image:{source}",),
-                    image=fact.path,
-                    box=box,
-                    value=value,
-                )
-            )
-
+        """What an image shows or carries beyond words (faces, GPS, serial numbers) or why it is
+        unchecked, as findings of the rules in rules/images."""
+        events: list[tuple[str, int, ImageFacts, str, Box | None, str]] = []  # source, index, fact, value, box, note
         for k, fact in enumerate(facts):
             if fact.problem:
-                add("unchecked", k, fact, note=fact.problem)
+                events.append(("unchecked", k, fact, "", None, fact.problem))
             if fact.gps:
-                add("gps", k, fact, value=f"{fact.gps[0]:.5f}, {fact.gps[1]:.5f}")
-            for name, serial in fact.serials:
-                add("serial", k, fact, value=serial, note=f"records it in EXIF {name}")
-            for box in fact.faces:
-                add("face", k, fact, box=box)
-        return out
+                events.append(("gps", k, fact, f"{fact.gps[0]:.5f}, {fact.gps[1]:.5f}", None, ""))
+            events += [("serial", k, fact, serial, None, f"records it in EXIF {name}") for name, serial in fact.serials]
+            events += [("face", k, fact, "", box, "") for box in fact.faces]
+        return [
+            Finding(
+                rule=rule.code,
+                category=rule.category,
+                severity=self.config.severity.get(rule.code, rule.severity),
+                entity=rule.entity,
+                start=0,
+                end=0,
+                message=f"{rule.message} The image {note}." if note else rule.message,
+                scope=f"image[{k}]",
+                lang=lang,
+                evidence=(f"image:{source}",),
+                image=fact.path,
+                box=box,
+                value=value,
+            )
+            for source, k, fact, value, box, note in events
+            if (rule := self._image_rules.get(source)) is not None  # None: not selected
+        ]
 
     def _analyze(self, unit: _Unit, runtime: LanguageRuntime, artifacts: object, post_care: bool) -> list[Finding]:
         results = runtime.analyzer.analyze(  # type: ignore[attr-defined]
@@ -302,6 +285,17 @@ class Linter:
             if CHECKS[name](c, ctx):
                 return Severity.ERROR, (f"escalated:{name}",)
         return base, ()
+
+
+def _placed(findings: list[Finding], image_scopes: dict[str, tuple[ImageFacts, ImageText]]) -> list[Finding]:
+    """Findings in image texts, with their image and (for OCR text) the box around the match."""
+    out = []
+    for f in findings:
+        if f.scope in image_scopes:
+            fact, text = image_scopes[f.scope]
+            f = f.model_copy(update={"image": fact.path, "box": text.box(f.start, f.end)})
+        out.append(f)
+    return out
 
 
 def _before_separator(text: str, start: int, end: int) -> int:

@@ -25,7 +25,7 @@ import shutil
 import threading
 import warnings
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -176,23 +176,23 @@ class ImageInspector:
         width, height = size
         if width * height > self.settings.max_pixels:
             limit = self.settings.max_pixels
-            return _with(facts, problem=f"is {width}×{height} pixels, above images.max-pixels ({limit}): not decoded")
+            return replace(facts, problem=f"is {width}×{height} pixels, above images.max-pixels ({limit}): not decoded")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
                 image.load()
                 upright = ImageOps.exif_transpose(image).convert("RGB")
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-            return _with(facts, problem=f"is corrupt or truncated ({exc.__class__.__name__})")
+            return replace(facts, problem=f"is corrupt or truncated ({exc.__class__.__name__})")
         if self.settings.ocr:
             try:
                 ocr = self._ocr(upright)
                 if ocr.text:
-                    facts = _with(facts, texts=(ocr, *facts.texts))
+                    facts = replace(facts, texts=(ocr, *facts.texts))
             except _Unreadable as exc:  # faces are still looked for; IMG001 keeps the post stopped
-                facts = _with(facts, problem=str(exc))
+                facts = replace(facts, problem=str(exc))
         if self.settings.faces:
-            facts = _with(facts, faces=self._faces(upright))
+            facts = replace(facts, faces=self._faces(upright))
         return facts
 
     # -- visible text -------------------------------------------------------------------------------
@@ -257,12 +257,6 @@ class ImageInspector:
 
 class _Unreadable(Exception):
     """OCR could not finish on this image; the message says why."""
-
-
-def _with(facts: ImageFacts, **changes: Any) -> ImageFacts:
-    from dataclasses import replace
-
-    return replace(facts, **changes)
 
 
 def _require_tesseract(languages: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -180,7 +181,12 @@ class RuleSet(_Strict):
         return rule
 
     def get(self, code: str) -> Rule | None:
-        return next((rule for rule in self.rules if rule.code == code), None)
+        return self._by_code.get(code)
+
+    @cached_property
+    def _by_code(self) -> dict[str, Rule]:
+        """Rules by code, built once: the consent check looks rules up for every finding."""
+        return {rule.code: rule for rule in self.rules}
 
 
 def builtin_rules_dir() -> Path:
