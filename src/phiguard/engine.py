@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -25,6 +25,9 @@ from phiguard.consent import MemoryLedger, open_ledger
 from phiguard.context import CHECKS, Candidate, ScopeContext
 from phiguard.featured import assess
 from phiguard.language import detect
+from phiguard.learned import LinearModel
+from phiguard.learned import load as load_model
+from phiguard.learned.features import CandidateRecord, candidate_features
 from phiguard.lexicon import LexiconIndex
 from phiguard.models import Box, Finding, Lang, Post, Report, Severity
 from phiguard.nlp import LanguageRuntime, load_language
@@ -37,7 +40,7 @@ if TYPE_CHECKING:
 IMAGE_THREADS = 4  # images read at once (Tesseract and OpenCV work outside the GIL)
 MAX_CHUNK = 50_000  # characters per parse: long texts are split at whitespace, offsets kept
 _SURROGATE = regex.compile(r"[\ud800-\udfff]")
-_LIST_SEPARATOR = regex.compile(r"\s[-–—|]\s")
+_ENTITY_BREAK = regex.compile(r"\s[-–—|·]\s|[,;:!?¡¿«»\"“”()\[\]]")
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class _Unit:
     """One parse: a chunk of one scope of one post."""
 
     post: int
+    post_id: str | None
     scope: str
     offset: int
     text: str
@@ -77,9 +81,11 @@ class Linter:
         *,
         ledger: MemoryLedger | None = None,
         today: date | None = None,
+        identifier_model: LinearModel | None = None,
     ) -> None:
         """``ledger`` overrides the config's ``consent-ledger``; ``today`` (for consent expiry) defaults
-        to the current date at each lint."""
+        to the current date at each lint; ``identifier_model`` replaces the shipped context model
+        (training and cross-validation use it)."""
         self.config = config or Config()
         self.rules = rules or load_rules(self.config.rule_dirs)
         self.active: tuple[Rule, ...] = tuple(r for r in self.rules.rules if self.config.selected(r.code))
@@ -94,6 +100,9 @@ class Linter:
         self.today = today
         self._lexicons = LexiconIndex(self.rules.lexicons)
         self._runtimes: dict[Lang, LanguageRuntime] = {}
+        # the learned context model (phiguard.learned), read on first use; training sets a recorder
+        self._identifier_model = identifier_model
+        self.recorder: Callable[[CandidateRecord], None] | None = None
 
     # -- public API -------------------------------------------------------------------------------
     def lint(self, post: Post | str, lang: Lang | None = None) -> Report:
@@ -165,7 +174,7 @@ class Linter:
             scopes = post.scopes()
             cares.append(any(self._lexicons.search("care", lang, text) for _, text in scopes))
             for scope, text in scopes:
-                units += [_Unit(i, scope, off, chunk, lang) for off, chunk in _chunks(_clean(text))]
+                units += [_Unit(i, post.id, scope, off, chunk, lang) for off, chunk in _chunks(_clean(text))]
         found: dict[int, list[Finding]] = defaultdict(list)
         parsed: dict[int, list[Parsed]] = defaultdict(list)  # the shared parse, reused by the advice rules
         by_lang: dict[Lang, list[_Unit]] = defaultdict(list)
@@ -245,13 +254,15 @@ class Linter:
             post_care=post_care,
         )
         weighed: list[tuple[Severity, Candidate, tuple[str, ...]]] = []
+        scope_kind = unit.scope.split("[", 1)[0]
         for r in results:
             source = _source(r)
-            end = _before_separator(unit.text, r.start, r.end) if source.startswith("ner:") else r.end
-            cand = Candidate(self._by_code[r.entity_type], r.start, end, r.score, source)
-            decided = self._weigh(cand, ctx)
-            if decided is not None:
-                weighed.append((decided[0], cand, decided[1]))
+            pieces = _entity_pieces(unit.text, r.start, r.end) if source.startswith("ner:") else [(r.start, r.end)]
+            for start, end in pieces:
+                cand = Candidate(self._by_code[r.entity_type], start, end, r.score, source)
+                decided = self._weigh(cand, ctx, unit, scope_kind)
+                if decided is not None:
+                    weighed.append((decided[0], cand, decided[1]))
         return [
             Finding(
                 rule=c.rule.code,
@@ -269,22 +280,34 @@ class Linter:
             for severity, c, why in _resolve_overlaps(weighed)
         ]
 
-    def _weigh(self, c: Candidate, ctx: ScopeContext) -> tuple[Severity, tuple[str, ...]] | None:
-        """The candidate's severity after its rule's context checks, or None to drop it."""
+    @property
+    def identifier_model(self) -> LinearModel:
+        if self._identifier_model is None:
+            self._identifier_model = load_model("identifier")
+        return self._identifier_model
+
+    def _weigh(
+        self, c: Candidate, ctx: ScopeContext, unit: _Unit, scope_kind: str
+    ) -> tuple[Severity, tuple[str, ...]] | None:
+        """The candidate's severity from the learned context model, or None to drop it: a failed
+        validator (checksum), the allowlist and what Safe Harbor leaves out (a year alone, a country)
+        drop it before the model is asked."""
         rule = c.rule
         if rule.detect.validator and not VALIDATORS[rule.detect.validator](ctx.value(c)):
             return None
-        spec = rule.context
-        if any(CHECKS[name](c, ctx) for name in spec.drop):
+        if any(CHECKS[name](c, ctx) for name in rule.context.drop):
             return None
-        base = self.config.severity.get(rule.code, rule.severity)
-        for name in spec.demote:
-            if CHECKS[name](c, ctx):
-                return Severity.INFO, (f"demoted:{name}",)
-        for name in spec.escalate:
-            if CHECKS[name](c, ctx):
-                return Severity.ERROR, (f"escalated:{name}",)
-        return base, ()
+        features = candidate_features(c, ctx, scope_kind)
+        model = self.identifier_model
+        score = model.score(features)
+        if self.recorder is not None:
+            self.recorder(
+                CandidateRecord(unit.post_id, unit.scope, c.start + unit.offset, c.end + unit.offset, rule.code, features)
+            )
+        severity = model.severity(score)
+        if severity >= Severity.WARNING and rule.code in self.config.severity:
+            severity = self.config.severity[rule.code]
+        return severity, (f"score:{score:.2f}",)
 
 
 def _placed(findings: list[Finding], image_scopes: dict[str, tuple[ImageFacts, ImageText]]) -> list[Finding]:
@@ -298,12 +321,24 @@ def _placed(findings: list[Finding], image_scopes: dict[str, tuple[ImageFacts, I
     return out
 
 
-def _before_separator(text: str, start: int, end: int) -> int:
-    """Where a model's entity really ends: before a spaced dash or bar, which on whiteboards, census
-    sheets and lists separates a name from what follows ("John Lennon - isolation" is one PERSON to the
-    small model)."""
-    m = _LIST_SEPARATOR.search(text, start, end)
-    return m.start() if m is not None and m.start() > start else end
+def _entity_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of a model's entity that can be a name or place on their own: the small models run
+    entities across punctuation ("¡Gracias, Rosa", "Cama 4: J. Goikoetxea") and past a spaced dash or
+    bar, which on whiteboards, census sheets and lists separates a name from what follows ("John Lennon
+    - isolation"). Each piece with a letter is a candidate of its own."""
+    out = []
+    cursor = start
+    for m in [*_ENTITY_BREAK.finditer(text, start, end), None]:
+        a, b = cursor, (m.start() if m is not None else end)
+        while a < b and not text[a].isalnum():
+            a += 1
+        while b > a and not (text[b - 1].isalnum() or text[b - 1] in ".'"):
+            b -= 1
+        if b > a and any(ch.isalpha() for ch in text[a:b]):
+            out.append((a, b))
+        if m is not None:
+            cursor = m.end()
+    return out or [(start, end)]
 
 
 def _source(result: object) -> str:

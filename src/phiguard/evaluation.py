@@ -49,6 +49,7 @@ class GoldDoc(BaseModel):
     text: str
     spans: tuple[GoldSpan, ...] = ()
     labels: dict[str, object] = {}
+    meta: dict[str, object] = {}
 
 
 def read_corpus(path: Path) -> Iterator[GoldDoc]:

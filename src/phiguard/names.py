@@ -7,6 +7,7 @@ sentence-initial NER candidate that is a known name ("Gloria finished her radiat
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 _LOCALES = ("en_US", "en_GB", "es_ES", "es_MX")
@@ -23,7 +24,12 @@ def _load(attrs: tuple[str, ...], locales: tuple[str, ...] = _LOCALES) -> frozen
             if isinstance(values, property):  # some locales compute a list from others
                 continue
             names.update(n.casefold() for n in values if isinstance(n, str) and n.isalpha())
-    return frozenset(names)
+    # typed without accents in replies and on keyboards without them: "rocio", "jose", "maria"
+    return frozenset(names | {_strip_accents(n) for n in names})
+
+
+def _strip_accents(word: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", word) if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=1)

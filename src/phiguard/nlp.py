@@ -129,14 +129,14 @@ def load_language(lang: Lang, model: str, rules: RuleSet) -> LanguageRuntime:
     for name in ON_DEMAND:
         if name in nlp.pipe_names:
             nlp.disable_pipe(name)
+    common = _common_words(nlp, lemmatizer)
     registry = RecognizerRegistry(
-        recognizers=[r for rule in rules.rules for r in recognizers_for(rule, lang)],
+        recognizers=[r for rule in rules.rules for r in recognizers_for(rule, lang, common)],
         supported_languages=[lang],
     )
     analyzer = AnalyzerEngine(
         registry=registry, nlp_engine=engine, supported_languages=[lang], context_aware_enhancer=NoContextEnhancer()
     )
-    common = _common_words(nlp, lemmatizer)
     return LanguageRuntime(lang, model, engine, analyzer, common, lemmatizer)
 
 

@@ -73,6 +73,46 @@ class NerRecognizer(EntityRecognizer):
         ]
 
 
+class NameListRecognizer(EntityRecognizer):
+    """Known given names (Faker's lists, ``phiguard.names``) in any case, with a known surname after
+    them: the names a small NER model misses in lowercase replies ("so glad you're home jenna!!"),
+    all-capitals labels ("CONGRATS AGNIESZKA") and one-word greetings ("Gene, you're an inspiration").
+    A lowercase or all-capitals word that is also a dictionary word of the model is no candidate; the
+    learned context model weighs the rest."""
+
+    def __init__(self, supported_entity: str, supported_language: str, common: frozenset[str] = frozenset()):
+        self.common = common
+        super().__init__(
+            supported_entities=[supported_entity], supported_language=supported_language, name="names:" + supported_entity
+        )
+
+    def load(self) -> None:  # the name lists load on first use (phiguard.names)
+        pass
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        from phiguard.names import is_given_name, is_known_name
+
+        if nlp_artifacts is None or nlp_artifacts.tokens is None:
+            return []
+        doc, lang, out = nlp_artifacts.tokens, self.supported_language, []
+        meta = {RecognizerResult.RECOGNIZER_NAME_KEY: self.name, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}
+        for t in doc:
+            if not t.is_alpha or len(t.text) < 3 or t.is_stop:
+                continue
+            if not t.text.istitle() and t.lower_ in self.common:
+                continue
+            if not is_given_name(t.text, lang, self.common):
+                continue
+            end = t.idx + len(t.text)
+            nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
+            if nxt is not None and nxt.is_alpha and not nxt.is_stop and is_known_name(nxt.text, lang, self.common):
+                end = nxt.idx + len(nxt.text)
+            out.append(RecognizerResult(self.supported_entities[0], t.idx, end, NER_SCORE, recognition_metadata=dict(meta)))
+        return out
+
+
 class Hinted(EntityRecognizer):
     """A Presidio recognizer run only on texts where it can match at all (``hint``: a cheap regex that
     every match contains). Skipping the others gives the same results and spares the costly part: the
@@ -174,9 +214,11 @@ class RulePatternRecognizer(EntityRecognizer):
         return out
 
 
-def recognizers_for(rule: Rule, lang: Lang) -> list[EntityRecognizer]:
-    """The recognizers that find candidates for ``rule`` in ``lang``."""
+def recognizers_for(rule: Rule, lang: Lang, common: frozenset[str] = frozenset()) -> list[EntityRecognizer]:
+    """The recognizers that find candidates for ``rule`` in ``lang`` (``common``: the model's word list)."""
     out: list[EntityRecognizer] = []
+    if rule.detect.names:
+        out.append(NameListRecognizer(rule.code, lang, common))
     patterns = [p for p in rule.detect.patterns if lang in p.languages]
     if patterns:
         out.append(RulePatternRecognizer(patterns, rule.code, lang))

@@ -98,15 +98,18 @@ class Detect(_Strict):
     ner: dict[Lang, tuple[str, ...]] = Field(default_factory=dict, description="spaCy labels")
     patterns: tuple[PatternSpec, ...] = ()
     presidio: tuple[str, ...] = Field(default=(), description="Presidio predefined recognizers")
+    names: bool = Field(
+        default=False, description="known given names (phiguard.names) in any case, with a known surname after"
+    )
     validator: str | None = Field(default=None, description="a function in phiguard.validators")
     post: str | None = Field(default=None, description="a post-level check (consent) in phiguard.featured")
     image: ImageSource | None = Field(default=None, description="what an attached image shows or carries")
 
     @model_validator(mode="after")
     def _has_source(self) -> Detect:
-        if not (self.ner or self.patterns or self.presidio or self.post or self.image):
-            raise ValueError("detect needs at least one of ner, patterns, presidio, post, image")
-        if (self.post or self.image) and (self.ner or self.patterns or self.presidio):
+        if not (self.ner or self.patterns or self.presidio or self.names or self.post or self.image):
+            raise ValueError("detect needs at least one of ner, patterns, presidio, names, post, image")
+        if (self.post or self.image) and (self.ner or self.patterns or self.presidio or self.names):
             raise ValueError("a post-level or image rule (detect.post, detect.image) cannot also match text")
         if self.post and self.image:
             raise ValueError("a rule is either post-level (detect.post) or about an image (detect.image)")
@@ -114,11 +117,13 @@ class Detect(_Strict):
 
 
 class ContextSpec(_Strict):
-    """Names of context checks (``phiguard.context.CHECKS``) that change a candidate's severity."""
+    """Names of context checks (``phiguard.context.CHECKS``) for a rule's candidates. ``drop``: a yes
+    discards the candidate before anything else is weighed (the allowlist, and what Safe Harbor leaves
+    out: a year alone, a country). ``checks``: the checks the learned context model reads as features
+    of the candidate (``phiguard.learned``); the model, not the rule, decides what a yes is worth."""
 
     drop: tuple[str, ...] = ()
-    demote: tuple[str, ...] = ()
-    escalate: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
 
 
 class Rule(_Strict):
@@ -245,7 +250,7 @@ def load_rules(dirs: Iterable[Path] = ()) -> RuleSet:
                 raise RulePackError(f"{path}: file must be named {rule.code}-{rule.name}.yml")
             if rule.code in rules:
                 raise RulePackError(f"{path}: duplicate rule code {rule.code}")
-            for kind in ("drop", "demote", "escalate"):
+            for kind in ("drop", "checks"):
                 for check in getattr(rule.context, kind):
                     if check not in CHECKS:
                         raise RulePackError(

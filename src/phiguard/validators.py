@@ -10,8 +10,17 @@ _NUMBER = regex.compile(r"\d{2,3}")
 _DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 
 
+# ages written out: "ninety-four", "a hundred and one", "noventa y cinco", "ciento dos", "cien"
+_OVER_89_WORDS = regex.compile(
+    r"\b(?:ninety|noventa|hundred|cien|ciento)\b|\b(?:one|a)\s+hundred\b", regex.IGNORECASE
+)
+
+
 def age_over_89(value: str) -> bool:
-    """Safe Harbor covers ages over 89 only; anything from 90 to 125 is kept."""
+    """Safe Harbor covers ages over 89 only; anything from 90 to 125 is kept, in digits or in words
+    (English and Spanish tens and hundreds: "ninety-four", "noventa y cinco", "ciento dos")."""
+    if _OVER_89_WORDS.search(value):
+        return True
     return any(90 <= int(n) <= 125 for n in _NUMBER.findall(value))
 
 

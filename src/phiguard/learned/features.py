@@ -1,0 +1,151 @@
+"""What the learned models see: sparse, named features of a candidate and of a post.
+
+A feature is a name and a value (mostly 1.0). Names are readable on purpose ("chk:role_before",
+"L1:patient", "lex:sent:donation") so that a weight in the shipped model can be read and argued
+about. Nothing here is tuned to a document: the context checks of ``phiguard.context`` and the
+lexicons of ``rules/lexicon`` are inputs, and the model learns how much each one counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from phiguard.context import CHECKS, Candidate, ScopeContext, _ner_label, _opens_clause
+from phiguard.names import is_given_name, is_known_name
+
+Features = dict[str, float]
+
+WINDOW = 3  # tokens read on each side of a candidate
+# lexicons read around a candidate: in its sentence and in the 40 characters before it
+CONTEXT_LEXICONS = (
+    "care",
+    "care_second_person",
+    "health_detail",
+    "donation",
+    "event",
+    "announcement",
+    "attribution",
+    "non_patient_roles",
+    "org_words",
+    "org_contact",
+    "person_ref",
+    "second_person",
+)
+
+
+def _shape(value: str) -> str:
+    letters = [ch for ch in value if ch.isalpha()]
+    if not letters:
+        return "noalpha"
+    if all(ch.isupper() for ch in letters):
+        return "upper"
+    if all(ch.islower() for ch in letters):
+        return "lower"
+    return "title" if value[:1].isupper() else "mixed"
+
+
+def candidate_features(c: Candidate, ctx: ScopeContext, scope_kind: str) -> Features:
+    """Features of one candidate in the shared analysis of its text; the checks are those its rule
+    names in ``context.checks``."""
+    entity = c.rule.entity
+    value = ctx.value(c)
+    f: Features = {
+        "bias": 1.0,
+        f"rule:{c.rule.code}": 1.0,
+        f"ent:{entity}": 1.0,
+        f"src:{c.source}": 1.0,
+        f"lang:{ctx.lang}": 1.0,
+        f"scope:{scope_kind}": 1.0,
+        f"shape:{_shape(value)}|{entity}": 1.0,
+        "post_care": float(ctx.post_care),
+        "text_care": float(ctx.has("care")),
+        "cased_text": float(ctx.cased),
+    }
+    label = _ner_label(c, ctx)
+    if label:
+        f[f"ner:{label}|{entity}"] = 1.0
+    for name in c.rule.context.checks:
+        if CHECKS[name](c, ctx):
+            f[f"chk:{name}"] = 1.0
+            f[f"chk:{name}|{entity}"] = 1.0
+    words = [w for w in value.replace("-", " ").split() if any(ch.isalpha() for ch in w)]
+    f[f"nwords:{min(len(words), 3)}|{entity}"] = 1.0
+    if words:
+        bare = [w.strip(".,'\"()!?¡¿:;") for w in words]
+        if any(is_given_name(w, ctx.lang, ctx.common_words) for w in bare if w):
+            f[f"given_name|{entity}"] = 1.0
+        if all(is_known_name(w, ctx.lang, ctx.common_words) for w in bare if w):
+            f[f"all_known_names|{entity}"] = 1.0
+        if all(w.lower() in ctx.common_words for w in bare if w):
+            f[f"common_words|{entity}"] = 1.0
+    span = ctx.doc.char_span(c.start, c.end, alignment_mode="expand")
+    if span is not None and len(span):
+        if _opens_clause(ctx.doc, span[0].i):
+            f[f"opens_clause|{entity}"] = 1.0
+        f[f"pos:{span[0].pos_}|{entity}"] = 1.0
+        before = [t for t in ctx.doc[max(0, span.start - WINDOW) : span.start] if not t.is_space]
+        after = [t for t in ctx.doc[span.end : span.end + WINDOW] if not t.is_space]
+        for k, t in enumerate(reversed(before), 1):
+            f[f"L{k}:{t.lower_}"] = 1.0
+            f[f"L:{t.lower_}|{entity}"] = 1.0
+        for k, t in enumerate(after, 1):
+            f[f"R{k}:{t.lower_}"] = 1.0
+            f[f"R:{t.lower_}|{entity}"] = 1.0
+        if not before:
+            f["L1:<start>"] = 1.0
+        if not after:
+            f["R1:<end>"] = 1.0
+    start, end = ctx.sentence_bounds(c)
+    for t in ctx.doc:
+        if t.is_alpha and not t.is_stop and len(t.text) > 2 and not (c.start <= t.idx < c.end):
+            f[f"P:{t.lower_}"] = 1.0
+    for lex in CONTEXT_LEXICONS:
+        if ctx.has(lex):
+            f[f"lex:text:{lex}"] = 1.0
+        if ctx.has(lex, start, end):
+            f[f"lex:sent:{lex}"] = 1.0
+        if ctx.has(lex, c.start - 40, c.start):
+            f[f"lex:before:{lex}|{entity}"] = 1.0
+    return f
+
+
+@dataclass(frozen=True)
+class CandidateRecord:
+    """A candidate as training sees it: where it is, whose rule, and its features (never its text)."""
+
+    post_id: str | None
+    scope: str
+    start: int
+    end: int
+    rule: str
+    features: Features
+
+
+@dataclass(frozen=True)
+class ScoredCandidate:
+    """What the post-level model reads of an identifier candidate: its kind and its score."""
+
+    rule: str
+    entity: str
+    scope: str
+    score: float
+    person_like: bool  # the model's evidence that it is a person at all (PHI001/PHI002/PHI003)
+
+
+def post_features(candidates: Iterable[ScoredCandidate], signals: Mapping[str, float]) -> Features:
+    """Features of a whole post for "features a patient": the strongest candidates per entity and the
+    post's own signals (care, photo, donation...), computed by the caller from the lexicons."""
+    f: Features = {"bias": 1.0, **signals}
+    best: dict[str, float] = {}
+    count: dict[str, int] = {}
+    for c in candidates:
+        key = "HANDLE" if c.rule == "PHI003" else c.entity
+        best[key] = max(best.get(key, 0.0), c.score)
+        count[key] = count.get(key, 0) + (c.score >= 0.5)
+    for key, score in best.items():
+        f[f"max:{key}"] = score
+        f[f"n:{key}"] = min(count[key], 3) / 3
+    f["max:any"] = max(best.values(), default=0.0)
+    f["max:any_not_handle"] = max((v for k, v in best.items() if k != "HANDLE"), default=0.0)
+    return f
