@@ -27,7 +27,13 @@ from phiguard.featured import assess
 from phiguard.language import detect
 from phiguard.learned import LinearModel
 from phiguard.learned import load as load_model
-from phiguard.learned.features import CandidateRecord, candidate_features
+from phiguard.learned.features import (
+    CandidateRecord,
+    ScoredCandidate,
+    candidate_features,
+    post_features,
+    post_signals,
+)
 from phiguard.lexicon import LexiconIndex
 from phiguard.models import Box, Finding, Lang, Post, Report, Severity
 from phiguard.nlp import LanguageRuntime, load_language
@@ -82,10 +88,11 @@ class Linter:
         ledger: MemoryLedger | None = None,
         today: date | None = None,
         identifier_model: LinearModel | None = None,
+        consent_model: LinearModel | None = None,
     ) -> None:
         """``ledger`` overrides the config's ``consent-ledger``; ``today`` (for consent expiry) defaults
-        to the current date at each lint; ``identifier_model`` replaces the shipped context model
-        (training and cross-validation use it)."""
+        to the current date at each lint; ``identifier_model`` and ``consent_model`` replace the shipped
+        learned models (training and cross-validation use them)."""
         self.config = config or Config()
         self.rules = rules or load_rules(self.config.rule_dirs)
         self.active: tuple[Rule, ...] = tuple(r for r in self.rules.rules if self.config.selected(r.code))
@@ -102,6 +109,7 @@ class Linter:
         self._runtimes: dict[Lang, LanguageRuntime] = {}
         # the learned context model (phiguard.learned), read on first use; training sets a recorder
         self._identifier_model = identifier_model
+        self._consent_model = consent_model
         self.recorder: Callable[[CandidateRecord], None] | None = None
 
     # -- public API -------------------------------------------------------------------------------
@@ -176,6 +184,7 @@ class Linter:
             for scope, text in scopes:
                 units += [_Unit(i, post.id, scope, off, chunk, lang) for off, chunk in _chunks(_clean(text))]
         found: dict[int, list[Finding]] = defaultdict(list)
+        scored: dict[int, list[ScoredCandidate]] = defaultdict(list)
         parsed: dict[int, list[Parsed]] = defaultdict(list)  # the shared parse, reused by the advice rules
         by_lang: dict[Lang, list[_Unit]] = defaultdict(list)
         for unit in units:
@@ -184,7 +193,7 @@ class Linter:
             runtime = self.runtime(lang)
             texts = [u.text for u in group]
             for unit, artifacts in zip(group, runtime.artifacts(texts, self.config.batch_size), strict=True):
-                found[unit.post] += self._analyze(unit, runtime, artifacts, cares[unit.post])
+                found[unit.post] += self._analyze(unit, runtime, artifacts, cares[unit.post], scored[unit.post])
                 if not unit.scope.startswith("image["):  # advice is what the post says, not its pictures
                     tokens = artifacts.tokens  # type: ignore[attr-defined]
                     parsed[unit.post].append(Parsed(unit.scope, unit.offset, tokens, lang, unit.text))
@@ -196,8 +205,19 @@ class Linter:
             languages = {scope: langs[i] for scope, _ in post.scopes()}
             advice = assess_advice(post, parsed[i], advice_ctx, self.rules, self._post_rules)
             advised = addressee_end(post) if advice else 0
+            features = post_features(scored[i], post_signals(post, self._lexicons, languages))
+            consent_score = self.consent_model.score(features)
             outcome = assess(
-                post, found[i], self._lexicons, languages, self.rules, self.ledger, today, self._post_rules, advised
+                post,
+                found[i],
+                self._lexicons,
+                languages,
+                self.rules,
+                self.ledger,
+                today,
+                self._post_rules,
+                advised,
+                featured=(consent_score, self.consent_model.severity(consent_score)),
             )
             findings = sorted(
                 (*outcome.findings, *outcome.consent, *advice),
@@ -236,7 +256,11 @@ class Linter:
             if (rule := self._image_rules.get(source)) is not None  # None: not selected
         ]
 
-    def _analyze(self, unit: _Unit, runtime: LanguageRuntime, artifacts: object, post_care: bool) -> list[Finding]:
+    def _analyze(
+        self, unit: _Unit, runtime: LanguageRuntime, artifacts: object, post_care: bool, scored: list[ScoredCandidate]
+    ) -> list[Finding]:
+        """The identifier findings of one text; every candidate the model scored is added to ``scored``
+        (the consent model reads them)."""
         results = runtime.analyzer.analyze(  # type: ignore[attr-defined]
             text=unit.text,
             language=unit.lang,
@@ -254,6 +278,7 @@ class Linter:
             post_care=post_care,
         )
         weighed: list[tuple[Severity, Candidate, tuple[str, ...]]] = []
+        scores: dict[tuple[int, int, str], float] = {}
         scope_kind = unit.scope.split("[", 1)[0]
         for r in results:
             source = _source(r)
@@ -262,7 +287,11 @@ class Linter:
                 cand = Candidate(self._by_code[r.entity_type], start, end, r.score, source)
                 decided = self._weigh(cand, ctx, unit, scope_kind)
                 if decided is not None:
-                    weighed.append((decided[0], cand, decided[1]))
+                    severity, score = decided
+                    weighed.append((severity, cand, ()))
+                    key = (cand.start, cand.end, cand.rule.code)
+                    scores[key] = max(scores.get(key, 0.0), score)
+                    scored.append(ScoredCandidate(cand.rule.code, cand.rule.entity, unit.scope, score))
         return [
             Finding(
                 rule=c.rule.code,
@@ -275,6 +304,7 @@ class Linter:
                 scope=unit.scope,
                 lang=unit.lang,
                 evidence=(c.source, *why),
+                score=round(scores[(c.start, c.end, c.rule.code)], 4),
                 value=ctx.value(c),
             )
             for severity, c, why in _resolve_overlaps(weighed)
@@ -286,10 +316,16 @@ class Linter:
             self._identifier_model = load_model("identifier")
         return self._identifier_model
 
+    @property
+    def consent_model(self) -> LinearModel:
+        if self._consent_model is None:
+            self._consent_model = load_model("consent")
+        return self._consent_model
+
     def _weigh(
         self, c: Candidate, ctx: ScopeContext, unit: _Unit, scope_kind: str
-    ) -> tuple[Severity, tuple[str, ...]] | None:
-        """The candidate's severity from the learned context model, or None to drop it: a failed
+    ) -> tuple[Severity, float] | None:
+        """The candidate's severity and score from the learned context model, or None to drop it: a failed
         validator (checksum), the allowlist and what Safe Harbor leaves out (a year alone, a country)
         drop it before the model is asked."""
         rule = c.rule
@@ -302,12 +338,14 @@ class Linter:
         score = model.score(features)
         if self.recorder is not None:
             self.recorder(
-                CandidateRecord(unit.post_id, unit.scope, c.start + unit.offset, c.end + unit.offset, rule.code, features)
+                CandidateRecord(
+                    unit.post_id, unit.scope, c.start + unit.offset, c.end + unit.offset, rule.code, rule.entity, features
+                )
             )
         severity = model.severity(score)
         if severity >= Severity.WARNING and rule.code in self.config.severity:
             severity = self.config.severity[rule.code]
-        return severity, (f"score:{score:.2f}",)
+        return severity, score
 
 
 def _placed(findings: list[Finding], image_scopes: dict[str, tuple[ImageFacts, ImageText]]) -> list[Finding]:

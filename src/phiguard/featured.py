@@ -43,9 +43,14 @@ def _scope_word(f: Finding, rules: RuleSet) -> str | None:
 
 
 def find_evidence(
-    post: Post, findings: Sequence[Finding], lexicons: LexiconIndex, langs: dict[str, Lang], advised: int = 0
-) -> Evidence | None:
-    """``advised``: where the opening address of a post that gives personal advice ends. The person
+    post: Post,
+    findings: Sequence[Finding],
+    lexicons: LexiconIndex,
+    langs: dict[str, Lang],
+    advised: int = 0,
+) -> Evidence:
+    """Who the post identifies (identifier findings at warning or above) and which words disclose
+    care. ``advised``: where the opening address of a post that gives personal advice ends; the person
     advised ("@tina_r", "Hi Laura,") is the ADV rules' concern, not a featured patient."""
     counted = [
         f
@@ -54,18 +59,11 @@ def find_evidence(
         and f.severity >= Severity.WARNING
         and not (f.scope == "body" and f.end <= advised)
     ]
-    if not counted:
-        return None
     care: list[tuple[str, int, int]] = []
-    events: list[tuple[str, int, int]] = []  # the person's own care: stays, surgeries, births...
     for scope, text in post.scopes():
         lang = langs.get(scope, "en")
         for lexicon in ("care", "care_second_person", "health_detail"):
-            found = [(scope, s, e) for s, e in lexicons.finditer(lexicon, lang, text)]
-            care += found
-            events += found if lexicon != "health_detail" else []
-    if all(f.rule == HANDLE_RULE for f in counted) and not events:
-        return None  # a reply about the handle's health with no care of ours disclosed: advice (ADV)
+            care += [(scope, s, e) for s, e in lexicons.finditer(lexicon, lang, text)]
     photo = bool(post.images or post.alt_texts or post.captions or post.metadata.get("images"))
     return Evidence(tuple(counted), tuple(care), photo)
 
@@ -96,13 +94,17 @@ def assess(
     today: date,
     active: set[str],
     advised: int = 0,
+    featured: tuple[float, Severity] = (1.0, Severity.ERROR),
 ) -> Outcome:
+    """``featured``: the consent model's score that the post features a patient, and its severity
+    (``info``: it does not)."""
     where = post.id or "post"
     records = _records(post, ledger, where)
     about_people = [f for f in findings if (r := rules.get(f.rule)) is None or r.features_patient]
     evidence = find_evidence(post, about_people, lexicons, langs, advised)
+    score, severity = featured
     out: list[Finding] = []
-    if evidence is None:
+    if severity < Severity.WARNING:
         for rec, _ in records:
             if rec.patient:
                 out.append(_finding(rules, NAMES_NOBODY, None, f"consent {rec.id} names {rec.patient!r}", post))
@@ -128,7 +130,8 @@ def assess(
     if not valid or uncovered:
         if not any(c.rule in (UNKNOWN_ID, NOT_VALID) for c in out):
             note = "no consent on record" if not valid else "a named person has no consent on record"
-            out.append(_finding(rules, MISSING, evidence, note, post, who=uncovered or list(evidence.who)))
+            who = uncovered or list(evidence.who)
+            out.append(_finding(rules, MISSING, evidence, note, post, who=who, severity=severity, score=score))
         return Outcome(tuple(findings), _selected(out, active))
 
     allowed = {w for r in valid for w in r.scope}
@@ -174,6 +177,8 @@ def _finding(
     note: str,
     post: Post,
     who: Sequence[Finding] = (),
+    severity: Severity | None = None,
+    score: float | None = None,
 ) -> Finding:
     rule = rules.get(code)
     anchor = (who or (evidence.who if evidence else ()))[:1]
@@ -186,7 +191,8 @@ def _finding(
     return Finding(
         rule=code,
         category=Category.CONSENT,
-        severity=rule.severity if rule else Severity.ERROR,
+        severity=severity or (rule.severity if rule else Severity.ERROR),
+        score=None if score is None else round(score, 4),
         entity="PATIENT",
         start=start,
         end=end,

@@ -122,6 +122,7 @@ class Finding(_Frozen):
     suggestion: str | None = None  # what to write instead (the advice rules' safe reply)
     image: str | None = None  # the attached image the finding is in (its path as the draft gives it)
     box: Box | None = None  # where in that image: a face, or the OCR words of the match
+    score: float | None = None  # the learned model's probability (phiguard.learned): identifier, consent
     value: str = Field(default="", repr=False, exclude=True)
 
     @computed_field  # type: ignore[prop-decorator]

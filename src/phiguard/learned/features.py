@@ -11,7 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import regex
+
 from phiguard.context import CHECKS, Candidate, ScopeContext, _ner_label, _opens_clause
+from phiguard.lexicon import LexiconIndex
+from phiguard.models import Lang, Post
 from phiguard.names import is_given_name, is_known_name
 
 Features = dict[str, float]
@@ -119,6 +123,7 @@ class CandidateRecord:
     start: int
     end: int
     rule: str
+    entity: str
     features: Features
 
 
@@ -130,12 +135,48 @@ class ScoredCandidate:
     entity: str
     scope: str
     score: float
-    person_like: bool  # the model's evidence that it is a person at all (PHI001/PHI002/PHI003)
+
+
+_POST_WORD = regex.compile(r"[^\W\d_]{3,}")
+_LEADING_HANDLE = regex.compile(r"^\W*@\w")
+POST_LEXICONS = (
+    "care",
+    "care_second_person",
+    "health_detail",
+    "donation",
+    "event",
+    "announcement",
+    "attribution",
+    "non_patient_roles",
+    "org_words",
+    "person_ref",
+    "second_person",
+)
+
+
+def post_signals(post: Post, lexicons: LexiconIndex, langs: Mapping[str, Lang]) -> Features:
+    """What a post says as a whole: its words (every scope), the lexicons it touches, where its texts
+    come from (captions, alt texts, images) and whether it replies to a handle."""
+    f: Features = {}
+    for scope, text in post.scopes():
+        lang = langs.get(scope, "en")
+        f[f"lang:{lang}"] = 1.0
+        f[f"has:{scope.split('[', 1)[0]}"] = 1.0
+        for word in _POST_WORD.findall(text.lower()):
+            f[f"w:{word}"] = 1.0
+        for lex in POST_LEXICONS:
+            if lexicons.search(lex, lang, text):
+                f[f"lex:{lex}"] = 1.0
+    if post.images:
+        f["has:image"] = 1.0
+    if _LEADING_HANDLE.match(post.text):
+        f["leading_handle"] = 1.0
+    return f
 
 
 def post_features(candidates: Iterable[ScoredCandidate], signals: Mapping[str, float]) -> Features:
-    """Features of a whole post for "features a patient": the strongest candidates per entity and the
-    post's own signals (care, photo, donation...), computed by the caller from the lexicons."""
+    """Features of a whole post for "features a patient": the strongest identifier candidates per
+    entity (scored by the identifier model) and the post's own signals (``post_signals``)."""
     f: Features = {"bias": 1.0, **signals}
     best: dict[str, float] = {}
     count: dict[str, int] = {}

@@ -29,25 +29,43 @@ from pathlib import Path
 
 from phiguard.engine import Linter
 from phiguard.evaluation import GoldDoc, Tally, in_safe_harbor, read_corpus
-from phiguard.learned import FORMAT, LinearModel, Thresholds, model_path
-from phiguard.learned.features import CandidateRecord, Features
+from phiguard.learned import FORMAT, LinearModel, ModelName, Thresholds, model_path
+from phiguard.learned.features import CandidateRecord, Features, ScoredCandidate, post_features, post_signals
+from phiguard.lexicon import LexiconIndex
 from phiguard.models import Post
 
 SEED = 20261202
 FOLDS = 5
-C = 0.5  # inverse L2 strength of the logistic regression
-BETA = 1.0  # the warning threshold maximises F-beta on out-of-fold candidate scores (F1)
-ERROR_PRECISION = 0.95  # the error threshold: out-of-fold precision of candidates above it
+C = {"identifier": 0.5, "consent": 0.5}  # inverse L2 strength of each logistic regression
+BETA = 1.0  # each warning threshold maximises F-beta on out-of-fold scores (F1)
+ERROR_PRECISION = 0.95  # each error threshold: out-of-fold precision of what scores above it
+Drop = Callable[[str], bool]
+
+
+def _keep_all(name: str) -> bool:
+    return False
 
 
 @dataclass(frozen=True)
 class Example:
+    """One candidate (identifier model) or one post (consent model): features and label, no text.
+    ``label`` None: a candidate touching only neutral gold, scored for the post but never trained on."""
+
     doc: str
-    start: int
-    end: int
-    rule: str
     features: Features
-    label: int
+    label: int | None
+    start: int = 0
+    end: int = 0
+    rule: str = ""
+    entity: str = ""
+    scope: str = "body"
+
+
+@dataclass(frozen=True)
+class Data:
+    docs: list[GoldDoc]
+    candidates: list[Example]
+    signals: dict[str, Features]  # post_signals of each post
 
 
 def _label(record: CandidateRecord, doc: GoldDoc) -> int | None:
@@ -61,52 +79,63 @@ def _label(record: CandidateRecord, doc: GoldDoc) -> int | None:
     return 0
 
 
-def collect(docs: Sequence[GoldDoc], linter: Linter | None = None) -> list[Example]:
-    """Every candidate of every post, with its features and label."""
-    linter = linter or Linter(identifier_model=_constant())
+def collect(docs: Sequence[GoldDoc]) -> Data:
+    """Every candidate of every post, with its features and label, and each post's signals."""
+    linter = Linter(identifier_model=_constant("identifier"), consent_model=_constant("consent"))
     by_id = {d.id: d for d in docs}
     records: list[CandidateRecord] = []
     linter.recorder = records.append
     for _ in linter.lint_many(_posts(docs)):
         pass
     linter.recorder = None
-    out = []
+    candidates = []
     for r in records:
         assert r.post_id is not None
-        label = _label(r, by_id[r.post_id])
-        if label is not None:
-            out.append(Example(r.post_id, r.start, r.end, r.rule, r.features, label))
-    return out
+        candidates.append(
+            Example(r.post_id, r.features, _label(r, by_id[r.post_id]), r.start, r.end, r.rule, r.entity, r.scope)
+        )
+    # one order whatever the order Presidio reported them in: the same data gives the same model
+    candidates.sort(key=lambda e: (e.doc, e.scope, e.start, e.end, e.rule))
+    lexicons = LexiconIndex(linter.rules.lexicons)
+    signals = {d.id: post_signals(p, lexicons, {"body": d.lang}) for d, p in zip(docs, _posts(docs), strict=True)}
+    return Data(list(docs), candidates, signals)
 
 
 def _posts(docs: Iterable[GoldDoc]) -> list[Post]:
     return [Post(id=d.id, text=d.text, lang=d.lang) for d in docs]
 
 
-def _constant() -> LinearModel:
-    return LinearModel(format=FORMAT, name="identifier", bias=0.0, weights={}, thresholds=Thresholds(warning=0.5, error=1.0))
+def _constant(name: ModelName) -> LinearModel:
+    return LinearModel(format=FORMAT, name=name, bias=0.0, weights={}, thresholds=Thresholds(warning=0.5, error=1.0))
 
 
-def fit(examples: Sequence[Example], drop: Callable[[str], bool] = lambda name: False) -> tuple[float, dict[str, float]]:
-    """A logistic regression on the examples; ``drop`` leaves features out (ablation)."""
+def fit(name: ModelName, examples: Sequence[Example], drop: Drop = _keep_all) -> tuple[float, dict[str, float]]:
+    """A logistic regression on the labelled examples; ``drop`` leaves features out (ablation)."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    labelled = [e for e in examples if e.label is not None]
     vec = DictVectorizer(sort=True)
-    x = vec.fit_transform([{k: v for k, v in e.features.items() if not drop(k) and k != "bias"} for e in examples])
-    y = [e.label for e in examples]
-    clf = LogisticRegression(C=C, solver="lbfgs", max_iter=2000)
-    clf.fit(x, y)
-    weights = {
-        name: round(float(w), 6) for name, w in zip(vec.get_feature_names_out(), clf.coef_[0], strict=True) if abs(w) > 1e-6
-    }
-    return round(float(clf.intercept_[0]), 6), weights
+    x = vec.fit_transform([{k: v for k, v in e.features.items() if k != "bias" and not drop(k)} for e in labelled])
+    clf = LogisticRegression(C=C[name], solver="lbfgs", max_iter=5000)
+    clf.fit(x, [e.label for e in labelled])
+    names = vec.get_feature_names_out()
+    weights = {n: round(float(w), 5) for n, w in zip(names, clf.coef_[0], strict=True) if abs(w) >= 1e-4}
+    return round(float(clf.intercept_[0]), 5), weights
 
 
-def folds_of(docs: Sequence[GoldDoc], k: int = FOLDS) -> list[list[str]]:
-    ids = sorted(d.id for d in docs)
-    random.Random(SEED).shuffle(ids)
-    return [ids[i::k] for i in range(k)]
+def _model(name: ModelName, fitted: tuple[float, dict[str, float]], th: Thresholds) -> LinearModel:
+    return LinearModel(format=FORMAT, name=name, bias=fitted[0], weights=fitted[1], thresholds=th)
+
+
+def _split(ids: Iterable[str], seed: int, k: int = FOLDS) -> list[list[str]]:
+    ordered = sorted(set(ids))
+    random.Random(seed).shuffle(ordered)
+    return [ordered[i::k] for i in range(k)]
+
+
+def folds_of(docs: Sequence[GoldDoc]) -> list[list[str]]:
+    return _split((d.id for d in docs), SEED)
 
 
 def writers_of(docs: Sequence[GoldDoc]) -> list[list[str]]:
@@ -116,26 +145,26 @@ def writers_of(docs: Sequence[GoldDoc]) -> list[list[str]]:
     return [writers[w] for w in sorted(writers)]
 
 
-def thresholds(examples: Sequence[Example], drop: Callable[[str], bool]) -> Thresholds:
-    """Thresholds chosen on out-of-fold scores of ``examples`` (an inner cross-validation)."""
-    docs = sorted({e.doc for e in examples})
-    random.Random(SEED + 1).shuffle(docs)
-    fold = {d: i % FOLDS for i, d in enumerate(docs)}
-    scored: list[tuple[float, int]] = []
-    for k in range(FOLDS):
-        train = [e for e in examples if fold[e.doc] != k]
-        test = [e for e in examples if fold[e.doc] == k]
-        model = _model(*fit(train, drop), Thresholds(warning=0.5, error=0.5))
-        scored += [(model.score(e.features), e.label) for e in test]
-    return choose_thresholds(scored)
+def out_of_fold(name: ModelName, examples: Sequence[Example], drop: Drop = _keep_all) -> list[float]:
+    """Each example's score from a model that never saw its post (an inner cross-validation)."""
+    scores = [0.0] * len(examples)
+    for held in _split((e.doc for e in examples), SEED + 1):
+        held_set = set(held)
+        model = _model(name, fit(name, [e for e in examples if e.doc not in held_set], drop), _constant(name).thresholds)
+        for i, e in enumerate(examples):
+            if e.doc in held_set:
+                scores[i] = model.score(e.features)
+    return scores
 
 
-def choose_thresholds(scored: list[tuple[float, int]]) -> Thresholds:
-    positives = sum(label for _, label in scored)
-    best_f, warning = -1.0, 0.5
-    error = 1.0
+def choose_thresholds(scored: Iterable[tuple[float, int]]) -> Thresholds:
+    """Warning: the score that maximises F-beta; error: the lowest score above which precision
+    stays at ``ERROR_PRECISION``."""
+    ranked = sorted(scored, key=lambda t: -t[0])
+    positives = sum(label for _, label in ranked)
+    best_f, warning, error = -1.0, 0.5, 1.0
     tp = fp = 0
-    for score, label in sorted(scored, key=lambda t: -t[0]):
+    for score, label in ranked:
         tp += label
         fp += 1 - label
         recall, precision = tp / max(positives, 1), tp / (tp + fp)
@@ -148,41 +177,69 @@ def choose_thresholds(scored: list[tuple[float, int]]) -> Thresholds:
     return Thresholds(warning=warning, error=round(max(error, warning), 4))
 
 
-def _model(bias: float, weights: dict[str, float], th: Thresholds, trained: dict[str, object] | None = None) -> LinearModel:
-    return LinearModel(format=FORMAT, name="identifier", bias=bias, weights=weights, thresholds=th, trained=trained or {})
+def post_examples(data: Data, docs: Iterable[str], scores: dict[int, float]) -> list[Example]:
+    """One consent example per post, from the identifier scores of its candidates (out of fold)."""
+    by_doc: dict[str, list[ScoredCandidate]] = {}
+    for i, e in enumerate(data.candidates):
+        if i in scores:
+            by_doc.setdefault(e.doc, []).append(ScoredCandidate(e.rule, e.entity, e.scope, scores[i]))
+    labels = {d.id: int(bool(d.labels.get("consent_required"))) for d in data.docs}
+    return [Example(d, post_features(by_doc.get(d, []), data.signals[d]), labels[d]) for d in sorted(docs)]
 
 
-def train_model(examples: Sequence[Example], drop: Callable[[str], bool] = lambda name: False) -> LinearModel:
-    return _model(*fit(examples, drop), thresholds(examples, drop))
+@dataclass(frozen=True)
+class Models:
+    identifier: LinearModel
+    consent: LinearModel
 
 
-def cross_validate(
-    docs: Sequence[GoldDoc],
-    examples: Sequence[Example],
-    splits: list[list[str]],
-    drop: Callable[[str], bool] = lambda name: False,
-) -> Tally:
+def train_models(data: Data, docs: set[str], drop: Drop = _keep_all) -> Models:
+    """Both models trained on the posts ``docs``, thresholds from out-of-fold scores."""
+    index = [i for i, e in enumerate(data.candidates) if e.doc in docs]
+    candidates = [data.candidates[i] for i in index]
+    oof = out_of_fold("identifier", candidates, drop)
+    id_th = choose_thresholds((s, e.label) for s, e in zip(oof, candidates, strict=True) if e.label is not None)
+    identifier = _model("identifier", fit("identifier", candidates, drop), id_th)
+    posts = post_examples(data, docs, dict(zip(index, oof, strict=True)))
+    post_oof = out_of_fold("consent", posts, drop)
+    con_th = choose_thresholds((s, e.label) for s, e in zip(post_oof, posts, strict=True) if e.label is not None)
+    consent = _model("consent", fit("consent", posts, drop), con_th)
+    return Models(identifier, consent)
+
+
+def evaluate(models: Models, docs: Sequence[GoldDoc], tally: Tally | None = None) -> Tally:
+    tally = tally or Tally()
+    linter = Linter(identifier_model=models.identifier, consent_model=models.consent)
+    for doc, report in zip(docs, linter.lint_many(_posts(docs)), strict=True):
+        tally.add(doc, list(report.findings))
+    return tally
+
+
+def cross_validate(data: Data, splits: list[list[str]], drop: Drop = _keep_all) -> Tally:
     """Each split held out in turn: train on the rest, lint the held-out posts with the real Linter."""
     tally = Tally()
     for held in splits:
         held_set = set(held)
-        model = train_model([e for e in examples if e.doc not in held_set], drop)
-        linter = Linter(identifier_model=model)
-        test = [d for d in docs if d.id in held_set]
-        for doc, report in zip(test, linter.lint_many(_posts(test)), strict=True):
-            tally.add(doc, list(report.findings))
+        models = train_models(data, {d.id for d in data.docs} - held_set, drop)
+        evaluate(models, [d for d in data.docs if d.id in held_set], tally)
     return tally
 
 
 def figures(t: Tally) -> dict[str, object]:
     s = t.summary()
-    keep = ("recall", "precision", "clean_docs", "clean_docs_flagged", "per_label_recall")
-    out = {k: s[k] for k in keep}
+    out = {k: s[k] for k in ("recall", "precision", "clean_docs", "clean_docs_flagged", "per_label_recall")}
     for label in ("consent_required", "personal_advice"):
         if label in s:
             d = s[label]
             assert isinstance(d, dict)
-            out[label] = {"recall": d["recall"], "precision": d["precision"]}
+            out[label] = {k: d.get(k, 0) for k in ("recall", "precision", "tp", "fp", "fn", "tn")}
+    return out
+
+
+def _write(model: LinearModel, folder: Path | None, trained: dict[str, object]) -> Path:
+    model = model.model_copy(update={"trained": trained})
+    out = folder / f"{model.name}.json" if folder else model_path(model.name)
+    out.write_text(json.dumps(model.model_dump(mode="json"), indent=0, sort_keys=True) + "\n", encoding="utf-8")
     return out
 
 
@@ -192,34 +249,30 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=None, help="folder for the model files (default: the package)")
     ap.add_argument("--cv-only", action="store_true", help="print cross-validated figures, write nothing")
     args = ap.parse_args(argv)
-    train_docs = list(read_corpus(args.data / "social_train.jsonl"))
+    data = collect(list(read_corpus(args.data / "social_train.jsonl")))
     dev_docs = list(read_corpus(args.data / "social.dev.jsonl"))
-    examples = collect(train_docs)
-    print(f"{len(examples)} candidates from {len(train_docs)} posts ({sum(e.label for e in examples)} positive)")
-    cv = figures(cross_validate(train_docs, examples, folds_of(train_docs)))
-    writers = figures(cross_validate(train_docs, examples, writers_of(train_docs)))
+    positives = sum(e.label or 0 for e in data.candidates)
+    print(f"{len(data.candidates)} candidates from {len(data.docs)} posts ({positives} positive)")
+    cv = figures(cross_validate(data, folds_of(data.docs)))
     print("5-fold CV:", json.dumps(cv))
+    writers = figures(cross_validate(data, writers_of(data.docs)))
     print("leave-one-writer-out:", json.dumps(writers))
-    model = train_model(examples)
-    dev = Tally()
-    for doc, report in zip(dev_docs, Linter(identifier_model=model).lint_many(_posts(dev_docs)), strict=True):
-        dev.add(doc, list(report.findings))
-    print("dev:", json.dumps(figures(dev)))
+    models = train_models(data, {d.id for d in data.docs})
+    dev = figures(evaluate(models, dev_docs))
+    print("dev:", json.dumps(dev))
     if args.cv_only:
         return 0
     trained = {
-        "data": "social_train.jsonl (450 posts, writers A, B, C)",
+        "data": f"social_train.jsonl ({len(data.docs)} posts, writers A, B, C)",
         "seed": SEED,
         "C": C,
-        "candidates": len(examples),
+        "candidates": len(data.candidates),
         "cv_5fold": cv,
         "cv_leave_one_writer_out": writers,
-        "dev": figures(dev),
+        "dev": dev,
     }
-    model = model.model_copy(update={"trained": trained})
-    out = args.out / "identifier.json" if args.out else model_path("identifier")
-    out.write_text(json.dumps(model.model_dump(mode="json"), indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"wrote {out}")
+    for model in (models.identifier, models.consent):
+        print(f"wrote {_write(model, args.out, trained)}")
     return 0
 
 
