@@ -469,7 +469,22 @@ def not_person_like(c: Candidate, ctx: ScopeContext) -> bool:
     return not (len(words) == 1 and is_given_name(words[0], ctx.lang, ctx.common_words) and ctx.discloses_care)
 
 
+def reads_as_name(c: Candidate, ctx: ScopeContext) -> bool:
+    """A person's name by every sign the text gives: not ruled out as a name (``not_name_like``), and
+    the model calls it a person, a rule pattern placed it (after "our patient", a courtesy title...),
+    or it reads as a full name or a known given name."""
+    if not_name_like(c, ctx):
+        return False
+    if c.source.startswith("pattern:") or _ner_label(c, ctx) in _PERSON_LABELS:
+        return True
+    words = _words(c, ctx)
+    if looks_like_person(words, ctx.lang, ctx.common_words):
+        return True
+    return len(words) == 1 and words[0][:1].isupper() and is_given_name(words[0], ctx.lang, ctx.common_words)
+
+
 CHECKS: dict[str, Check] = {
+    "reads_as_name": reads_as_name,
     "allowlisted": allowlisted,
     "large_region": large_region,
     "year_only": year_only,

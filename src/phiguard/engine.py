@@ -30,9 +30,11 @@ from phiguard.learned import load as load_model
 from phiguard.learned.features import (
     CandidateRecord,
     ScoredCandidate,
+    TextFeatures,
     candidate_features,
     post_features,
     post_signals,
+    text_features,
 )
 from phiguard.lexicon import LexiconIndex
 from phiguard.models import Box, Finding, Lang, Post, Report, Severity
@@ -279,13 +281,14 @@ class Linter:
         )
         weighed: list[tuple[Severity, Candidate, tuple[str, ...]]] = []
         scores: dict[tuple[int, int, str], float] = {}
-        scope_kind = unit.scope.split("[", 1)[0]
+        text = text_features(ctx, unit.scope.split("[", 1)[0]) if results else None
         for r in results:
             source = _source(r)
             pieces = _entity_pieces(unit.text, r.start, r.end) if source.startswith("ner:") else [(r.start, r.end)]
             for start, end in pieces:
                 cand = Candidate(self._by_code[r.entity_type], start, end, r.score, source)
-                decided = self._weigh(cand, ctx, unit, scope_kind)
+                assert text is not None
+                decided = self._weigh(cand, ctx, unit, text)
                 if decided is not None:
                     severity, score = decided
                     weighed.append((severity, cand, ()))
@@ -322,9 +325,7 @@ class Linter:
             self._consent_model = load_model("consent")
         return self._consent_model
 
-    def _weigh(
-        self, c: Candidate, ctx: ScopeContext, unit: _Unit, scope_kind: str
-    ) -> tuple[Severity, float] | None:
+    def _weigh(self, c: Candidate, ctx: ScopeContext, unit: _Unit, text: TextFeatures) -> tuple[Severity, float] | None:
         """The candidate's severity and score from the learned context model, or None to drop it: a failed
         validator (checksum), the allowlist and what Safe Harbor leaves out (a year alone, a country)
         drop it before the model is asked."""
@@ -333,7 +334,7 @@ class Linter:
             return None
         if any(CHECKS[name](c, ctx) for name in rule.context.drop):
             return None
-        features = candidate_features(c, ctx, scope_kind)
+        features = candidate_features(c, ctx, text)
         model = self.identifier_model
         score = model.score(features)
         if self.recorder is not None:
@@ -343,6 +344,14 @@ class Linter:
                 )
             )
         severity = model.severity(score)
+        floor = rule.context.floor
+        if (
+            floor is not None
+            and severity < floor.severity
+            and all(CHECKS[name](c, ctx) for name in floor.when)
+            and not any(CHECKS[name](c, ctx) for name in floor.unless)
+        ):
+            severity = floor.severity
         if severity >= Severity.WARNING and rule.code in self.config.severity:
             severity = self.config.severity[rule.code]
         return severity, score

@@ -103,8 +103,11 @@ def assess(
     about_people = [f for f in findings if (r := rules.get(f.rule)) is None or r.features_patient]
     evidence = find_evidence(post, about_people, lexicons, langs, advised)
     score, severity = featured
+    is_featured = severity >= Severity.WARNING
     out: list[Finding] = []
-    if severity < Severity.WARNING:
+    if not records and not is_featured:
+        return Outcome(tuple(findings), ())
+    if not evidence.who and not is_featured:
         for rec, _ in records:
             if rec.patient:
                 out.append(_finding(rules, NAMES_NOBODY, None, f"consent {rec.id} names {rec.patient!r}", post))
@@ -128,7 +131,7 @@ def assess(
     covered_names = [f for f in names if any(r.patient and names_match(r.patient, f.value) for r in valid)]
     uncovered = [f for f in names if f not in covered_names]
     if not valid or uncovered:
-        if not any(c.rule in (UNKNOWN_ID, NOT_VALID) for c in out):
+        if is_featured and not any(c.rule in (UNKNOWN_ID, NOT_VALID) for c in out):
             note = "no consent on record" if not valid else "a named person has no consent on record"
             who = uncovered or list(evidence.who)
             out.append(_finding(rules, MISSING, evidence, note, post, who=who, severity=severity, score=score))

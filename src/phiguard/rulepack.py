@@ -116,6 +116,16 @@ class Detect(_Strict):
         return self
 
 
+class Floor(_Strict):
+    """Recall first: a candidate for which every ``when`` check says yes and no ``unless`` check does is
+    reported at ``severity`` at least, whatever the model's score (a private person's name in a post
+    that discloses care, unless positive evidence says staff, public figure, donor or cited author)."""
+
+    severity: Severity = Severity.WARNING
+    when: tuple[str, ...] = Field(min_length=1)
+    unless: tuple[str, ...] = ()
+
+
 class ContextSpec(_Strict):
     """Names of context checks (``phiguard.context.CHECKS``) for a rule's candidates. ``drop``: a yes
     discards the candidate before anything else is weighed (the allowlist, and what Safe Harbor leaves
@@ -124,6 +134,7 @@ class ContextSpec(_Strict):
 
     drop: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()
+    floor: Floor | None = None
 
 
 class Rule(_Strict):
@@ -250,8 +261,12 @@ def load_rules(dirs: Iterable[Path] = ()) -> RuleSet:
                 raise RulePackError(f"{path}: file must be named {rule.code}-{rule.name}.yml")
             if rule.code in rules:
                 raise RulePackError(f"{path}: duplicate rule code {rule.code}")
-            for kind in ("drop", "checks"):
-                for check in getattr(rule.context, kind):
+            floor = rule.context.floor
+            named = {"drop": rule.context.drop, "checks": rule.context.checks}
+            if floor is not None:
+                named |= {"floor.when": floor.when, "floor.unless": floor.unless}
+            for kind, checks in named.items():
+                for check in checks:
                     if check not in CHECKS:
                         raise RulePackError(
                             f"{path}: context.{kind} names unknown check {check!r}",

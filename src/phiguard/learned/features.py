@@ -49,23 +49,48 @@ def _shape(value: str) -> str:
     return "title" if value[:1].isupper() else "mixed"
 
 
-def candidate_features(c: Candidate, ctx: ScopeContext, scope_kind: str) -> Features:
-    """Features of one candidate in the shared analysis of its text; the checks are those its rule
-    names in ``context.checks``."""
-    entity = c.rule.entity
-    value = ctx.value(c)
-    f: Features = {
+@dataclass(frozen=True)
+class TextFeatures:
+    """What a candidate's features share with every other candidate of its text, computed once."""
+
+    common: Features
+    words: dict[str, tuple[int, ...]]  # the text's content words with their offsets
+
+
+def text_features(ctx: ScopeContext, scope_kind: str) -> TextFeatures:
+    common: Features = {
         "bias": 1.0,
-        f"rule:{c.rule.code}": 1.0,
-        f"ent:{entity}": 1.0,
-        f"src:{c.source}": 1.0,
         f"lang:{ctx.lang}": 1.0,
         f"scope:{scope_kind}": 1.0,
-        f"shape:{_shape(value)}|{entity}": 1.0,
         "post_care": float(ctx.post_care),
         "text_care": float(ctx.has("care")),
         "cased_text": float(ctx.cased),
     }
+    for lex in CONTEXT_LEXICONS:
+        if ctx.has(lex):
+            common[f"lex:text:{lex}"] = 1.0
+    words: dict[str, list[int]] = {}
+    for t in ctx.doc:
+        if t.is_alpha and not t.is_stop and len(t.text) > 2:
+            words.setdefault(t.lower_, []).append(t.idx)
+    return TextFeatures(common, {w: tuple(at) for w, at in words.items()})
+
+
+def candidate_features(c: Candidate, ctx: ScopeContext, text: TextFeatures) -> Features:
+    """Features of one candidate in the shared analysis of its text (``text``: from
+    ``text_features``); the checks are those its rule names in ``context.checks``."""
+    entity = c.rule.entity
+    value = ctx.value(c)
+    f: Features = {
+        **text.common,
+        f"rule:{c.rule.code}": 1.0,
+        f"ent:{entity}": 1.0,
+        f"src:{c.source}": 1.0,
+        f"shape:{_shape(value)}|{entity}": 1.0,
+    }
+    for word, offsets in text.words.items():  # the text's words, not counting the candidate's own
+        if any(not (c.start <= at < c.end) for at in offsets):
+            f[f"P:{word}"] = 1.0
     label = _ner_label(c, ctx)
     if label:
         f[f"ner:{label}|{entity}"] = 1.0
@@ -88,6 +113,11 @@ def candidate_features(c: Candidate, ctx: ScopeContext, scope_kind: str) -> Feat
         if _opens_clause(ctx.doc, span[0].i):
             f[f"opens_clause|{entity}"] = 1.0
         f[f"pos:{span[0].pos_}|{entity}"] = 1.0
+        root = span.root
+        f[f"dep:{root.dep_}|{entity}"] = 1.0
+        if root.head is not root:
+            f[f"head:{root.head.lower_}"] = 1.0
+            f[f"headpos:{root.head.pos_}|{root.dep_}"] = 1.0
         before = [t for t in ctx.doc[max(0, span.start - WINDOW) : span.start] if not t.is_space]
         after = [t for t in ctx.doc[span.end : span.end + WINDOW] if not t.is_space]
         for k, t in enumerate(reversed(before), 1):
@@ -101,12 +131,7 @@ def candidate_features(c: Candidate, ctx: ScopeContext, scope_kind: str) -> Feat
         if not after:
             f["R1:<end>"] = 1.0
     start, end = ctx.sentence_bounds(c)
-    for t in ctx.doc:
-        if t.is_alpha and not t.is_stop and len(t.text) > 2 and not (c.start <= t.idx < c.end):
-            f[f"P:{t.lower_}"] = 1.0
     for lex in CONTEXT_LEXICONS:
-        if ctx.has(lex):
-            f[f"lex:text:{lex}"] = 1.0
         if ctx.has(lex, start, end):
             f[f"lex:sent:{lex}"] = 1.0
         if ctx.has(lex, c.start - 40, c.start):

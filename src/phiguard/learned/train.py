@@ -33,11 +33,13 @@ from phiguard.learned import FORMAT, LinearModel, ModelName, Thresholds, model_p
 from phiguard.learned.features import CandidateRecord, Features, ScoredCandidate, post_features, post_signals
 from phiguard.lexicon import LexiconIndex
 from phiguard.models import Post
+from phiguard.rulepack import RuleSet
 
 SEED = 20261202
 FOLDS = 5
 C = {"identifier": 0.5, "consent": 0.5}  # inverse L2 strength of each logistic regression
-BETA = 1.0  # each warning threshold maximises F-beta on out-of-fold scores (F1)
+# each warning threshold maximises F-beta on out-of-fold scores (beta < 1 favours precision)
+BETA = {"identifier": 0.7, "consent": 1.5}
 ERROR_PRECISION = 0.95  # each error threshold: out-of-fold precision of what scores above it
 Drop = Callable[[str], bool]
 
@@ -63,9 +65,11 @@ class Example:
 
 @dataclass(frozen=True)
 class Data:
-    docs: list[GoldDoc]
+    docs: list[GoldDoc]  # the labelled posts: cross-validated
     candidates: list[Example]
     signals: dict[str, Features]  # post_signals of each post
+    featured: dict[str, int | None]  # each post's consent label
+    seeds: frozenset[str]  # ids of the rule examples: always on the training side
 
 
 def _label(record: CandidateRecord, doc: GoldDoc) -> int | None:
@@ -79,26 +83,82 @@ def _label(record: CandidateRecord, doc: GoldDoc) -> int | None:
     return 0
 
 
-def collect(docs: Sequence[GoldDoc]) -> Data:
-    """Every candidate of every post, with its features and label, and each post's signals."""
+@dataclass(frozen=True)
+class Seed:
+    """A rule file's example turned into training data (``rules/*/*.yml``: ``examples``). A flag
+    example labels the candidates of its ``match`` positive (the rest of its text is unlabelled); a
+    pass example labels its rule's candidates negative. Consent examples label the post."""
+
+    post: Post
+    rule: str
+    flag: bool
+    match: tuple[int, int] | None
+    featured: int | None  # for the consent model: 1 features a patient, 0 not, None unknown
+
+
+def seeds(rules: RuleSet) -> list[Seed]:
+    out = []
+    for rule in rules.rules:
+        if rule.detect.image or rule.category.value == "advice":
+            continue
+        for kind, examples in (("flag", rule.examples.flag), ("pass", rule.examples.pass_)):
+            for i, ex in enumerate(examples):
+                if ex.ledger or ex.image:
+                    continue  # consent ledgers and images are not what the models read
+                match = None
+                if ex.match is not None:
+                    start = ex.text.index(ex.match)
+                    match = (start, start + len(ex.match))
+                featured = None
+                if rule.code == "CON001":
+                    featured = 1 if kind == "flag" or ex.metadata.get("consent") else 0
+                post = Post(id=f"{rule.code}-{kind}-{i}", text=ex.text, lang=ex.lang, captions=ex.captions, metadata=ex.metadata)
+                out.append(Seed(post, rule.code, kind == "flag", match, featured))
+    return out
+
+
+def _seed_label(record: CandidateRecord, seed: Seed) -> int | None:
+    if seed.rule.startswith("CON"):
+        return None
+    if not seed.flag:
+        return 0 if record.rule == seed.rule else None
+    if seed.match is not None and record.scope == "body":
+        a, b = seed.match
+        return 1 if record.start < b and a < record.end else None
+    return None
+
+
+def collect(docs: Sequence[GoldDoc], with_seeds: bool = True) -> Data:
+    """Every candidate of every post (the labelled posts, then the rule examples), with its features
+    and label, and each post's signals and consent label."""
     linter = Linter(identifier_model=_constant("identifier"), consent_model=_constant("consent"))
-    by_id = {d.id: d for d in docs}
+    examples = seeds(linter.rules) if with_seeds else []
+    posts = [*_posts(docs), *(s.post for s in examples)]
+    by_doc = {d.id: d for d in docs}
+    by_seed = {s.post.id: s for s in examples}
     records: list[CandidateRecord] = []
     linter.recorder = records.append
-    for _ in linter.lint_many(_posts(docs)):
+    for _ in linter.lint_many(posts):
         pass
     linter.recorder = None
     candidates = []
     for r in records:
         assert r.post_id is not None
-        candidates.append(
-            Example(r.post_id, r.features, _label(r, by_id[r.post_id]), r.start, r.end, r.rule, r.entity, r.scope)
-        )
+        doc = by_doc.get(r.post_id)
+        label = _label(r, doc) if doc is not None else _seed_label(r, by_seed[r.post_id])
+        candidates.append(Example(r.post_id, r.features, label, r.start, r.end, r.rule, r.entity, r.scope))
     # one order whatever the order Presidio reported them in: the same data gives the same model
     candidates.sort(key=lambda e: (e.doc, e.scope, e.start, e.end, e.rule))
     lexicons = LexiconIndex(linter.rules.lexicons)
-    signals = {d.id: post_signals(p, lexicons, {"body": d.lang}) for d, p in zip(docs, _posts(docs), strict=True)}
-    return Data(list(docs), candidates, signals)
+    signals = {}
+    featured: dict[str, int | None] = {}
+    for post in posts:
+        assert post.id is not None
+        lang = post.lang or "en"
+        signals[post.id] = post_signals(post, lexicons, {scope: lang for scope, _ in post.scopes()})
+        doc = by_doc.get(post.id)
+        featured[post.id] = int(bool(doc.labels.get("consent_required"))) if doc else by_seed[post.id].featured
+    return Data(list(docs), candidates, signals, featured, frozenset(by_seed))
 
 
 def _posts(docs: Iterable[GoldDoc]) -> list[Post]:
@@ -157,7 +217,7 @@ def out_of_fold(name: ModelName, examples: Sequence[Example], drop: Drop = _keep
     return scores
 
 
-def choose_thresholds(scored: Iterable[tuple[float, int]]) -> Thresholds:
+def choose_thresholds(scored: Iterable[tuple[float, int]], beta: float) -> Thresholds:
     """Warning: the score that maximises F-beta; error: the lowest score above which precision
     stays at ``ERROR_PRECISION``."""
     ranked = sorted(scored, key=lambda t: -t[0])
@@ -168,12 +228,12 @@ def choose_thresholds(scored: Iterable[tuple[float, int]]) -> Thresholds:
         tp += label
         fp += 1 - label
         recall, precision = tp / max(positives, 1), tp / (tp + fp)
-        f = (1 + BETA**2) * precision * recall / max(BETA**2 * precision + recall, 1e-9)
+        f = (1 + beta**2) * precision * recall / max(beta**2 * precision + recall, 1e-9)
         if f > best_f:
             best_f, warning = f, score
         if precision >= ERROR_PRECISION:
             error = score
-    warning = round(min(warning, 0.5), 4)
+    warning = round(warning, 4)
     return Thresholds(warning=warning, error=round(max(error, warning), 4))
 
 
@@ -183,8 +243,7 @@ def post_examples(data: Data, docs: Iterable[str], scores: dict[int, float]) -> 
     for i, e in enumerate(data.candidates):
         if i in scores:
             by_doc.setdefault(e.doc, []).append(ScoredCandidate(e.rule, e.entity, e.scope, scores[i]))
-    labels = {d.id: int(bool(d.labels.get("consent_required"))) for d in data.docs}
-    return [Example(d, post_features(by_doc.get(d, []), data.signals[d]), labels[d]) for d in sorted(docs)]
+    return [Example(d, post_features(by_doc.get(d, []), data.signals[d]), data.featured[d]) for d in sorted(docs)]
 
 
 @dataclass(frozen=True)
@@ -198,11 +257,15 @@ def train_models(data: Data, docs: set[str], drop: Drop = _keep_all) -> Models:
     index = [i for i, e in enumerate(data.candidates) if e.doc in docs]
     candidates = [data.candidates[i] for i in index]
     oof = out_of_fold("identifier", candidates, drop)
-    id_th = choose_thresholds((s, e.label) for s, e in zip(oof, candidates, strict=True) if e.label is not None)
+    id_th = choose_thresholds(
+        ((s, e.label) for s, e in zip(oof, candidates, strict=True) if e.label is not None), BETA["identifier"]
+    )
     identifier = _model("identifier", fit("identifier", candidates, drop), id_th)
     posts = post_examples(data, docs, dict(zip(index, oof, strict=True)))
     post_oof = out_of_fold("consent", posts, drop)
-    con_th = choose_thresholds((s, e.label) for s, e in zip(post_oof, posts, strict=True) if e.label is not None)
+    con_th = choose_thresholds(
+        ((s, e.label) for s, e in zip(post_oof, posts, strict=True) if e.label is not None), BETA["consent"]
+    )
     consent = _model("consent", fit("consent", posts, drop), con_th)
     return Models(identifier, consent)
 
@@ -220,7 +283,7 @@ def cross_validate(data: Data, splits: list[list[str]], drop: Drop = _keep_all) 
     tally = Tally()
     for held in splits:
         held_set = set(held)
-        models = train_models(data, {d.id for d in data.docs} - held_set, drop)
+        models = train_models(data, ({d.id for d in data.docs} | data.seeds) - held_set, drop)
         evaluate(models, [d for d in data.docs if d.id in held_set], tally)
     return tally
 
@@ -252,18 +315,21 @@ def main(argv: list[str] | None = None) -> int:
     data = collect(list(read_corpus(args.data / "social_train.jsonl")))
     dev_docs = list(read_corpus(args.data / "social.dev.jsonl"))
     positives = sum(e.label or 0 for e in data.candidates)
-    print(f"{len(data.candidates)} candidates from {len(data.docs)} posts ({positives} positive)")
+    print(
+        f"{len(data.candidates)} candidates from {len(data.docs)} posts and {len(data.seeds)} rule examples"
+        f" ({positives} positive)"
+    )
     cv = figures(cross_validate(data, folds_of(data.docs)))
     print("5-fold CV:", json.dumps(cv))
     writers = figures(cross_validate(data, writers_of(data.docs)))
     print("leave-one-writer-out:", json.dumps(writers))
-    models = train_models(data, {d.id for d in data.docs})
+    models = train_models(data, {d.id for d in data.docs} | data.seeds)
     dev = figures(evaluate(models, dev_docs))
     print("dev:", json.dumps(dev))
     if args.cv_only:
         return 0
     trained = {
-        "data": f"social_train.jsonl ({len(data.docs)} posts, writers A, B, C)",
+        "data": f"social_train.jsonl ({len(data.docs)} posts, writers A, B, C) and {len(data.seeds)} rule examples",
         "seed": SEED,
         "C": C,
         "candidates": len(data.candidates),
