@@ -45,6 +45,9 @@ class OfflineEmailRecognizer(EmailRecognizer):
 # Below any pattern's score: where a pattern and the model find the same span, Presidio keeps the
 # pattern's result, whose context is stronger evidence than the model's guess.
 NER_SCORE = 0.5
+# Below the model's: where both find the same span, Presidio keeps one of two equal results at random
+# (it dedupes through a set); a lower score makes it keep the model's, the same way on every run.
+NAMES_SCORE = 0.45
 
 
 class NerRecognizer(EntityRecognizer):
@@ -109,7 +112,7 @@ class NameListRecognizer(EntityRecognizer):
             nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
             if nxt is not None and nxt.is_alpha and not nxt.is_stop and is_known_name(nxt.text, lang, self.common):
                 end = nxt.idx + len(nxt.text)
-            out.append(RecognizerResult(self.supported_entities[0], t.idx, end, NER_SCORE, recognition_metadata=dict(meta)))
+            out.append(RecognizerResult(self.supported_entities[0], t.idx, end, NAMES_SCORE, recognition_metadata=dict(meta)))
         return out
 
 

@@ -148,7 +148,7 @@ def collect(docs: Sequence[GoldDoc], with_seeds: bool = True) -> Data:
         label = _label(r, doc) if doc is not None else _seed_label(r, by_seed[r.post_id])
         candidates.append(Example(r.post_id, r.features, label, r.start, r.end, r.rule, r.entity, r.scope))
     # one order whatever the order Presidio reported them in: the same data gives the same model
-    candidates.sort(key=lambda e: (e.doc, e.scope, e.start, e.end, e.rule))
+    candidates.sort(key=lambda e: (e.doc, e.scope, e.start, e.end, e.rule, sorted(e.features.items())))
     lexicons = LexiconIndex(linter.rules.lexicons)
     signals = {}
     featured: dict[str, int | None] = {}
