@@ -207,7 +207,7 @@ class Linter:
             languages = {scope: langs[i] for scope, _ in post.scopes()}
             advice = assess_advice(post, parsed[i], advice_ctx, self.rules, self._post_rules)
             advised = addressee_end(post) if advice else 0
-            features = post_features(scored[i], post_signals(post, self._lexicons, languages))
+            features = post_features(scored[i], post_signals(post, self._lexicons, languages, bool(advice)))
             consent_score = self.consent_model.score(features)
             outcome = assess(
                 post,
@@ -340,7 +340,13 @@ class Linter:
         if self.recorder is not None:
             self.recorder(
                 CandidateRecord(
-                    unit.post_id, unit.scope, c.start + unit.offset, c.end + unit.offset, rule.code, rule.entity, features
+                    unit.post_id,
+                    unit.scope,
+                    c.start + unit.offset,
+                    c.end + unit.offset,
+                    rule.code,
+                    rule.entity,
+                    features,
                 )
             )
         severity = model.severity(score)

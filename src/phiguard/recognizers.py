@@ -85,9 +85,8 @@ class NameListRecognizer(EntityRecognizer):
 
     def __init__(self, supported_entity: str, supported_language: str, common: frozenset[str] = frozenset()):
         self.common = common
-        super().__init__(
-            supported_entities=[supported_entity], supported_language=supported_language, name="names:" + supported_entity
-        )
+        self.label = f"names:{supported_entity}"
+        super().__init__(supported_entities=[supported_entity], supported_language=supported_language, name=self.label)
 
     def load(self) -> None:  # the name lists load on first use (phiguard.names)
         pass
@@ -100,7 +99,7 @@ class NameListRecognizer(EntityRecognizer):
         if nlp_artifacts is None or nlp_artifacts.tokens is None:
             return []
         doc, lang, out = nlp_artifacts.tokens, self.supported_language, []
-        meta = {RecognizerResult.RECOGNIZER_NAME_KEY: self.name, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}
+        meta = {RecognizerResult.RECOGNIZER_NAME_KEY: self.label, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}
         for t in doc:
             if not t.is_alpha or len(t.text) < 3 or t.is_stop:
                 continue
@@ -112,7 +111,9 @@ class NameListRecognizer(EntityRecognizer):
             nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
             if nxt is not None and nxt.is_alpha and not nxt.is_stop and is_known_name(nxt.text, lang, self.common):
                 end = nxt.idx + len(nxt.text)
-            out.append(RecognizerResult(self.supported_entities[0], t.idx, end, NAMES_SCORE, recognition_metadata=dict(meta)))
+            out.append(
+                RecognizerResult(self.supported_entities[0], t.idx, end, NAMES_SCORE, recognition_metadata=dict(meta))
+            )
         return out
 
 

@@ -11,9 +11,7 @@ _DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 
 
 # ages written out: "ninety-four", "a hundred and one", "noventa y cinco", "ciento dos", "cien"
-_OVER_89_WORDS = regex.compile(
-    r"\b(?:ninety|noventa|hundred|cien|ciento)\b|\b(?:one|a)\s+hundred\b", regex.IGNORECASE
-)
+_OVER_89_WORDS = regex.compile(r"\b(?:ninety|noventa|hundred|cien|ciento)\b|\b(?:one|a)\s+hundred\b", regex.IGNORECASE)
 
 
 def age_over_89(value: str) -> bool:

@@ -179,10 +179,11 @@ POST_LEXICONS = (
 )
 
 
-def post_signals(post: Post, lexicons: LexiconIndex, langs: Mapping[str, Lang]) -> Features:
+def post_signals(post: Post, lexicons: LexiconIndex, langs: Mapping[str, Lang], advice: bool) -> Features:
     """What a post says as a whole: its words (every scope), the lexicons it touches, where its texts
-    come from (captions, alt texts, images) and whether it replies to a handle."""
-    f: Features = {}
+    come from (captions, alt texts, images), whether it replies to a handle and whether the advice
+    rules found personal advice in it (the person advised is no featured patient)."""
+    f: Features = {"advice": 1.0} if advice else {}
     for scope, text in post.scopes():
         lang = langs.get(scope, "en")
         f[f"lang:{lang}"] = 1.0

@@ -32,7 +32,7 @@ from phiguard.evaluation import GoldDoc, Tally, in_safe_harbor, read_corpus
 from phiguard.learned import FORMAT, LinearModel, ModelName, Thresholds, model_path
 from phiguard.learned.features import CandidateRecord, Features, ScoredCandidate, post_features, post_signals
 from phiguard.lexicon import LexiconIndex
-from phiguard.models import Post
+from phiguard.models import Category, Post, Report
 from phiguard.rulepack import RuleSet
 
 SEED = 20261202
@@ -112,7 +112,9 @@ def seeds(rules: RuleSet) -> list[Seed]:
                 featured = None
                 if rule.code == "CON001":
                     featured = 1 if kind == "flag" or ex.metadata.get("consent") else 0
-                post = Post(id=f"{rule.code}-{kind}-{i}", text=ex.text, lang=ex.lang, captions=ex.captions, metadata=ex.metadata)
+                post = Post(
+                    id=f"{rule.code}-{kind}-{i}", text=ex.text, lang=ex.lang, captions=ex.captions, metadata=ex.metadata
+                )
                 out.append(Seed(post, rule.code, kind == "flag", match, featured))
     return out
 
@@ -138,8 +140,7 @@ def collect(docs: Sequence[GoldDoc], with_seeds: bool = True) -> Data:
     by_seed = {s.post.id: s for s in examples}
     records: list[CandidateRecord] = []
     linter.recorder = records.append
-    for _ in linter.lint_many(posts):
-        pass
+    advised = {p.id for p, r in zip(posts, linter.lint_many(posts), strict=True) if _advice(r)}
     linter.recorder = None
     candidates = []
     for r in records:
@@ -155,10 +156,14 @@ def collect(docs: Sequence[GoldDoc], with_seeds: bool = True) -> Data:
     for post in posts:
         assert post.id is not None
         lang = post.lang or "en"
-        signals[post.id] = post_signals(post, lexicons, {scope: lang for scope, _ in post.scopes()})
+        signals[post.id] = post_signals(post, lexicons, {scope: lang for scope, _ in post.scopes()}, post.id in advised)
         doc = by_doc.get(post.id)
         featured[post.id] = int(bool(doc.labels.get("consent_required"))) if doc else by_seed[post.id].featured
-    return Data(list(docs), candidates, signals, featured, frozenset(by_seed))
+    return Data(list(docs), candidates, signals, featured, frozenset(s.post.id for s in examples if s.post.id))
+
+
+def _advice(report: Report) -> bool:
+    return any(f.category == Category.ADVICE for f in report.findings)
 
 
 def _posts(docs: Iterable[GoldDoc]) -> list[Post]:
@@ -210,7 +215,9 @@ def out_of_fold(name: ModelName, examples: Sequence[Example], drop: Drop = _keep
     scores = [0.0] * len(examples)
     for held in _split((e.doc for e in examples), SEED + 1):
         held_set = set(held)
-        model = _model(name, fit(name, [e for e in examples if e.doc not in held_set], drop), _constant(name).thresholds)
+        model = _model(
+            name, fit(name, [e for e in examples if e.doc not in held_set], drop), _constant(name).thresholds
+        )
         for i, e in enumerate(examples):
             if e.doc in held_set:
                 scores[i] = model.score(e.features)
@@ -299,6 +306,70 @@ def figures(t: Tally) -> dict[str, object]:
     return out
 
 
+def ablation_groups(data: Data) -> dict[str, Drop]:
+    """Each context check and each lexicon the models read, as a group of features to leave out."""
+    checks = sorted({k.split("|", 1)[0][4:] for e in data.candidates for k in e.features if k.startswith("chk:")})
+    lexicons = sorted(
+        {k.split("|", 1)[0].rsplit(":", 1)[1] for e in data.candidates for k in e.features if k.startswith("lex:")}
+        | {k[4:] for f in data.signals.values() for k in f if k.startswith("lex:")}
+    )
+    groups: dict[str, Drop] = {}
+    for name in checks:
+        groups[f"check {name}"] = _check_group(name)
+    for name in lexicons:
+        groups[f"lexicon {name}"] = _lexicon_group(name)
+    groups["all text words"] = lambda k: k.startswith("P:")
+    groups["all post words"] = lambda k: k.startswith("w:")
+    groups["all window words"] = lambda k: k[:2] in ("L1", "L2", "L3", "R1", "R2", "R3", "L:", "R:")
+    groups["all checks"] = lambda k: k.startswith("chk:")
+    groups["all lexicons"] = lambda k: k.startswith("lex:")
+    return groups
+
+
+def _check_group(name: str) -> Drop:
+    return lambda k: k == f"chk:{name}" or k.startswith(f"chk:{name}|")
+
+
+def _lexicon_group(name: str) -> Drop:
+    return lambda k: k.startswith("lex:") and k.split("|", 1)[0].endswith(f":{name}")
+
+
+def ablate(data: Data) -> str:
+    """A markdown table: 5-fold figures with each group of features left out, against all of them."""
+    splits = folds_of(data.docs)
+
+    def row(name: str, t: Tally, base: dict[str, object] | None) -> str:
+        f = figures(t)
+        c = f["consent_required"]
+        assert isinstance(c, dict)
+        cells = [f["recall"], f["precision"], f["clean_docs_flagged"], c["recall"], c["precision"]]
+        if base is not None:
+            b = base["consent_required"]
+            assert isinstance(b, dict)
+            ref = [base["recall"], base["precision"], base["clean_docs_flagged"], b["recall"], b["precision"]]
+            cells = [f"{x} ({_delta(x, y)})" for x, y in zip(cells, ref, strict=True)]
+        return f"| {name} | " + " | ".join(str(x) for x in cells) + " |"
+
+    full = cross_validate(data, splits)
+    base = figures(full)
+    lines = [
+        "| left out | id recall | id precision | harmless flagged | consent recall | consent precision |",
+        "|---|---:|---:|---:|---:|---:|",
+        row("nothing (all features)", full, None),
+    ]
+    for name, drop in ablation_groups(data).items():
+        lines.append(row(name, cross_validate(data, splits, drop), base))
+        print(lines[-1], flush=True)
+    return "\n".join(lines)
+
+
+def _delta(x: object, y: object) -> str:
+    if not isinstance(x, int | float) or not isinstance(y, int | float):
+        return "–"
+    d = x - y
+    return f"{d:+.3f}" if isinstance(x, float) else f"{d:+d}"
+
+
 def _write(model: LinearModel, folder: Path | None, trained: dict[str, object]) -> Path:
     model = model.model_copy(update={"trained": trained})
     out = folder / f"{model.name}.json" if folder else model_path(model.name)
@@ -311,8 +382,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=Path("../shared/data"))
     ap.add_argument("--out", type=Path, default=None, help="folder for the model files (default: the package)")
     ap.add_argument("--cv-only", action="store_true", help="print cross-validated figures, write nothing")
+    ap.add_argument("--ablate", action="store_true", help="print the ablation table (5-fold), write nothing")
     args = ap.parse_args(argv)
     data = collect(list(read_corpus(args.data / "social_train.jsonl")))
+    if args.ablate:
+        print(ablate(data))
+        return 0
     dev_docs = list(read_corpus(args.data / "social.dev.jsonl"))
     positives = sum(e.label or 0 for e in data.candidates)
     print(
