@@ -248,7 +248,7 @@ def _eval(args: argparse.Namespace) -> int:
     from itertools import islice
 
     from phiguard.engine import Linter
-    from phiguard.evaluation import Tally, format_summary, prediction_record, read_corpus
+    from phiguard.evaluation import Tally, format_summary, format_training, prediction_record, read_corpus
 
     docs = list(islice(read_corpus(args.corpus), args.limit))
     linter = Linter()
@@ -265,7 +265,12 @@ def _eval(args: argparse.Namespace) -> int:
         if out:
             out.close()
     summary = tally.summary()
-    print(json.dumps(summary, indent=2) if args.json else format_summary(args.corpus.name, summary))
+    trained = linter.identifier_model.trained
+    if args.json:
+        print(json.dumps({**summary, "learned_models": trained}, indent=2))
+    else:
+        print(format_summary(args.corpus.name, summary))
+        print(format_training(trained))
     return 0
 
 

@@ -32,6 +32,7 @@ from phiguard.learned.features import (
     ScoredCandidate,
     TextFeatures,
     candidate_features,
+    not_advised,
     post_features,
     post_signals,
     text_features,
@@ -64,13 +65,19 @@ class _Unit:
 
 
 def _chunks(text: str, size: int = MAX_CHUNK) -> Iterator[tuple[int, str]]:
+    """The text in parses of at most ``size`` characters, cut at whitespace, each without the
+    whitespace around it: the small models tag a word differently after blank lines (a Markdown body
+    under its front matter), so a post reads the same in a draft file as through the API."""
     start = 0
     while start < len(text):
         end = min(len(text), start + size)
         if end < len(text):
             cut = max(text.rfind("\n", start, end), text.rfind(" ", start, end))
             end = cut + 1 if cut > start else end
-        yield start, text[start:end]
+        chunk = text[start:end]
+        lead = len(chunk) - len(chunk.lstrip())
+        if chunk.strip():
+            yield start + lead, chunk.strip()
         start = end
 
 
@@ -207,7 +214,8 @@ class Linter:
             languages = {scope: langs[i] for scope, _ in post.scopes()}
             advice = assess_advice(post, parsed[i], advice_ctx, self.rules, self._post_rules)
             advised = addressee_end(post) if advice else 0
-            features = post_features(scored[i], post_signals(post, self._lexicons, languages, bool(advice)))
+            signals = post_signals(post, self._lexicons, languages, bool(advice))
+            features = post_features(not_advised(scored[i], advised), signals)
             consent_score = self.consent_model.score(features)
             outcome = assess(
                 post,
@@ -294,7 +302,9 @@ class Linter:
                     weighed.append((severity, cand, ()))
                     key = (cand.start, cand.end, cand.rule.code)
                     scores[key] = max(scores.get(key, 0.0), score)
-                    scored.append(ScoredCandidate(cand.rule.code, cand.rule.entity, unit.scope, score))
+                    scored.append(
+                        ScoredCandidate(cand.rule.code, cand.rule.entity, unit.scope, score, cand.end + unit.offset)
+                    )
         return [
             Finding(
                 rule=c.rule.code,

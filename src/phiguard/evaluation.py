@@ -236,3 +236,21 @@ def prediction_record(doc: GoldDoc, findings: list[Finding]) -> str:
         },
         ensure_ascii=False,
     )
+
+
+def format_training(trained: dict[str, object]) -> str:
+    """The cross-validated figures stored with the shipped identifier model (``make train``), to read
+    next to a corpus's figures: they were measured on posts the model had not seen."""
+    lines = [f"learned models, trained on {trained.get('data', '?')} (seed {trained.get('seed', '?')}):"]
+    for key, name in (("cv_5fold", "5-fold cross-validation"), ("cv_leave_one_writer_out", "leave one writer out")):
+        f = trained.get(key)
+        if not isinstance(f, dict):
+            continue
+        consent = f.get("consent_required") or {}
+        assert isinstance(consent, dict)
+        lines.append(
+            f"  {name}: identifiers recall {f.get('recall')}  precision {f.get('precision')}"
+            f"  (harmless posts flagged {f.get('clean_docs_flagged')}/{f.get('clean_docs')});"
+            f" consent recall {consent.get('recall')}  precision {consent.get('precision')}"
+        )
+    return "\n".join(lines)

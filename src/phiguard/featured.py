@@ -103,6 +103,11 @@ def assess(
     about_people = [f for f in findings if (r := rules.get(f.rule)) is None or r.features_patient]
     evidence = find_evidence(post, about_people, lexicons, langs, advised)
     score, severity = featured
+    # a face (or another image identifier of a person) in an attached photo always features somebody:
+    # full-face photographs are a Safe Harbor identifier, whatever the words say
+    photographed = any((r := rules.get(f.rule)) is not None and r.detect.image for f in evidence.who)
+    if photographed and severity < Severity.WARNING:
+        severity = Severity.WARNING
     is_featured = severity >= Severity.WARNING
     out: list[Finding] = []
     if not records and not is_featured:

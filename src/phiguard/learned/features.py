@@ -160,6 +160,13 @@ class ScoredCandidate:
     entity: str
     scope: str
     score: float
+    end: int  # where it ends in its scope: the person a reply advises is left out (``addressed``)
+
+
+def not_advised(candidates: Iterable[ScoredCandidate], advised: int) -> list[ScoredCandidate]:
+    """The candidates that are not the person an advice reply is addressed to ("@tina_r", "Hi
+    Laura,"): that person is the ADV rules' concern, never a featured patient."""
+    return [c for c in candidates if not (c.scope == "body" and c.end <= advised)]
 
 
 _POST_WORD = regex.compile(r"[^\W\d_]{3,}")

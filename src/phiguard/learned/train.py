@@ -27,10 +27,18 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from phiguard.advice import addressee_end
 from phiguard.engine import Linter
 from phiguard.evaluation import GoldDoc, Tally, in_safe_harbor, read_corpus
 from phiguard.learned import FORMAT, LinearModel, ModelName, Thresholds, model_path
-from phiguard.learned.features import CandidateRecord, Features, ScoredCandidate, post_features, post_signals
+from phiguard.learned.features import (
+    CandidateRecord,
+    Features,
+    ScoredCandidate,
+    not_advised,
+    post_features,
+    post_signals,
+)
 from phiguard.lexicon import LexiconIndex
 from phiguard.models import Category, Post, Report
 from phiguard.rulepack import RuleSet
@@ -70,6 +78,7 @@ class Data:
     signals: dict[str, Features]  # post_signals of each post
     featured: dict[str, int | None]  # each post's consent label
     seeds: frozenset[str]  # ids of the rule examples: always on the training side
+    advised: dict[str, int]  # where the address of each post with personal advice ends
 
 
 def _label(record: CandidateRecord, doc: GoldDoc) -> int | None:
@@ -140,7 +149,7 @@ def collect(docs: Sequence[GoldDoc], with_seeds: bool = True) -> Data:
     by_seed = {s.post.id: s for s in examples}
     records: list[CandidateRecord] = []
     linter.recorder = records.append
-    advised = {p.id for p, r in zip(posts, linter.lint_many(posts), strict=True) if _advice(r)}
+    advised = {p.id: addressee_end(p) for p, r in zip(posts, linter.lint_many(posts), strict=True) if _advice(r)}
     linter.recorder = None
     candidates = []
     for r in records:
@@ -159,7 +168,8 @@ def collect(docs: Sequence[GoldDoc], with_seeds: bool = True) -> Data:
         signals[post.id] = post_signals(post, lexicons, {scope: lang for scope, _ in post.scopes()}, post.id in advised)
         doc = by_doc.get(post.id)
         featured[post.id] = int(bool(doc.labels.get("consent_required"))) if doc else by_seed[post.id].featured
-    return Data(list(docs), candidates, signals, featured, frozenset(s.post.id for s in examples if s.post.id))
+    seeded = frozenset(s.post.id for s in examples if s.post.id)
+    return Data(list(docs), candidates, signals, featured, seeded, {k: v for k, v in advised.items() if k})
 
 
 def _advice(report: Report) -> bool:
@@ -249,8 +259,13 @@ def post_examples(data: Data, docs: Iterable[str], scores: dict[int, float]) -> 
     by_doc: dict[str, list[ScoredCandidate]] = {}
     for i, e in enumerate(data.candidates):
         if i in scores:
-            by_doc.setdefault(e.doc, []).append(ScoredCandidate(e.rule, e.entity, e.scope, scores[i]))
-    return [Example(d, post_features(by_doc.get(d, []), data.signals[d]), data.featured[d]) for d in sorted(docs)]
+            by_doc.setdefault(e.doc, []).append(ScoredCandidate(e.rule, e.entity, e.scope, scores[i], e.end))
+    return [
+        Example(
+            d, post_features(not_advised(by_doc.get(d, []), data.advised.get(d, 0)), data.signals[d]), data.featured[d]
+        )
+        for d in sorted(docs)
+    ]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,102 @@
+"""The learned context models: loading, failing closed on a missing or corrupt file, reading features,
+and `make train` rebuilding the shipped files byte for byte from the shared data."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import phiguard.learned as learned
+from phiguard.cli import main
+from phiguard.learned import ModelFileError, load, read_model
+from phiguard.models import Severity
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture
+def fresh_models() -> Iterator[None]:
+    from phiguard import checker
+
+    load.cache_clear()
+    checker._LINTERS.clear()  # the CLI keeps its Linters (and their loaded models) for the process
+    yield
+    load.cache_clear()
+    checker._LINTERS.clear()
+
+
+def test_shipped_models_load_and_score() -> None:
+    identifier, consent = load("identifier"), load("consent")
+    assert identifier.name == "identifier" and consent.name == "consent"
+    assert 0.0 < identifier.thresholds.warning <= identifier.thresholds.error <= 1.0
+    assert 0.0 <= identifier.score({}) <= 1.0
+    assert identifier.trained["seed"] and "cv_5fold" in identifier.trained
+    # weights are readable names: a care post pushes towards a patient, a clinician's title away
+    assert identifier.weights.get("chk:role_before", 0.0) < 0.0
+    assert identifier.weights.get("chk:care_in_scope", 0.0) > 0.0
+
+
+def test_severity_follows_the_thresholds() -> None:
+    model = load("identifier")
+    assert model.severity(1.0) == Severity.ERROR
+    assert model.severity(0.0) == Severity.INFO
+    assert model.severity(model.thresholds.warning) >= Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (None, "cannot read"),
+        ("{not json", "corrupt"),
+        ('{"format": "phiguard-linear/1"}', "corrupt"),
+        (
+            '{"format": "phiguard-linear/1", "name": "consent", "bias": 0, "weights": {}, '
+            '"thresholds": {"warning": 0.5, "error": 0.9}}',
+            "not the identifier model",
+        ),
+        (
+            '{"format": "phiguard-linear/1", "name": "identifier", "bias": 0, "weights": {}, '
+            '"thresholds": {"warning": 0.9, "error": 0.5}}',
+            "corrupt",
+        ),
+    ],
+)
+def test_a_missing_or_corrupt_model_file_is_an_error(tmp_path: Path, content: str | None, problem: str) -> None:
+    path = tmp_path / "identifier.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(ModelFileError, match=problem) as info:
+        read_model(path, "identifier")
+    assert info.value.code == "PG104" and "make train" in info.value.fix
+
+
+@pytest.mark.slow
+def test_the_cli_stops_with_exit_2_on_a_corrupt_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], fresh_models: None
+) -> None:
+    broken = tmp_path / "identifier.json"
+    broken.write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(learned, "model_path", lambda name: broken)
+    draft = tmp_path / "post.txt"
+    draft.write_text("Welcome home, Rosalind! Her new knee is working wonders.\n", encoding="utf-8")
+    assert main(["check", "--no-progress", str(draft)]) == 2
+    err = capsys.readouterr().err
+    assert "PG104" in err and "Rosalind" not in err
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (DATA / "social_train.jsonl").exists(), reason="needs ../shared/data (present in CI)")
+def test_make_train_rebuilds_the_shipped_models(tmp_path: Path) -> None:
+    """Same data, same seed, same files: the shipped models are what `make train` builds."""
+    from phiguard.learned.train import main as train
+
+    env = os.environ.get("PYTHONHASHSEED")
+    assert train(["--data", str(DATA), "--out", str(tmp_path)]) == 0
+    for name in ("identifier", "consent"):
+        rebuilt = json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))
+        shipped = json.loads(learned.model_path(name).read_text(encoding="utf-8"))
+        assert rebuilt == shipped, f"{name}.json is stale (PYTHONHASHSEED={env}): run `make train`"
