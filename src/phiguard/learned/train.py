@@ -24,7 +24,7 @@ import json
 import random
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from phiguard.advice import addressee_end
@@ -292,22 +292,37 @@ def train_models(data: Data, docs: set[str], drop: Drop = _keep_all) -> Models:
     return Models(identifier, consent)
 
 
-def evaluate(models: Models, docs: Sequence[GoldDoc], tally: Tally | None = None) -> Tally:
-    tally = tally or Tally()
+@dataclass
+class Tallies:
+    """Counts over every post scored and per language."""
+
+    all: Tally = field(default_factory=Tally)
+    by_lang: dict[str, Tally] = field(default_factory=dict)
+
+    def add(self, doc: GoldDoc, report: Report) -> None:
+        self.all.add(doc, list(report.findings))
+        self.by_lang.setdefault(doc.lang, Tally()).add(doc, list(report.findings))
+
+    def figures(self) -> dict[str, object]:
+        return {**figures(self.all), "by_language": {k: figures(v) for k, v in sorted(self.by_lang.items())}}
+
+
+def evaluate(models: Models, docs: Sequence[GoldDoc], tallies: Tallies | None = None) -> Tallies:
+    tallies = tallies or Tallies()
     linter = Linter(identifier_model=models.identifier, consent_model=models.consent)
     for doc, report in zip(docs, linter.lint_many(_posts(docs)), strict=True):
-        tally.add(doc, list(report.findings))
-    return tally
+        tallies.add(doc, report)
+    return tallies
 
 
-def cross_validate(data: Data, splits: list[list[str]], drop: Drop = _keep_all) -> Tally:
+def cross_validate(data: Data, splits: list[list[str]], drop: Drop = _keep_all) -> Tallies:
     """Each split held out in turn: train on the rest, lint the held-out posts with the real Linter."""
-    tally = Tally()
+    tallies = Tallies()
     for held in splits:
         held_set = set(held)
         models = train_models(data, ({d.id for d in data.docs} | data.seeds) - held_set, drop)
-        evaluate(models, [d for d in data.docs if d.id in held_set], tally)
-    return tally
+        evaluate(models, [d for d in data.docs if d.id in held_set], tallies)
+    return tallies
 
 
 def figures(t: Tally) -> dict[str, object]:
@@ -365,7 +380,7 @@ def ablate(data: Data) -> str:
             cells = [f"{x} ({_delta(x, y)})" for x, y in zip(cells, ref, strict=True)]
         return f"| {name} | " + " | ".join(str(x) for x in cells) + " |"
 
-    full = cross_validate(data, splits)
+    full = cross_validate(data, splits).all
     base = figures(full)
     lines = [
         "| left out | id recall | id precision | harmless flagged | consent recall | consent precision |",
@@ -373,7 +388,7 @@ def ablate(data: Data) -> str:
         row("nothing (all features)", full, None),
     ]
     for name, drop in ablation_groups(data).items():
-        lines.append(row(name, cross_validate(data, splits, drop), base))
+        lines.append(row(name, cross_validate(data, splits, drop).all, base))
         print(lines[-1], flush=True)
     return "\n".join(lines)
 
@@ -409,12 +424,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(data.candidates)} candidates from {len(data.docs)} posts and {len(data.seeds)} rule examples"
         f" ({positives} positive)"
     )
-    cv = figures(cross_validate(data, folds_of(data.docs)))
+    cv = cross_validate(data, folds_of(data.docs)).figures()
     print("5-fold CV:", json.dumps(cv))
-    writers = figures(cross_validate(data, writers_of(data.docs)))
+    writers = cross_validate(data, writers_of(data.docs)).figures()
     print("leave-one-writer-out:", json.dumps(writers))
     models = train_models(data, {d.id for d in data.docs} | data.seeds)
-    dev = figures(evaluate(models, dev_docs))
+    dev = evaluate(models, dev_docs).figures()
     print("dev:", json.dumps(dev))
     if args.cv_only:
         return 0
