@@ -95,7 +95,6 @@ _YEARLESS = regex.compile(r"(\d{1,2})/(\d{1,3})")
 _SCALE_WORD = regex.compile(
     r"\b(?:pain|scale|rated?|rating|score|level|intensity|dolor|escala|nota|puntuación)\b", regex.I
 )
-_DAY_MONTH = regex.compile(r"\d{1,2}[/.-]\d{1,2}|\d{4}-\d{2}-\d{2}")
 _CITATION_AFTER = regex.compile(r"^\W{0,3}(?:et\s+al\b|\(?(?:19|20)\d{2}[a-z]?\)|,\s*(?:19|20)\d{2}\b)", regex.I)
 _CITATION_BEFORE = regex.compile(r"(?:\bet\s+al\.?|\b(?:and|y|&)|,)\s*$", regex.I)
 _PERSON_LABELS = frozenset({"PERSON", "PER"})
@@ -111,7 +110,6 @@ _LETTERS = regex.compile(r"\p{L}+")
 _ROLE_LEAD = regex.compile(r"[\s,(]*(?:(?i:our|the|a|nuestr[oa]s?|el|la|un|una)\s+)?")
 _CITATION_YEAR = regex.compile(r"\((?:19|20)\d{2}\)|et\s+al", regex.I)
 _SCHEME = regex.compile(r"^(?:https?://)?(?:www\.)?")
-_LINK_MARK = regex.compile(r"://|^www\.|/", regex.I)
 # fmt: off
 _NAME_PARTICLES = frozenset({
     "de", "del", "la", "las", "los", "el", "y", "i", "e", "da", "das", "do", "dos", "di", "du",
@@ -148,12 +146,6 @@ def vague_time(c: Candidate, ctx: ScopeContext) -> bool:
     """Relative or weekday-only time ("today", "this week", "el jueves") with no month or number."""
     value = ctx.value(c)
     return not any(ch.isdigit() for ch in value) and not ctx.lexicons.search("months", ctx.lang, value)
-
-
-def no_calendar_date(c: Candidate, ctx: ScopeContext) -> bool:
-    """Neither a month nor a day/month number: a bare number or phrase the NER model called a date."""
-    value = ctx.value(c)
-    return not (_DAY_MONTH.search(value) or ctx.lexicons.search("months", ctx.lang, value))
 
 
 def fraction_like(c: Candidate, ctx: ScopeContext) -> bool:
@@ -279,23 +271,6 @@ def care_unit(c: Candidate, ctx: ScopeContext) -> bool:
     )
 
 
-def lowercase_in_cased_text(c: Candidate, ctx: ScopeContext) -> bool:
-    """All lowercase in a text that capitalises names ("went to law school"): no name."""
-    value = ctx.value(c)
-    return value == value.lower() and any(ch.isalpha() for ch in value) and ctx.cased
-
-
-def common_words_only(c: Candidate, ctx: ScopeContext) -> bool:
-    """Where capitals say nothing (all lower- or upper-case), only dictionary words (or their
-    inflections) that are no known name: "daughter called", "DAUGHTER SAYS" are dropped; "daughter
-    sarah" in a lowercase note is kept."""
-    value = ctx.value(c)
-    tokens = _alpha_tokens(c, ctx)
-    if not tokens or (value != value.lower() and value != value.upper()):
-        return False
-    return all(_known_word(t, ctx) and not _name(t.text, ctx) for t in tokens)
-
-
 _NOT_NAME_OPENERS = frozenset({"VERB", "AUX", "ADV", "INTJ", "ADJ", "DET", "PRON", "SCONJ", "CCONJ", "ADP"})
 _NOT_NOUNS = frozenset({"VERB", "AUX", "ADV", "ADP", "PRON", "DET", "CCONJ", "SCONJ", "PART", "NUM", "INTJ"})
 
@@ -322,21 +297,8 @@ def handle_not_about_health(c: Candidate, ctx: ScopeContext) -> bool:
     return not (leading and health and ctx.has("second_person", c.end))
 
 
-def role_mailbox(c: Candidate, ctx: ScopeContext) -> bool:
-    """A shared, role-based mailbox (info@, citas@): the organisation's, not a person's."""
-    local = ctx.value(c).split("@", 1)[0]
-    return ctx.lexicons.fullmatch("role_mailboxes", ctx.lang, local)
-
-
 def _host(url: str) -> str:
     return _SCHEME.sub("", url.lower()).split("/", 1)[0]
-
-
-def bare_domain(c: Candidate, ctx: ScopeContext) -> bool:
-    """A word with a dot in it ("hogar.Donde", "gmail.com") rather than a link: no scheme, no www.,
-    no path."""
-    value = ctx.value(c)
-    return not _LINK_MARK.search(value)
 
 
 def not_personal_site(c: Candidate, ctx: ScopeContext) -> bool:
@@ -448,11 +410,6 @@ def unknown_single_word(c: Candidate, ctx: ScopeContext) -> bool:
     return c.source.startswith("ner:") and len(words) == 1 and not _name(words[0], ctx)
 
 
-def person_like(c: Candidate, ctx: ScopeContext) -> bool:
-    """The model called it a place, but it reads as a person's full name ("Pilar Sánchez")."""
-    return looks_like_person(_words(c, ctx), ctx.lang, ctx.common_words)
-
-
 def not_person_like(c: Candidate, ctx: ScopeContext) -> bool:
     """The model did not call it a person, and it reads neither as a person's full name nor, in a
     text that discloses care, as a known given name ("Rosa salió ayer del hospital"). A match of the
@@ -489,7 +446,6 @@ CHECKS: dict[str, Check] = {
     "large_region": large_region,
     "year_only": year_only,
     "vague_time": vague_time,
-    "no_calendar_date": no_calendar_date,
     "fraction_like": fraction_like,
     "role_before": role_before,
     "attributed_without_care": attributed_without_care,
@@ -501,17 +457,12 @@ CHECKS: dict[str, Check] = {
     "care_in_scope": care_in_scope,
     "not_tied_to_person": not_tied_to_person,
     "person_tie": person_tie,
-    "common_words_only": common_words_only,
-    "lowercase_in_cased_text": lowercase_in_cased_text,
     "care_unit": care_unit,
     "handle_not_about_health": handle_not_about_health,
-    "role_mailbox": role_mailbox,
-    "bare_domain": bare_domain,
     "not_personal_site": not_personal_site,
     "duration_or_age": duration_or_age,
     "not_name_like": not_name_like,
     "unknown_single_word": unknown_single_word,
     "health_term": health_term,
-    "person_like": person_like,
     "not_person_like": not_person_like,
 }
