@@ -108,6 +108,10 @@ def assess(
     photographed = any((r := rules.get(f.rule)) is not None and r.detect.image for f in evidence.who)
     if photographed and severity < Severity.WARNING:
         severity = Severity.WARNING
+    # with no identifier at warning or above, only a confident score says the post points at one
+    # person by its details alone ("the 16-year-old quarterback who collapsed at Friday's game")
+    if not evidence.who and severity < Severity.ERROR:
+        severity = Severity.INFO
     is_featured = severity >= Severity.WARNING
     out: list[Finding] = []
     if not records and not is_featured:
