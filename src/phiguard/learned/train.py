@@ -24,7 +24,7 @@ import json
 import random
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from phiguard.advice import addressee_end
@@ -69,6 +69,7 @@ class Example:
     rule: str = ""
     entity: str = ""
     scope: str = "body"
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class Data:
     candidates: list[Example]
     signals: dict[str, Features]  # post_signals of each post
     featured: dict[str, int | None]  # each post's consent label
-    seeds: frozenset[str]  # ids of the rule examples: always on the training side
+    seeds: frozenset[str]  # ids of the rule examples and extra corpora: always on the training side
     advised: dict[str, int]  # where the address of each post with personal advice ends
 
 
@@ -139,13 +140,37 @@ def _seed_label(record: CandidateRecord, seed: Seed) -> int | None:
     return None
 
 
-def collect(docs: Sequence[GoldDoc], with_seeds: bool = True) -> Data:
-    """Every candidate of every post (the labelled posts, then the rule examples), with its features
-    and label, and each post's signals and consent label."""
+# Other shared dev corpora, a fixed share of each always on the training side, so that the models
+# see clinical cases and real tweets as well as hospital posts; the rest of each is scored as unseen
+# text. SocialDisNER's tweets carry no identifier gold: every candidate there is a negative, and no
+# tweet features a patient (its use: the false-alarm rate on real Spanish health tweets).
+EXTRA = {"meddocan.dev.jsonl": 0.2, "socialdisner.dev.jsonl": 0.2}
+# their candidates together weigh this share of the hospital posts' candidates (they are many more)
+EXTRA_WEIGHT = 0.25
+NO_PATIENT_CORPORA = frozenset({"socialdisner"})
+
+
+def split_extra(docs: Sequence[GoldDoc], share: float) -> tuple[list[GoldDoc], list[GoldDoc]]:
+    """(training part, unseen part) of a corpus, drawn with the seed."""
+    ids = sorted(d.id for d in docs)
+    random.Random(SEED + 2).shuffle(ids)
+    chosen = set(ids[: round(len(ids) * share)])
+    return [d for d in docs if d.id in chosen], [d for d in docs if d.id not in chosen]
+
+
+def _featured_label(doc: GoldDoc) -> int | None:
+    if "consent_required" in doc.labels:
+        return int(bool(doc.labels["consent_required"]))
+    return 0 if doc.meta.get("corpus") in NO_PATIENT_CORPORA else None
+
+
+def collect(docs: Sequence[GoldDoc], with_seeds: bool = True, extra: Sequence[GoldDoc] = ()) -> Data:
+    """Every candidate of every post (the labelled posts, the extra corpora's training parts, then the
+    rule examples), with its features and label, and each post's signals and consent label."""
     linter = Linter(identifier_model=_constant("identifier"), consent_model=_constant("consent"))
     examples = seeds(linter.rules) if with_seeds else []
-    posts = [*_posts(docs), *(s.post for s in examples)]
-    by_doc = {d.id: d for d in docs}
+    posts = [*_posts(docs), *_posts(extra), *(s.post for s in examples)]
+    by_doc = {d.id: d for d in [*docs, *extra]}
     by_seed = {s.post.id: s for s in examples}
     records: list[CandidateRecord] = []
     linter.recorder = records.append
@@ -157,6 +182,11 @@ def collect(docs: Sequence[GoldDoc], with_seeds: bool = True) -> Data:
         doc = by_doc.get(r.post_id)
         label = _label(r, doc) if doc is not None else _seed_label(r, by_seed[r.post_id])
         candidates.append(Example(r.post_id, r.features, label, r.start, r.end, r.rule, r.entity, r.scope))
+    extra_ids = {d.id for d in extra}
+    n_extra = sum(1 for e in candidates if e.doc in extra_ids)
+    if n_extra:
+        w = EXTRA_WEIGHT * (len(candidates) - n_extra) / n_extra
+        candidates = [replace(e, weight=round(w, 6)) if e.doc in extra_ids else e for e in candidates]
     # one order whatever the order Presidio reported them in: the same data gives the same model
     candidates.sort(key=lambda e: (e.doc, e.scope, e.start, e.end, e.rule, sorted(e.features.items())))
     lexicons = LexiconIndex(linter.rules.lexicons)
@@ -167,8 +197,8 @@ def collect(docs: Sequence[GoldDoc], with_seeds: bool = True) -> Data:
         lang = post.lang or "en"
         signals[post.id] = post_signals(post, lexicons, {scope: lang for scope, _ in post.scopes()}, post.id in advised)
         doc = by_doc.get(post.id)
-        featured[post.id] = int(bool(doc.labels.get("consent_required"))) if doc else by_seed[post.id].featured
-    seeded = frozenset(s.post.id for s in examples if s.post.id)
+        featured[post.id] = _featured_label(doc) if doc else by_seed[post.id].featured
+    seeded = frozenset(s.post.id for s in examples if s.post.id) | {d.id for d in extra}
     return Data(list(docs), candidates, signals, featured, seeded, {k: v for k, v in advised.items() if k})
 
 
@@ -193,7 +223,7 @@ def fit(name: ModelName, examples: Sequence[Example], drop: Drop = _keep_all) ->
     vec = DictVectorizer(sort=True)
     x = vec.fit_transform([{k: v for k, v in e.features.items() if k != "bias" and not drop(k)} for e in labelled])
     clf = LogisticRegression(C=C[name], solver="lbfgs", max_iter=5000)
-    clf.fit(x, [e.label for e in labelled])
+    clf.fit(x, [e.label for e in labelled], sample_weight=[e.weight for e in labelled])
     names = vec.get_feature_names_out()
     weights = {n: round(float(w), 5) for n, w in zip(names, clf.coef_[0], strict=True) if abs(w) >= 1e-4}
     return round(float(clf.intercept_[0]), 5), weights
@@ -414,7 +444,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cv-only", action="store_true", help="print cross-validated figures, write nothing")
     ap.add_argument("--ablate", action="store_true", help="print the ablation table (5-fold), write nothing")
     args = ap.parse_args(argv)
-    data = collect(list(read_corpus(args.data / "social_train.jsonl")))
+    extra_train: list[GoldDoc] = []
+    unseen: dict[str, list[GoldDoc]] = {}
+    for name, share in EXTRA.items():
+        part, held = split_extra(list(read_corpus(args.data / name)), share)
+        extra_train += part
+        unseen[name] = held
+    data = collect(list(read_corpus(args.data / "social_train.jsonl")), extra=extra_train)
     if args.ablate:
         print(ablate(data))
         return 0
@@ -422,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
     positives = sum(e.label or 0 for e in data.candidates)
     print(
         f"{len(data.candidates)} candidates from {len(data.docs)} posts and {len(data.seeds)} rule examples"
-        f" ({positives} positive)"
+        f" and {len(extra_train)} documents of other corpora ({positives} positive)"
     )
     cv = cross_validate(data, folds_of(data.docs)).figures()
     print("5-fold CV:", json.dumps(cv))
@@ -431,6 +467,10 @@ def main(argv: list[str] | None = None) -> int:
     models = train_models(data, {d.id for d in data.docs} | data.seeds)
     dev = evaluate(models, dev_docs).figures()
     print("dev:", json.dumps(dev))
+    unseen_figures: dict[str, object] = {}
+    for name, part in unseen.items():
+        unseen_figures[name] = figures_of = evaluate(models, part).figures()
+        print(f"{name}, the {len(part)} documents not trained on:", json.dumps(figures_of))
     if args.cv_only:
         return 0
     trained = {
@@ -441,6 +481,8 @@ def main(argv: list[str] | None = None) -> int:
         "cv_5fold": cv,
         "cv_leave_one_writer_out": writers,
         "dev": dev,
+        "extra": {name: f"{share:.0%} of {name}" for name, share in EXTRA.items()},
+        "unseen_parts": unseen_figures,
     }
     for model in (models.identifier, models.consent):
         print(f"wrote {_write(model, args.out, trained)}")
