@@ -60,7 +60,7 @@ def test_extra_pack_adds_a_rule(tmp_path: Path) -> None:
         (lambda t: t.replace("severity: warning", "severity: fatal"), "severity"),
         (lambda t: t.replace('    - {lang: es, text: "nada"}\n', ""), "es"),
         (lambda t: t + "context:\n  checks: [no_such_check]\n", "no_such_check"),
-        (lambda t: t + "context:\n  floor: {when: [no_such_floor]}\n", "no_such_floor"),
+        (lambda t: t + "context:\n  floor: {unless: [no_such_floor]}\n", "no_such_floor"),
         (lambda t: t + "context:\n  demote: [role_before]\n", "demote"),
         (lambda t: t.replace("  patterns:", "  presidio: [NoSuchRecognizer]\n  patterns:"), "NoSuchRecognizer"),
         (lambda t: t.replace("code: XYZ001", "code: xyz1"), "code"),

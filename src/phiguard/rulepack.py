@@ -117,12 +117,13 @@ class Detect(_Strict):
 
 
 class Floor(_Strict):
-    """Recall first: a candidate for which every ``when`` check says yes and no ``unless`` check does is
-    reported at ``severity`` at least, whatever the model's score (a private person's name in a post
-    that discloses care, unless positive evidence says staff, public figure, donor or cited author)."""
+    """Recall first: a candidate for which every ``when`` check says yes (no ``when``: always) and no
+    ``unless`` check does is reported at ``severity`` at least, whatever the model's score (a private
+    person's name in a post that discloses care, unless positive evidence says staff, public figure,
+    donor or cited author; an age over 89, always)."""
 
     severity: Severity = Severity.WARNING
-    when: tuple[str, ...] = Field(min_length=1)
+    when: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
 
 

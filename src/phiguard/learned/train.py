@@ -140,14 +140,15 @@ def _seed_label(record: CandidateRecord, seed: Seed) -> int | None:
     return None
 
 
-# Other shared dev corpora, a fixed share of each always on the training side, so that the models
-# see clinical cases and real tweets as well as hospital posts; the rest of each is scored as unseen
-# text. SocialDisNER's tweets carry no identifier gold: every candidate there is a negative, and no
-# tweet features a patient (its use: the false-alarm rate on real Spanish health tweets).
+# Other shared dev corpora, a fixed share of each always on the training side of the identifier model,
+# so that it sees clinical cases and real tweets as well as hospital posts; the rest of each is scored
+# as unseen text. SocialDisNER's tweets carry no identifier gold: every candidate there is a negative
+# (its use: the false-alarm rate on real Spanish health tweets). Neither corpus labels consent, so
+# neither trains the consent model (as "no patient" the tweets taught it that Spanish care words mean
+# nobody is featured).
 EXTRA = {"meddocan.dev.jsonl": 0.2, "socialdisner.dev.jsonl": 0.2}
 # their candidates together weigh this share of the hospital posts' candidates (they are many more)
 EXTRA_WEIGHT = 0.25
-NO_PATIENT_CORPORA = frozenset({"socialdisner"})
 
 
 def split_extra(docs: Sequence[GoldDoc], share: float) -> tuple[list[GoldDoc], list[GoldDoc]]:
@@ -159,9 +160,7 @@ def split_extra(docs: Sequence[GoldDoc], share: float) -> tuple[list[GoldDoc], l
 
 
 def _featured_label(doc: GoldDoc) -> int | None:
-    if "consent_required" in doc.labels:
-        return int(bool(doc.labels["consent_required"]))
-    return 0 if doc.meta.get("corpus") in NO_PATIENT_CORPORA else None
+    return int(bool(doc.labels["consent_required"])) if "consent_required" in doc.labels else None
 
 
 def collect(docs: Sequence[GoldDoc], with_seeds: bool = True, extra: Sequence[GoldDoc] = ()) -> Data:
