@@ -361,13 +361,13 @@ class Linter:
             )
         severity = model.severity(score)
         floor = rule.context.floor
-        if (
-            floor is not None
-            and severity < floor.severity
-            and all(CHECKS[name](c, ctx) for name in floor.when)
-            and not any(CHECKS[name](c, ctx) for name in floor.unless)
-        ):
-            severity = floor.severity
+        if floor is not None and severity < floor.severity:
+
+            def says_yes(name: str) -> bool:  # a check the features already ran is not run again
+                return bool(features.get(f"chk:{name}")) if name in rule.context.checks else CHECKS[name](c, ctx)
+
+            if all(says_yes(name) for name in floor.when) and not any(says_yes(name) for name in floor.unless):
+                severity = floor.severity
         if severity >= Severity.WARNING and rule.code in self.config.severity:
             severity = self.config.severity[rule.code]
         return severity, score

@@ -171,19 +171,7 @@ def not_advised(candidates: Iterable[ScoredCandidate], advised: int) -> list[Sco
 
 _POST_WORD = regex.compile(r"[^\W\d_]{3,}")
 _LEADING_HANDLE = regex.compile(r"^\W*@\w")
-POST_LEXICONS = (
-    "care",
-    "care_second_person",
-    "health_detail",
-    "donation",
-    "event",
-    "announcement",
-    "attribution",
-    "non_patient_roles",
-    "org_words",
-    "person_ref",
-    "second_person",
-)
+POST_LEXICONS = tuple(lex for lex in CONTEXT_LEXICONS if lex != "org_contact")  # a post's, not a span's
 
 
 def post_signals(post: Post, lexicons: LexiconIndex, langs: Mapping[str, Lang], advice: bool) -> Features:
