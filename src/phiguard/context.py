@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Token
 
 from phiguard.config import Allowlist
 from phiguard.geo import is_large_region
-from phiguard.lexicon import LexiconIndex
+from phiguard.lexicon import Hits, LexiconIndex
 from phiguard.models import Lang
 from phiguard.names import is_given_name, is_known_name, looks_like_person
 from phiguard.rulepack import Rule
@@ -52,8 +52,16 @@ class ScopeContext:
     def value(self, c: Candidate) -> str:
         return self.text[c.start : c.end]
 
+    @cached_property
+    def _hits(self) -> dict[str, Hits]:
+        return {}
+
     def has(self, lexicon: str, start: int = 0, end: int | None = None) -> bool:
-        return self.lexicons.search(lexicon, self.lang, self.text, start, end)
+        """A word or phrase of ``lexicon`` lies wholly inside ``[start, end)`` of the text."""
+        hits = self._hits.get(lexicon)
+        if hits is None:
+            hits = self._hits[lexicon] = self.lexicons.hits(lexicon, self.lang, self.text)
+        return hits.within(start, len(self.text) if end is None else end)
 
     @cached_property
     def discloses_care(self) -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 import regex
 
@@ -16,6 +18,23 @@ def _compile(words: tuple[str, ...], patterns: tuple[str, ...] = ()) -> regex.Pa
     alts = sorted({regex.escape(w.strip()).replace(r"\ ", r"\s+") for w in words}, key=len, reverse=True)
     alts += [f"(?:{p})" for p in patterns]
     return regex.compile(r"(?<![\w@#])(?:" + "|".join(alts) + r")(?![\w])", regex.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Hits:
+    """Where one lexicon matches in one text (overlapping matches too), found in one pass and then
+    asked about windows: many candidates of a text ask about their sentence and what precedes them."""
+
+    starts: tuple[int, ...]  # sorted
+    min_end: tuple[int, ...]  # min_end[i]: the earliest end of the matches from the i-th on
+
+    def within(self, start: int, end: int) -> bool:
+        """Some match lies wholly inside ``[start, end)`` (a word cut by the window's end does not count)."""
+        i = bisect_left(self.starts, max(start, 0))
+        return i < len(self.starts) and self.min_end[i] <= end
+
+
+NO_HITS = Hits((), ())
 
 
 @dataclass
@@ -37,6 +56,16 @@ class LexiconIndex:
         if pat is None:
             return False
         return pat.search(text, max(start, 0), len(text) if end is None else max(end, 0)) is not None
+
+    def hits(self, name: str, lang: Lang, text: str) -> Hits:
+        pat = self.pattern(name, lang)
+        if pat is None:
+            return NO_HITS
+        spans = [m.span() for m in pat.finditer(text, overlapped=True)]
+        if not spans:
+            return NO_HITS
+        min_end = list(accumulate(reversed([b for _, b in spans]), min))[::-1]
+        return Hits(tuple(a for a, _ in spans), tuple(min_end))
 
     def finditer(self, name: str, lang: Lang, text: str) -> list[tuple[int, int]]:
         pat = self.pattern(name, lang)
