@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 from datetime import date
 from pathlib import Path
 
@@ -19,11 +20,12 @@ from phiguard.baseline import Baseline, fingerprint
 from phiguard.config import Config
 from phiguard.drafts import IMAGE_SUFFIXES, SUFFIXES, Draft, DraftPost, image_draft, load_draft, read_text
 from phiguard.engine import Linter
-from phiguard.errors import InputError
+from phiguard.errors import InputError, InternalError, PhiguardError
 from phiguard.models import Finding, Lang, Severity
 from phiguard.suppressions import apply, problems
 
 STDIN = "-"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -150,11 +152,12 @@ def _check_files(
     linter = linter_for(config)
     if today is not None:
         linter = linter.with_consent(linter.ledger, today)
-    drafts = [_read(f, config) for f in files]
+    drafts = [_guarded(f"reading {f}", _read, f, config) for f in files]
     posts = [(d, p) for d in drafts for p in d.posts]
-    reports = linter.lint_many((p.post for _, p in posts), lang=lang)
+    reports = iter(linter.lint_many((p.post for _, p in posts), lang=lang))
     per_draft: dict[int, list[Located]] = {id(d): [] for d in drafts}
-    for (draft, post), report in zip(posts, reports, strict=True):
+    for draft, post in posts:
+        report = _guarded(f"linting {draft.path}", next, reports)
         per_draft[id(draft)] += [_locate(draft, post, f) for f in report.findings]
     out = []
     for draft in drafts:
@@ -170,6 +173,17 @@ def _check_files(
         if progress:
             progress(1)
     return out
+
+
+def _guarded(phase: str, step: Callable[..., T], *args: object) -> T:
+    """``step(*args)``, with an unexpected exception turned into a coded internal error naming the
+    phase and file (its message, which may quote the draft, is left out)."""
+    try:
+        return step(*args)
+    except PhiguardError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - fail closed: exit 2 naming the file, never a traceback
+        raise InternalError(phase, exc) from exc
 
 
 _LINTERS: dict[str, Linter] = {}

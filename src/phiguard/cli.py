@@ -12,11 +12,12 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from phiguard.baseline import Baseline
 from phiguard.config import Config, find_config_file, load_config_file
-from phiguard.errors import ConfigError, InputError, PhiguardError
+from phiguard.errors import ConfigError, InputError, InternalError, PhiguardError
 from phiguard.models import Post, Severity
 
 # The checker, the engine and the output formats import spaCy and Presidio (about a second): they are
@@ -28,8 +29,11 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="phiguard", description=__doc__.splitlines()[0])
     p.add_argument("--version", action="store_true", help="print the version and exit")
     sub = p.add_subparsers(dest="command")
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", help="print the traceback of an internal error (PG900)")
+    add = partial(sub.add_parser, parents=[debug])
 
-    check = sub.add_parser("check", help="lint draft files (.md, .txt, .json, .yaml, .csv) or - for stdin")
+    check = add("check", help="lint draft files (.md, .txt, .json, .yaml, .csv) or - for stdin")
     check.add_argument("paths", nargs="+", help="files or folders; - reads standard input")
     _common(check)
     check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
@@ -44,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
         "--today", type=date.fromisoformat, metavar="YYYY-MM-DD", help="judge consent expiry as of this date"
     )
 
-    aud = sub.add_parser("audit", help="audit a post archive (.jsonl or .csv, any size), streamed")
+    aud = add("audit", help="audit a post archive (.jsonl or .csv, any size), streamed")
     aud.add_argument("archive", type=Path)
     _common(aud)
     aud.add_argument("--format", choices=["text", "jsonl"], default="text", help="one line per finding")
@@ -54,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     aud.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (0: one per core)")
     aud.add_argument("--no-progress", action="store_true", help="never show a progress bar")
 
-    red = sub.add_parser("redact-image", help="write a copy of an image without metadata, flagged text covered")
+    red = add("redact-image", help="write a copy of an image without metadata, flagged text covered")
     red.add_argument("images", nargs="+", type=Path)
     _common(red, attached=False)
     red.add_argument("--output", "-o", type=Path, help="where to write the copy (one image only)")
@@ -62,19 +66,19 @@ def _parser() -> argparse.ArgumentParser:
     red.add_argument("--faces", action="store_true", help="cover detected faces too")
     red.add_argument("--show-values", action="store_true", help="print the covered values unmasked")
 
-    base = sub.add_parser("baseline", help="accept today's findings: create or update a baseline file")
+    base = add("baseline", help="accept today's findings: create or update a baseline file")
     base.add_argument("action", choices=["create", "update"])
     base.add_argument("paths", nargs="+", help="files or folders to scan")
     _common(base)
     base.add_argument("--baseline", type=Path, default=Path(".phiguard-baseline.json"))
 
-    ev = sub.add_parser("eval", help="score phiguard on a labelled corpus (JSONL)")
+    ev = add("eval", help="score phiguard on a labelled corpus (JSONL)")
     ev.add_argument("corpus", type=Path)
     ev.add_argument("--predictions", type=Path, help="write each document's findings (no values) here")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
     ev.add_argument("--limit", type=int, help="score only the first N documents")
 
-    rules = sub.add_parser("rules", help="list the rules, or explain one")
+    rules = add("rules", help="list the rules, or explain one")
     rules.add_argument("code", nargs="?")
     rules.add_argument("--docs", type=Path, metavar="DIR", help="write one Markdown page per rule into DIR")
     rules.add_argument("--config", type=Path, help="phiguard.toml or pyproject.toml (its rule-dirs are listed too)")
@@ -330,13 +334,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except PhiguardError as exc:
-        print(f"phiguard: error: {exc}", file=sys.stderr)
-        return 2
+        return _error(exc, args)
     except BrokenPipeError:  # output piped into `head` and closed: not an error of ours
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except KeyboardInterrupt:
+        print("phiguard: error: PG901: interrupted; the run is incomplete", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the one top-level guard: a crash must not read as exit 1
+        return _error(InternalError(f"in {args.command}", exc), args, exc)
+
+
+def _error(exc: PhiguardError, args: argparse.Namespace, cause: BaseException | None = None) -> int:
+    """Exit 2 with the coded message; the traceback only with --debug (it may quote a draft)."""
+    cause = cause or exc.__cause__ or exc.__context__
+    if getattr(args, "debug", False) and cause is not None:
+        import traceback
+
+        traceback.print_exception(cause, file=sys.stderr)
+    print(f"phiguard: error: {exc}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

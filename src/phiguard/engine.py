@@ -38,7 +38,7 @@ from phiguard.learned.features import (
     text_features,
 )
 from phiguard.lexicon import LexiconIndex
-from phiguard.models import Box, Finding, Lang, Post, Report, Severity
+from phiguard.models import Box, Category, Finding, Lang, Post, Report, Severity
 from phiguard.nlp import LanguageRuntime, load_language
 from phiguard.rulepack import Rule, RuleSet, load_rules
 from phiguard.validators import VALIDATORS
@@ -105,10 +105,15 @@ class Linter:
         self.config = config or Config()
         self.rules = rules or load_rules(self.config.rule_dirs)
         self.active: tuple[Rule, ...] = tuple(r for r in self.rules.rules if self.config.selected(r.code))
-        self._by_code = {r.code: r for r in self.active}
+        self._reported = {r.code for r in self.active}
+        # A consent rule judges the identifiers and faces a post shows, so with one selected every
+        # detector runs (select/ignore then decide what is reported, as in ruff).
+        consent = any(r.category == Category.CONSENT for r in self.active)
+        detected = self.rules.rules if consent else self.active
+        self._by_code = {r.code: r for r in detected}
         # what the analyzer is asked for, built once; post-level rules run after it
-        self._entities = [r.code for r in self.active if not (r.detect.post or r.detect.image)]
-        self._image_rules: dict[str, Rule] = {r.detect.image: r for r in self.active if r.detect.image}  # rules/images
+        self._entities = [r.code for r in detected if not (r.detect.post or r.detect.image)]
+        self._image_rules: dict[str, Rule] = {r.detect.image: r for r in detected if r.detect.image}  # rules/images
         self._post_rules = {r.code for r in self.active if r.detect.post}
         if ledger is None and self.config.consent_ledger:
             ledger = open_ledger(self.config.consent_ledger, self.config.base_dir)
@@ -230,7 +235,7 @@ class Linter:
                 featured=(consent_score, self.consent_model.severity(consent_score)),
             )
             findings = sorted(
-                (*outcome.findings, *outcome.consent, *advice),
+                (f for f in (*outcome.findings, *outcome.consent, *advice) if f.rule in self._reported),
                 key=lambda f: (-f.severity.rank, f.scope, f.start, f.rule),
             )
             yield Report(post=post, findings=tuple(findings), languages=languages)
@@ -291,6 +296,8 @@ class Linter:
         scores: dict[tuple[int, int, str], float] = {}
         text = text_features(ctx, unit.scope.split("[", 1)[0]) if results else None
         for r in results:
+            if r.entity_type not in self._by_code:
+                continue  # a recognizer shared with a rule that select/ignore left out
             source = _source(r)
             pieces = _entity_pieces(unit.text, r.start, r.end) if source.startswith("ner:") else [(r.start, r.end)]
             for start, end in pieces:

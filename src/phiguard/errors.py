@@ -8,7 +8,8 @@ from __future__ import annotations
 
 
 class PhiguardError(Exception):
-    """Base class. ``code`` is stable (``PG1xx`` setup, ``PG2xx`` rules/config, ``PG3xx`` input)."""
+    """Base class. ``code`` is stable (``PG1xx`` setup, ``PG2xx`` rules/config, ``PG3xx`` input,
+    ``PG9xx`` phiguard's own failure)."""
 
     code = "PG000"
 
@@ -42,3 +43,22 @@ class ConfigError(PhiguardError):
 
 class InputError(PhiguardError):
     code = "PG301"
+
+
+class InternalError(PhiguardError):
+    """phiguard itself failed (a bug, or an input it did not foresee). The message names the phase
+    and the file and the exception's type, never its text (which may quote a draft)."""
+
+    code = "PG900"
+
+    def __init__(self, phase: str, exc: BaseException) -> None:
+        super().__init__(
+            f"internal error {phase} ({type(exc).__name__}); nothing was checked past this point",
+            "run again with --debug for the traceback (it may quote the draft) and report it",
+        )
+
+
+class Interrupted(PhiguardError):
+    """SIGINT or SIGTERM: the run stopped before every draft or post was checked."""
+
+    code = "PG901"
