@@ -48,7 +48,7 @@ def test_csv_audit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     ("content", "name", "needle"),
     [
-        ('{"text": "ok"}\nnot json\n', "bad.jsonl", "bad.jsonl:2: not JSON"),
+        ('{"text": "ok"}\nnot json\n', "bad.jsonl", "bad.jsonl:2: invalid JSON"),
         ('{"text": "ok"}\n{"body": 3}\n', "bad.jsonl", "bad.jsonl:2: no text field"),
         ("just text", "posts.txt", "an archive is a .jsonl or .csv file"),
     ],

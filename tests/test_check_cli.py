@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -65,7 +66,12 @@ def test_folder_recursion_stdin_and_clean_drafts(
     assert code == 1 and "8 draft(s) checked" in err
     import io
 
-    monkeypatch.setattr("sys.stdin", io.StringIO("Welcome home, Rosalind! Her new knee works wonders since March."))
+    monkeypatch.setattr(
+        "sys.stdin",
+        io.TextIOWrapper(
+            io.BytesIO(b"Welcome home, Rosalind! Her new knee works wonders since March."), encoding="utf-8"
+        ),
+    )
     code, out, _ = run(capsys, "-")
     assert code == 1 and "<stdin>:1:15: PHI002" in out
 
@@ -138,7 +144,7 @@ def test_unwritable_output_is_exit_2(capsys: pytest.CaptureFixture[str], tmp_pat
     ("name", "needle"),
     [
         ("binary.txt", "looks binary"),
-        ("broken-frontmatter.md", "unreadable front matter"),
+        ("broken-frontmatter.md", "invalid front matter"),
         ("no-message-column.csv", "csv-text-columns"),
         ("malformed.csv", "unreadable CSV"),
         ("broken.json", "invalid JSON"),
@@ -325,10 +331,14 @@ def test_documented_config_example_is_valid(tmp_path: Path) -> None:
 
 
 def test_unreadable_file_is_exit_2(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    def denied(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    def denied(path: str, *args: int, **kwargs: int) -> int:  # as for a file without read permission
+        if str(path).endswith("event.md"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
     code, _, err = run(capsys, str(CLI / "event.md"))
     assert code == 2 and "cannot read (Permission denied)" in err
 

@@ -36,7 +36,10 @@ def test_folder_and_fail_on_error(capsys: pytest.CaptureFixture[str]) -> None:
 def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     import io
 
-    monkeypatch.setattr("sys.stdin", io.StringIO("Great progress for Jordan Wells (MRN 5520417)!"))
+    monkeypatch.setattr(
+        "sys.stdin",
+        io.TextIOWrapper(io.BytesIO(b"Great progress for Jordan Wells (MRN 5520417)!"), encoding="utf-8"),
+    )
     assert main(["check", "-"]) == 1
     assert "<stdin>:1:" in capsys.readouterr().out
 

@@ -16,15 +16,25 @@ found the same way, or ``csv-text-columns`` from the config). A line that is not
 from __future__ import annotations
 
 import csv
-import json
+import io
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+from phiguard import safeio
 from phiguard.config import Config
-from phiguard.drafts import IMAGE_CSV_KEYS, LANG_KEYS, TEXT_KEYS, first_field, image_path, image_refs, parse_lang
+from phiguard.drafts import (
+    IMAGE_CSV_KEYS,
+    LANG_KEYS,
+    TEXT_KEYS,
+    all_fields,
+    first_field,
+    image_path,
+    image_refs,
+    parse_lang,
+)
 from phiguard.errors import InputError
 from phiguard.models import Lang, Post, Report
 
@@ -38,31 +48,46 @@ class ArchivePost:
     post: Post
 
 
-def iter_archive(path: Path, text_columns: Iterable[str] = ()) -> Iterator[ArchivePost]:
-    """Posts of a ``.jsonl`` or ``.csv`` archive, read lazily."""
+def iter_archive(
+    path: Path, text_columns: Iterable[str] = (), max_line: int = safeio.MAX_BYTES
+) -> Iterator[ArchivePost]:
+    """Posts of a ``.jsonl`` or ``.csv`` archive (a regular file), read lazily; a line longer than
+    ``max_line`` bytes (``max-draft-bytes``) is an error."""
     suffix = path.suffix.lower()
     if suffix not in (".jsonl", ".ndjson", ".csv"):
         raise InputError(f"{path}: an archive is a .jsonl or .csv file", "export the posts as JSON Lines or CSV")
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
+        with safeio.open_regular(path) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as fh:
+            lines = _bounded_lines(path, fh, max_line)
             if suffix == ".csv":
-                yield from _csv_rows(path, fh, tuple(text_columns))
+                yield from _csv_rows(path, lines, tuple(text_columns))
             else:
-                yield from _jsonl_lines(path, fh)
+                yield from _jsonl_lines(path, lines)
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})", "check the path") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text", "save the archive as UTF-8") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start} of a block)", "save the archive as UTF-8") from None
+
+
+def _bounded_lines(path: Path, fh: io.TextIOWrapper, limit: int) -> Iterator[str]:
+    n = 0
+    while line := fh.readline(limit + 1):
+        n += 1
+        if len(line) > limit:
+            raise InputError(f"{path}:{n}: line longer than {limit:,} characters (max-draft-bytes)", "split the post")
+        yield line
 
 
 def _post(record: dict[str, object], path: Path, line: int, text_keys: tuple[str, ...]) -> ArchivePost:
     where = f"{path}:{line}"
-    text = first_field(record, text_keys)
-    if not isinstance(text, str):
+    fields = [t for t in all_fields(record, text_keys) if t is not None]
+    if not fields or not all(isinstance(t, str) for t in fields):
         raise InputError(f"{where}: no text field ({', '.join(TEXT_KEYS[:4])}...)", "name the post's text column")
+    texts = [t for t in fields if t] or [""]
     ident = first_field(record, ID_KEYS)
     post = Post(
-        text=text,
+        text=safeio.clean_text(texts[0]),
+        captions=tuple(safeio.clean_text(t) for t in texts[1:]),  # a second text field is read too
         images=tuple(image_path(str(path), ref) for ref in image_refs(first_field(record, IMAGE_CSV_KEYS))),
         lang=parse_lang(first_field(record, LANG_KEYS), where),
         id=str(ident) if ident not in (None, "") else f"line {line}",
@@ -74,10 +99,7 @@ def _jsonl_lines(path: Path, fh: Iterable[str]) -> Iterator[ArchivePost]:
     for n, raw in enumerate(fh, 1):
         if not raw.strip():
             continue
-        try:
-            record = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{n}: not JSON ({exc.msg})", "one JSON object per line") from None
+        record = safeio.load_json(raw, f"{path}:{n}")
         if not isinstance(record, dict):
             raise InputError(f"{path}:{n}: not a JSON object", "one JSON object per line")
         yield _post(record, path, n, TEXT_KEYS)

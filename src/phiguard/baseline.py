@@ -1,8 +1,11 @@
 """Baselines, in the spirit of detect-secrets: accept today's findings, report only new ones.
 
-A finding is keyed by a fingerprint: a hash of its rule, the draft's path and its matched text
-normalised (case-folded, spaces collapsed). No line numbers, so editing a draft above a finding does not
-make it new; no raw values, so the baseline file can be committed without leaking what it accepts.
+A finding is keyed by a fingerprint that holds nothing of its value. detect-secrets can hash the secret
+itself because a secret has entropy; a patient's name or birth date has very little, so a hash of it
+plus its masked form ("R*** G*****") and a name list give it back in seconds. Here the fingerprint is a
+hash of the rule, the draft's path, the words around the finding with every flagged value of that text
+blanked out (on its line), and which occurrence of that context it is. No line numbers, so editing elsewhere in a
+draft does not make a finding new; no values, so the baseline file can be committed and shared.
 """
 
 from __future__ import annotations
@@ -10,17 +13,80 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
+import regex
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from phiguard import safeio
 from phiguard.errors import InputError
+from phiguard.models import Finding, Post
 
-VERSION = 1
+VERSION = 2  # version 1 hashed the matched value: its fingerprints could give the value back
+CONTEXT_WORDS = 4  # words read on each side of a finding
+_WINDOW = 120  # characters on each side that those words are looked for in
+_TOKEN = regex.compile(r"\w+|\x00+")
+_BLANK = "\x00"
 
 
-def fingerprint(rule: str, path: str, value: str) -> str:
-    normalised = " ".join(value.casefold().split())
-    data = "\x1f".join((rule, Path(path).as_posix(), normalised)).encode("utf-8")
+def fingerprint(rule: str, path: str, context: str, occurrence: int = 0) -> str:
+    data = "\x1f".join((rule, Path(path).as_posix(), context, str(occurrence))).encode("utf-8")
     return hashlib.sha256(data).hexdigest()[:32]
+
+
+def context(text: str, start: int, end: int, flagged: Sequence[tuple[int, int]]) -> str:
+    """The words around ``text[start:end]`` on its line, lowercased, with every flagged span (this one
+    included) blanked: what a fingerprint may hold of a draft. Lines added or edited elsewhere leave it."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    lo = max(line_start, start - _WINDOW)
+    hi = min(len(text) if line_end < 0 else line_end, end + _WINDOW)
+    chars = list(text[lo:hi])
+    for a, b in (*flagged, (start, end)):
+        for i in range(max(a, lo), min(b, hi)):
+            chars[i - lo] = _BLANK
+    window = "".join(chars)
+    before = _TOKEN.findall(window[: max(start - lo, 0)])[-CONTEXT_WORDS:]
+    after = _TOKEN.findall(window[min(end, hi) - lo :])[:CONTEXT_WORDS]
+    words = ["∎" if w.startswith(_BLANK) else w.casefold() for w in (*before, "∎", *after)]
+    return " ".join(words)
+
+
+def fingerprints(path: str, post: Post, findings: Sequence[Finding], seen: Counter[str]) -> list[str]:
+    """A fingerprint for each of a post's findings; ``seen`` counts contexts already used in this draft
+    (the n-th identical context gets occurrence n), so the caller passes one Counter per draft."""
+    texts = dict(post.scopes())
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for f in findings:
+        spans.setdefault(f.scope, []).append((f.start, f.end))
+    out: dict[int, str] = {}
+    for i in sorted(range(len(findings)), key=lambda k: (findings[k].scope, findings[k].start, findings[k].rule)):
+        f = findings[i]
+        if f.image and f.start == f.end:  # a face, GPS, serial or unchecked image: no text around it
+            where = f"{f.scope} {Path(f.image).name} {f.box or ''}"
+        else:
+            where = f"{f.scope.split('[', 1)[0]} {context(texts.get(f.scope, ''), f.start, f.end, spans[f.scope])}"
+        key = f"{f.rule}\x1f{where}"
+        out[i] = fingerprint(f.rule, path, where, seen[key])
+        seen[key] += 1
+    return [out[i] for i in range(len(findings))]
+
+
+class _Item(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    fingerprint: str = Field(pattern=r"^[0-9a-f]{32}$")
+    rule: str = Field(default="", pattern=r"^[A-Z]{2,4}\d{0,4}$|^$")
+    count: int = Field(default=1, ge=1, le=1_000_000)
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    version: Literal[2]
+    findings: list[_Item]
 
 
 class Baseline:
@@ -32,19 +98,29 @@ class Baseline:
 
     @classmethod
     def load(cls, path: Path) -> Baseline:
+        if not path.exists():
+            raise InputError(f"{path}: no such baseline", "create it with `phiguard baseline create`")
+        data = safeio.load_json(safeio.read_text(path, where=f"{path} (baseline)"), f"{path} (baseline)")
+        if isinstance(data, dict) and data.get("version") == 1:
+            raise InputError(
+                f"{path}: a version 1 baseline, whose fingerprints could give the accepted values back",
+                f"rewrite it as version {VERSION}: `phiguard baseline update --baseline {path} <drafts>` "
+                "(it accepts the current findings again)",
+            )
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such baseline", "create it with `phiguard baseline create`") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(f"{path}: unreadable baseline ({exc})", "recreate it") from None
-        if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("findings"), list):
-            raise InputError(f"{path}: not a phiguard baseline (version {VERSION})", "recreate it")
+            parsed = _File.model_validate(data)
+        except ValidationError as exc:  # positions and types only: the input is never quoted
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or 'top level'}: {e['msg']}" for e in exc.errors()[:5]
+            )
+            raise InputError(
+                f"{path}: not a phiguard baseline (version {VERSION}): {problems}", "recreate it"
+            ) from None
         counts: Counter[str] = Counter()
         rules: dict[str, str] = {}
-        for item in data["findings"]:
-            counts[str(item["fingerprint"])] += int(item.get("count", 1))
-            rules[str(item["fingerprint"])] = str(item.get("rule", ""))
+        for item in parsed.findings:
+            counts[item.fingerprint] += item.count
+            rules[item.fingerprint] = item.rule
         return cls(counts, rules)
 
     def add(self, rule: str, fp: str) -> None:
@@ -55,7 +131,11 @@ class Baseline:
         items = [
             {"fingerprint": fp, "rule": self.rules.get(fp, ""), "count": n} for fp, n in sorted(self.counts.items())
         ]
-        path.write_text(json.dumps({"version": VERSION, "findings": items}, indent=2) + "\n", encoding="utf-8")
+        text = json.dumps({"version": VERSION, "findings": items}, indent=2) + "\n"
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{path}: cannot write the baseline ({exc.strerror})", "check the path") from None
 
     def filter_new(self, fingerprints: list[str]) -> list[bool]:
         """For each fingerprint in order: True when it is new (beyond the accepted count)."""

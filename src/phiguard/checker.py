@@ -7,21 +7,23 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import TypeVar
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import pathspec
 
-from phiguard.baseline import Baseline, fingerprint
+from phiguard.baseline import Baseline, fingerprint, fingerprints
 from phiguard.config import Config
 from phiguard.drafts import IMAGE_SUFFIXES, SUFFIXES, Draft, DraftPost, image_draft, load_draft, read_text
 from phiguard.engine import Linter
 from phiguard.errors import InputError, InternalError, PhiguardError
 from phiguard.models import Finding, Lang, Severity
+from phiguard.safeio import read_stdin
 from phiguard.suppressions import apply, problems
 
 STDIN = "-"
@@ -81,18 +83,25 @@ def discover(paths: Sequence[str], exclude: Sequence[str] = (), root: Path | Non
         path = Path(raw)
         if not path.exists():
             raise InputError(f"{raw}: no such file or folder", "check the path")
-        if path.is_dir():
-            files = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])
-            )
-        else:
-            files = [path]
+        files = sorted(_walk(path)) if path.is_dir() else [path]
         out += [str(f) for f in files if not _excluded(f, spec, base)]
     return list(dict.fromkeys(out))
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Draft files under ``folder``, hidden folders skipped; a folder that cannot be read is an error
+    (``Path.rglob`` would skip it silently)."""
+
+    def refuse(exc: OSError) -> None:
+        raise InputError(
+            f"{exc.filename or folder}: cannot read folder ({exc.strerror})", "fix its permissions or exclude it"
+        )
+
+    out = []
+    for top, dirs, names in os.walk(folder, onerror=refuse):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        out += [Path(top) / n for n in names if Path(n).suffix.lower() in SUFFIXES and (Path(top) / n).is_file()]
+    return out
 
 
 def _excluded(path: Path, spec: pathspec.GitIgnoreSpec, base: Path) -> bool:
@@ -156,9 +165,11 @@ def _check_files(
     posts = [(d, p) for d in drafts for p in d.posts]
     reports = iter(linter.lint_many((p.post for _, p in posts), lang=lang))
     per_draft: dict[int, list[Located]] = {id(d): [] for d in drafts}
+    seen: dict[int, Counter[str]] = {id(d): Counter() for d in drafts}  # contexts already fingerprinted
     for draft, post in posts:
         report = _guarded(f"linting {draft.path}", next, reports)
-        per_draft[id(draft)] += [_locate(draft, post, f) for f in report.findings]
+        prints = fingerprints(draft.path, report.post, report.findings, seen[id(draft)])
+        per_draft[id(draft)] += [_locate(draft, post, f, fp) for f, fp in zip(report.findings, prints, strict=True)]
     out = []
     for draft in drafts:
         located = sorted(per_draft[id(draft)], key=lambda loc: (loc.line, loc.column, loc.finding.rule))
@@ -182,7 +193,7 @@ def _guarded(phase: str, step: Callable[..., T], *args: object) -> T:
         return step(*args)
     except PhiguardError:
         raise
-    except Exception as exc:  # noqa: BLE001 - fail closed: exit 2 naming the file, never a traceback
+    except Exception as exc:
         raise InternalError(phase, exc) from exc
 
 
@@ -199,13 +210,13 @@ def linter_for(config: Config) -> Linter:
 
 def _read(path: str, config: Config) -> Draft:
     if path == STDIN:
-        return load_draft("<stdin>", sys.stdin.read(), config.csv_text_columns)
+        return load_draft("<stdin>", read_stdin(sys.stdin.buffer, config.max_draft_bytes), config.csv_text_columns)
     if Path(path).suffix.lower() in IMAGE_SUFFIXES:
         return image_draft(path)
-    return load_draft(path, read_text(Path(path)), config.csv_text_columns)
+    return load_draft(path, read_text(Path(path), config.max_draft_bytes), config.csv_text_columns)
 
 
-def _locate(draft: Draft, post: DraftPost, f: Finding) -> Located:
+def _locate(draft: Draft, post: DraftPost, f: Finding, fp: str) -> Located:
     line, col = draft.position(post, f.scope, f.start)
     end_line, end_col = draft.position(post, f.scope, max(f.end - 1, f.start))
     return Located(
@@ -216,7 +227,7 @@ def _locate(draft: Draft, post: DraftPost, f: Finding) -> Located:
         end_line=end_line,
         end_column=end_col + (1 if f.end > f.start else 0),
         post_id=post.post.id,
-        fingerprint=fingerprint(f.rule, draft.path, f.value or f.image or ""),
+        fingerprint=fp,
     )
 
 

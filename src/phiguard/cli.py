@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import TextIO
 
 from phiguard.baseline import Baseline
 from phiguard.config import Config, find_config_file, load_config_file
@@ -148,11 +149,8 @@ def _check(args: argparse.Namespace) -> int:
     rules = linter_for(config).rules  # the same rules the check used, loaded once
     writer = WRITERS[args.format]
     if args.output:
-        try:
-            with args.output.open("w", encoding="utf-8") as out:
-                writer(result, out, args.show_values, rules, False)
-        except OSError as exc:
-            raise InputError(f"{args.output}: cannot write ({exc.strerror})", "check the path") from None
+        with _open_output(args.output) as out:
+            writer(result, out, args.show_values, rules, False)
     else:
         color = args.color == "always" or (args.color == "auto" and args.format == "text" and sys.stdout.isatty())
         writer(result, sys.stdout, args.show_values, rules, color and not os.environ.get("NO_COLOR"))
@@ -168,6 +166,16 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if failing else 0
 
 
+def _open_output(path: Path) -> TextIO:
+    """The report file, opened for writing; a missing folder or no permission is exit 2 naming it."""
+    try:
+        return path.open("w", encoding="utf-8", errors="backslashreplace")
+    except OSError as exc:
+        raise InputError(
+            f"{path}: cannot write ({exc.strerror})", "check the path and that its folder exists"
+        ) from None
+
+
 def _audit(args: argparse.Namespace) -> int:
     import json
 
@@ -179,11 +187,11 @@ def _audit(args: argparse.Namespace) -> int:
     fail_on = Severity(args.fail_on) if args.fail_on else config.fail_on
     jobs = default_jobs() if args.jobs == 0 else max(1, args.jobs)
     posts = flagged = 0
-    out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+    out = _open_output(args.output) if args.output else sys.stdout
     try:
         for progress in _progress(args, "auditing posts"):
             for item, report in audit(
-                iter_archive(args.archive, config.csv_text_columns),
+                iter_archive(args.archive, config.csv_text_columns, config.max_draft_bytes),
                 config,
                 lang=args.lang,
                 jobs=jobs,
@@ -341,7 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("phiguard: error: PG901: interrupted; the run is incomplete", file=sys.stderr)
         return 2
-    except Exception as exc:  # noqa: BLE001 - the one top-level guard: a crash must not read as exit 1
+    except Exception as exc:
         return _error(InternalError(f"in {args.command}", exc), args, exc)
 
 

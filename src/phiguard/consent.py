@@ -12,6 +12,7 @@ or an unknown scope word, is a :class:`LedgerError` (exit 2) naming the file and
 from __future__ import annotations
 
 import csv
+import io
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -20,9 +21,9 @@ from pathlib import Path
 from typing import Protocol
 
 import regex
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from phiguard import safeio
 from phiguard.errors import InputError
 
 # What a consent may authorise. ``record`` (record, health-plan, account and device numbers) is never
@@ -53,11 +54,16 @@ class ConsentRecord(BaseModel):
     def _scope_words(cls, value: object) -> tuple[str, ...]:
         if value in (None, ""):
             return ()
-        words = regex.split(r"[\s,;|]+", value.strip()) if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+        if isinstance(value, str):
+            words: list[object] = list(regex.split(r"[\s,;|]+", value.strip()))
+        elif isinstance(value, list | tuple):
+            words = list(value)
+        else:
+            raise ValueError(f"expected scope words ({', '.join(SCOPES)}), got {type(value).__name__}")
         out = tuple(str(w).strip().lower() for w in words if str(w).strip())
         unknown = [w for w in out if w not in SCOPES]
-        if unknown:
-            raise ValueError(f"unknown scope {unknown}; use {', '.join(SCOPES)}")
+        if unknown:  # the words themselves are not quoted: a name written in the wrong column stays out of logs
+            raise ValueError(f"{len(unknown)} unknown scope word(s); use {', '.join(SCOPES)}")
         return out
 
     @field_validator("signed", "expires", "revoked", mode="before")
@@ -135,31 +141,27 @@ def _check_columns(names: Iterable[str], where: str) -> None:
 
 
 def read_csv_ledger(path: Path) -> MemoryLedger:
+    text = _ledger_text(path)
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh, strict=True)
-            _check_columns([(n or "").strip().lower() for n in reader.fieldnames or []], str(path))
-            records = []
-            for row in reader:
-                data = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-                extra = set(data) - set(COLUMNS)
-                data = {k: v for k, v in data.items() if k in COLUMNS}
-                del extra  # other columns of the export (notes, staff...) are not ours to judge
-                records.append(parse_record(data, f"{path}: row {reader.line_num}"))
-    except OSError as exc:
-        raise LedgerError(f"{path}: cannot read the consent ledger ({exc.strerror})", "check consent-ledger") from None
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise LedgerError(f"{path}: unreadable CSV consent ledger ({exc})", "fix the file") from None
+        _check_columns([(n or "").strip().lower() for n in reader.fieldnames or []], str(path))
+        records = []
+        for row in reader:
+            where = f"{path}: row {reader.line_num}"
+            if None in row:  # csv puts cells beyond the header under None
+                raise LedgerError(f"{where}: more cells than the header has columns", "fix the row's commas or quoting")
+            data = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+            # other columns of the export (notes, staff...) are not ours to judge
+            records.append(parse_record({k: v for k, v in data.items() if k in COLUMNS}, where))
+    except csv.Error as exc:
+        raise LedgerError(
+            f"{path}: unreadable CSV consent ledger at line {reader.line_num} ({exc})", "fix the file"
+        ) from None
     return MemoryLedger(records, str(path))
 
 
 def read_yaml_ledger(path: Path) -> MemoryLedger:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise LedgerError(f"{path}: cannot read the consent ledger ({exc.strerror})", "check consent-ledger") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise LedgerError(f"{path}: unreadable YAML consent ledger ({exc})", "fix the file") from None
+    data = safeio.load_yaml(_ledger_text(path), str(path))
     items = data.get("consents", data.get("records")) if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise LedgerError(f"{path}: expected a list of consent records", "write `consents: [{id: ..., ...}]`")
@@ -170,6 +172,13 @@ def read_yaml_ledger(path: Path) -> MemoryLedger:
         _check_columns([str(k).lower() for k in item], f"{path}: record {i + 1}")
         records.append(parse_record({str(k).lower(): v for k, v in item.items()}, f"{path}: record {i + 1}"))
     return MemoryLedger(records, str(path))
+
+
+def _ledger_text(path: Path) -> str:
+    try:
+        return safeio.read_text(path, where=f"{path} (consent ledger)")
+    except InputError as exc:
+        raise LedgerError(exc.message, "check consent-ledger") from None
 
 
 def read_sqlite_ledger(path: Path, table: str = "consents") -> MemoryLedger:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import bisect
 import csv
 import io
-import json
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -27,6 +26,7 @@ import frontmatter
 import yaml
 from markdown_it import MarkdownIt
 
+from phiguard import safeio
 from phiguard.errors import InputError
 from phiguard.models import LANGS, Lang, Post
 from phiguard.suppressions import Suppression, parse_suppressions
@@ -104,17 +104,9 @@ def line_starts(source: str) -> list[int]:
 
 
 # -- reading files ------------------------------------------------------------------------------------
-def read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})", "check the path and its permissions") from None
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{path}: looks binary, not a draft", "pass text drafts only, or exclude it")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text", "save the draft as UTF-8") from None
+def read_text(path: Path, limit: int = safeio.MAX_BYTES) -> str:
+    """A draft file's text: a regular UTF-8 file of at most ``limit`` bytes (``max-draft-bytes``)."""
+    return safeio.read_text(path, limit)
 
 
 def load_draft(path: str, source: str, csv_columns: Sequence[str] = ()) -> Draft:
@@ -263,9 +255,10 @@ def _structured_posts(path: str, source: str) -> list[DraftPost]:
         if not isinstance(item, yaml.MappingNode):
             raise InputError(f"{path}: post {i + 1} is not a mapping", "each post needs fields such as `text`")
         meta = _plain(item, path)
-        text_node = _child(item, TEXT_KEYS)
-        body = _scalar_field(text_node, source, 0) if text_node is not None else Field("", (0,))
+        text_nodes = _children(item, TEXT_KEYS)  # a second text field ("Text" and "message") is read too
+        body = _scalar_field(text_nodes[0], source, 0) if text_nodes else Field("", (0,))
         captions, alts, images = _post_fields(item, source, 0)
+        captions = [f for n in text_nodes[1:] for f in _scalars(n, source, 0)] + captions
         fields = {"body": body} | {f"caption[{j}]": f for j, f in enumerate(captions)}
         fields |= {f"alt[{j}]": f for j, f in enumerate(alts)}
         fields |= {f"image[{j}]": f for j, f in enumerate(images)}
@@ -322,7 +315,11 @@ def _scalar_field(node: yaml.Node, source: str, base: int) -> Field:
     if not isinstance(node, yaml.ScalarNode):
         return Field("", (base,))
     start, end = base + node.start_mark.index, base + node.end_mark.index
-    return _aligned(str(node.value), source, start, end)
+    return _aligned(safeio.clean_text(str(node.value)), source, start, end)
+
+
+def _children(node: yaml.MappingNode, keys: Sequence[str]) -> list[yaml.Node]:
+    return [value for key_node, value in node.value if str(key_node.value).lower() in keys]
 
 
 def _child(node: yaml.MappingNode, keys: Sequence[str]) -> yaml.Node | None:
@@ -333,32 +330,17 @@ def _child(node: yaml.MappingNode, keys: Sequence[str]) -> yaml.Node | None:
 
 
 def _compose(path: str, text: str, base: int, source: str) -> yaml.Node | None:
-    try:
-        node: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
-        return node
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = ""
-        if mark is not None:
-            line = source.count("\n", 0, base + mark.index) + 1
-            where = f" at line {line}"
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        if Path(path).suffix.lower() == ".json":
-            try:
-                json.loads(text)
-            except json.JSONDecodeError as jexc:
-                raise InputError(f"{path}: invalid JSON at line {jexc.lineno}: {jexc.msg}", "fix the JSON") from None
-        raise InputError(f"{path}: unreadable front matter or YAML{where}: {problem}", "fix the YAML") from None
+    """The YAML (or JSON) node tree of ``text``, which starts at ``base`` in ``source`` (``base`` > 0:
+    front matter): aliases refused, nesting bounded, errors naming the line and column only."""
+    if Path(path).suffix.lower() == ".json":
+        safeio.load_json(text, path)  # a JSON error reads better as JSON; depth and numbers bounded
+    what = "front matter (YAML)" if base else "YAML"
+    return safeio.compose_yaml(text, path, source.count("\n", 0, base), what)
 
 
 def _plain(node: yaml.Node, path: str) -> dict[str, Any]:
-    try:
-        value = yaml.safe_load(yaml.serialize(node))
-    except yaml.YAMLError:
-        raise InputError(f"{path}: unreadable YAML", "fix the YAML") from None
-    if not isinstance(value, dict):
-        return {}
-    return json.loads(json.dumps(value, default=str))  # type: ignore[no-any-return]
+    value = safeio.construct_yaml(node, path)
+    return value if isinstance(value, dict) else {}
 
 
 # -- CSV bulk-schedule files --------------------------------------------------------------------------
@@ -371,7 +353,8 @@ def _csv_posts(path: str, source: str, columns: Sequence[str]) -> list[DraftPost
             return []
         names = [h.strip().lower() for h in header]
         wanted = [c.lower() for c in columns] or list(TEXT_KEYS)
-        text_col = next((names.index(c) for c in wanted if c in names), None)
+        text_cols = [i for c in wanted for i, n in enumerate(names) if n == c]  # every one is read
+        text_col = text_cols[0] if text_cols else None
         if text_col is None:
             raise InputError(
                 f"{path}: no column with the post text (looked for {', '.join(wanted)})",
@@ -393,7 +376,7 @@ def _csv_posts(path: str, source: str, columns: Sequence[str]) -> list[DraftPost
             cells = _cell_fields(row, source, row_start, row_end)
             text = cells[text_col] if text_col < len(cells) else Field("", (row_start,))
             alts = [cells[i] for i in alt_cols if i < len(cells) and cells[i].text.strip()]
-            caps = [cells[i] for i in cap_cols if i < len(cells) and cells[i].text.strip()]
+            caps = [cells[i] for i in (*text_cols[1:], *cap_cols) if i < len(cells) and cells[i].text.strip()]
             images = [  # each path points at the start of its cell
                 Field(ref, cells[i].offsets[:1] * (len(ref) + 1))
                 for i in image_cols
@@ -453,6 +436,11 @@ def _aligned(value: str, source: str, start: int, end: int) -> Field:
         j = k + 1
     offsets.append(min(j, end) if value else start)
     return Field(value, tuple(offsets))
+
+
+def all_fields(record: Mapping[Any, Any], keys: Sequence[str]) -> list[Any]:
+    """The values of every key of ``record`` named like one of ``keys`` (any case), in ``keys`` order."""
+    return [v for want in keys for k, v in record.items() if str(k).strip().lower() == want]
 
 
 def first_field(record: Mapping[Any, Any], keys: Sequence[str]) -> Any:

@@ -1,0 +1,254 @@
+"""Fail closed everywhere (issue 14): every kind of hostile or careless input ends in exit 2 with a
+coded message that names the file and the limit but none of the values in it, or is checked after
+all; nothing ends in a traceback (exit 1 would read as "findings") or in a silent exit 0."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from phiguard.cli import main
+
+NAMES = ("Rosa", "Garcia", "555-0142", "Wendeline")  # what the hostile files below are full of
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def check(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    return run(capsys, "check", "--no-progress", *argv)
+
+
+def assert_refused(code: int, err: str, *expected: str) -> None:
+    assert code == 2, err
+    assert "Traceback" not in err
+    assert "phiguard: error: PG" in err
+    for text in expected:
+        assert text in err, err
+    for name in NAMES:
+        assert name not in err, f"{name!r} leaked into: {err}"
+
+
+# -- 1. one top-level guard --------------------------------------------------------------------------
+def test_an_unexpected_exception_is_exit_2_with_a_code_and_no_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    draft = tmp_path / "post.md"
+    draft.write_text("Welcome home, Rosa Garcia!\n", encoding="utf-8")
+
+    def boom(*args: object, **kwargs: object) -> object:
+        raise ValueError("Rosa Garcia 555-0142")  # an internal error whose message carries PHI
+
+    monkeypatch.setattr("phiguard.checker.load_draft", boom)
+    code, _, err = check(capsys, str(draft))
+    assert_refused(code, err, "PG900", "internal error", "ValueError", "--debug")
+    code, _, err = check(capsys, "--debug", str(draft))
+    assert code == 2 and "Traceback" in err  # the traceback only when asked for
+
+
+@pytest.mark.parametrize(
+    "table",
+    ['select = ["ADV"]', 'ignore = ["PHI"]', 'select = ["CON"]', 'ignore = ["PHI002", "PHI051"]', 'select = ["IMG"]'],
+)
+def test_any_select_or_ignore_runs(capsys: pytest.CaptureFixture[str], tmp_path: Path, table: str) -> None:
+    (tmp_path / "phiguard.toml").write_text(table + "\n", encoding="utf-8")
+    draft = tmp_path / "post.md"
+    draft.write_text("@tina_r halve your warfarin. Welcome home, Rosa Garcia! Bed 3, MRN 4471920.\n", encoding="utf-8")
+    code, _, err = check(capsys, "--config", str(tmp_path / "phiguard.toml"), str(draft))
+    assert code in (0, 1), err
+    assert "Traceback" not in err
+
+
+# -- 2. bounded input --------------------------------------------------------------------------------
+def test_deep_nesting_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    deep_json = tmp_path / "deep.json"
+    deep_json.write_text("[" * 600 + '"Rosa Garcia"' + "]" * 600, encoding="utf-8")
+    assert_refused(*check(capsys, str(deep_json))[::2], "deep.json", "nested")
+    deep_yaml = tmp_path / "deep.yaml"
+    deep_yaml.write_text("text: Rosa\nx: " + "[" * 600 + "1" + "]" * 600 + "\n", encoding="utf-8")
+    assert_refused(*check(capsys, str(deep_yaml))[::2], "deep.yaml", "nested")
+
+
+BOMB = """---
+a: &a ["Rosa Garcia", "Rosa Garcia", "Rosa Garcia", "Rosa Garcia", "Rosa Garcia", "Rosa Garcia"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+---
+Welcome home!
+"""
+
+
+def test_a_yaml_alias_bomb_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    draft = tmp_path / "bomb.md"
+    draft.write_text(BOMB, encoding="utf-8")
+    assert_refused(*check(capsys, str(draft))[::2], "bomb.md", "alias", "line 3")
+    ledger = tmp_path / "ledger.yaml"
+    ledger.write_text(BOMB.split("---")[1], encoding="utf-8")
+    (tmp_path / "phiguard.toml").write_text('consent-ledger = "ledger.yaml"\n', encoding="utf-8")
+    clean = tmp_path / "clean.md"
+    clean.write_text("Free BP checks on Tuesday.\n", encoding="utf-8")
+    assert_refused(*check(capsys, "--config", str(tmp_path / "phiguard.toml"), str(clean))[::2], "ledger.yaml", "alias")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_device_or_a_link_to_one_is_not_read(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert_refused(*check(capsys, "/dev/zero")[::2], "/dev/zero", "not a regular file")
+    link = tmp_path / "draft.md"
+    link.symlink_to("/dev/zero")
+    assert_refused(*check(capsys, str(link))[::2], "draft.md", "not a regular file")
+
+
+def test_a_draft_over_the_size_limit_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "phiguard.toml").write_text("max-draft-bytes = 1000\n", encoding="utf-8")
+    big = tmp_path / "big.md"
+    big.write_text("Welcome home, Rosa Garcia! " * 100, encoding="utf-8")
+    assert_refused(*check(capsys, "--config", str(tmp_path / "phiguard.toml"), str(big))[::2], "big.md", "1,000 bytes")
+
+
+def test_front_matter_dates_and_binary_keys_give_valid_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    draft = tmp_path / "odd.md"
+    draft.write_text(
+        "---\n2024-01-01: x\nblob: !!binary aGVsbG8=\n? !!binary aGk=\n: y\n---\nFree BP checks.\n", encoding="utf-8"
+    )
+    code, out, err = check(capsys, "--format", "json", str(draft))
+    assert code in (0, 1), err
+    json.loads(out)
+
+
+def test_huge_integers_and_lone_surrogates(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    archive = tmp_path / "posts.jsonl"
+    archive.write_text(
+        json.dumps({"id": "1", "text": "Free BP checks"})[:-1] + ', "n": ' + "9" * 5000 + "}\n", encoding="utf-8"
+    )
+    code, _, err = run(capsys, "audit", "--no-progress", str(archive))
+    assert code in (0, 1) and "Traceback" not in err, err
+    draft = tmp_path / "s.json"
+    draft.write_text('{"text": "Welcome home, Rosa \\ud800 Garcia!"}', encoding="utf-8")
+    code, out, err = check(capsys, "--format", "html", str(draft))
+    assert code in (0, 1), err
+    assert "<html" in out.lower()
+
+
+def test_an_output_path_in_a_missing_folder_is_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    archive = tmp_path / "posts.jsonl"
+    archive.write_text(json.dumps({"id": "1", "text": "Welcome home, Rosa Garcia!"}) + "\n", encoding="utf-8")
+    missing = tmp_path / "nope" / "x.jsonl"
+    assert_refused(*run(capsys, "audit", "--no-progress", "-o", str(missing), str(archive))[::2], "x.jsonl")
+    draft = tmp_path / "post.md"
+    draft.write_text("Welcome home, Rosa Garcia!\n", encoding="utf-8")
+    assert_refused(*check(capsys, "-o", str(missing), str(draft))[::2], "x.jsonl")
+
+
+# -- 3. every file validated -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "items",
+    [
+        [{"fingerprint": "a" * 32, "rule": "PHI001", "count": "abc"}],
+        [{"fingerprint": "a" * 32, "rule": "PHI001", "count": 1e999}],
+        [{"rule": "PHI001", "count": 1}],
+        ["Rosa Garcia"],
+    ],
+)
+def test_a_baseline_with_wrong_types_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, items: list[object]
+) -> None:
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps({"version": 2, "findings": items}).replace("Infinity", "1e999"), encoding="utf-8")
+    draft = tmp_path / "post.md"
+    draft.write_text("Welcome home, Rosa Garcia!\n", encoding="utf-8")
+    assert_refused(*check(capsys, "--baseline", str(baseline), str(draft))[::2], "baseline.json", "findings")
+
+
+def test_a_version_1_baseline_says_how_to_migrate(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps({"version": 1, "findings": []}), encoding="utf-8")
+    draft = tmp_path / "post.md"
+    draft.write_text("Free BP checks.\n", encoding="utf-8")
+    assert_refused(*check(capsys, "--baseline", str(baseline), str(draft))[::2], "version 1", "baseline update")
+
+
+LEDGER_HEAD = "id,patient,scope,signed,expires,revoked\n"
+
+
+@pytest.mark.parametrize(
+    ("ledger", "front"),
+    [
+        (LEDGER_HEAD + "C-1,Rosa Garcia,name,2024-01-01,,,555-0142,extra\n", ""),  # a row with extra cells
+        (LEDGER_HEAD + "C-1,Rosa Garcia,name,not-a-date-Rosa,,\n", ""),
+        ("", "consent:\n  - id: C-9\n    patient: Rosa Garcia\n    scope: 7\n"),  # a scope given as an integer
+        ("", "consent:\n  - id: C-9\n    patient: Rosa Garcia\n    signed: 555-0142\n"),
+    ],
+)
+def test_bad_ledgers_and_consent_records_name_the_row_not_the_values(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, ledger: str, front: str
+) -> None:
+    argv = []
+    if ledger:
+        (tmp_path / "ledger.csv").write_text(ledger, encoding="utf-8")
+        (tmp_path / "phiguard.toml").write_text('consent-ledger = "ledger.csv"\n', encoding="utf-8")
+        argv = ["--config", str(tmp_path / "phiguard.toml")]
+    draft = tmp_path / "post.md"
+    draft.write_text((f"---\n{front}---\n" if front else "") + "Welcome home, Rosa Garcia!\n", encoding="utf-8")
+    code, _, err = check(capsys, *argv, str(draft))
+    assert_refused(code, err, "ledger.csv: row 2" if ledger else "consent[0]")
+
+
+def test_yaml_errors_quote_positions_not_lines(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    draft = tmp_path / "post.md"
+    draft.write_text("---\ncaption: Rosa Garcia\n  phone: 555-0142: *Wendeline\n---\nHi\n", encoding="utf-8")
+    assert_refused(*check(capsys, str(draft))[::2], "post.md", "line 3")
+
+
+# -- 5. nothing silently skipped ---------------------------------------------------------------------
+def test_an_unreadable_subfolder_is_an_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    locked = tmp_path / "drafts" / "locked"
+    locked.mkdir(parents=True)
+    (locked / "post.md").write_text("Welcome home, Rosa Garcia!\n", encoding="utf-8")
+    (tmp_path / "drafts" / "ok.md").write_text("Free BP checks.\n", encoding="utf-8")
+    real_scandir = os.scandir
+
+    def denied(path: str = ".") -> object:  # as for a folder without read permission (tests may run as root)
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", denied)
+    assert_refused(*check(capsys, str(tmp_path / "drafts"))[::2], "locked", "cannot read")
+
+
+def test_binary_standard_input_is_refused(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\x00\x01\x02Rosa\xff\xfe"), encoding="utf-8"))
+    assert_refused(*check(capsys, "-")[::2], "<stdin>")
+
+
+def test_every_text_column_and_key_is_read(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    csv_draft = tmp_path / "schedule.csv"
+    csv_draft.write_text(
+        "text,text\nFree BP checks,Welcome home Rosa Garcia! Her new knee is great.\n", encoding="utf-8"
+    )
+    code, out, err = check(capsys, "--format", "json", str(csv_draft))
+    assert code == 1 or "text" in err, err  # the second column is checked, or refused
+    archive = tmp_path / "posts.jsonl"
+    archive.write_text(
+        json.dumps({"id": "1", "Text": "Free BP checks", "message": "Welcome home, Rosa Garcia! Her knee is healing."})
+        + "\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "audit", "--no-progress", "--format", "jsonl", str(archive))
+    assert code == 2 or any(json.loads(line)["rule"].startswith(("PHI", "CON")) for line in out.splitlines()), err
