@@ -252,3 +252,128 @@ def test_every_text_column_and_key_is_read(capsys: pytest.CaptureFixture[str], t
     )
     code, out, err = run(capsys, "audit", "--no-progress", "--format", "jsonl", str(archive))
     assert code == 2 or any(json.loads(line)["rule"].startswith(("PHI", "CON")) for line in out.splitlines()), err
+
+
+# -- 4. no PHI anywhere by default --------------------------------------------------------------------
+def test_a_fingerprint_cannot_be_brute_forced_from_its_masked_value(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import hashlib
+
+    from phiguard.baseline import fingerprint
+
+    draft = tmp_path / "post.md"
+    draft.write_text("Welcome home, Rosa Garcia! Her new knee is working wonders.\n", encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    assert main(["baseline", "create", str(draft), "--baseline", str(baseline)]) == 0
+    capsys.readouterr()
+    accepted = {item["fingerprint"] for item in json.loads(baseline.read_text(encoding="utf-8"))["findings"]}
+    assert accepted
+    # the attacker knows the rule, the path, the masked value "R*** G*****" and a list of names: every
+    # way the old scheme (or any hash of the value) could be built gives nothing back
+    guesses = [f"{a} {b}" for a in ("Rosa", "Rita", "Rosa-Maria") for b in ("Garcia", "Gomez", "Garcia Lopez")]
+    for rule in ("PHI001", "PHI002", "CON001"):
+        for guess in guesses:
+            old = "\x1f".join((rule, draft.as_posix(), " ".join(guess.casefold().split()))).encode()
+            assert hashlib.sha256(old).hexdigest()[:32] not in accepted
+            assert fingerprint(rule, str(draft), guess) not in accepted
+            assert fingerprint(rule, str(draft), guess.casefold()) not in accepted
+    assert "Rosa" not in baseline.read_text(encoding="utf-8")
+
+
+def test_two_equal_findings_on_different_lines_have_different_fingerprints(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    draft = tmp_path / "post.md"
+    draft.write_text("Welcome home, Rosa Garcia!\n\nRosa Garcia, we will miss you on 4 West.\n", encoding="utf-8")
+    _code, out, _ = check(capsys, "--format", "json", str(draft))
+    items = [i for i in json.loads(out) if i["rule"].startswith("PHI00")]
+    assert len(items) >= 2
+    assert len({i["fingerprint"] for i in items}) == len(items)
+
+
+def test_evidence_and_json_output_hold_no_names(tmp_path: Path) -> None:
+    from phiguard import Linter, Post
+
+    post = Post(
+        text="Free BP checks on Tuesday at the main lobby.",
+        metadata={"consent": [{"id": "C-1", "patient": "Wendeline Ashcroft", "scope": "name"}]},
+    )
+    report = Linter().lint(post)
+    dumped = report.model_dump_json()
+    assert any(f.rule == "CON005" for f in report.findings)
+    assert "Wendeline" not in dumped and "Ashcroft" not in dumped
+
+
+def test_lint_many_of_a_wrong_type_names_the_type_not_the_content() -> None:
+    from phiguard import Linter
+
+    with pytest.raises(TypeError) as info:
+        list(Linter().lint_many([{"text": "Welcome home, Rosa Garcia!"}]))  # type: ignore[list-item]
+    assert "dict" in str(info.value) and "Rosa" not in str(info.value)
+
+
+def test_control_characters_in_paths_cannot_inject_log_lines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    draft = tmp_path / "post.md"
+    draft.write_text("![Rosa](x.png\n::error file=x::owned)\nWelcome home, Rosa Garcia!\n", encoding="utf-8")
+    _code, out, _ = check(capsys, "--no-images", str(draft))
+    assert not any(line.startswith("::") for line in out.splitlines())
+    weird = tmp_path / "a\nb::error file=x::owned.md"
+    weird.write_text("Welcome home, Rosa Garcia!\n", encoding="utf-8")
+    _code, out, err = check(capsys, str(weird))
+    assert not any(line.startswith("b::") for line in (out + err).splitlines())
+    assert "\\n" in out
+
+
+# -- 5. images: every shape read, nothing outside the drafts' folder opened ---------------------------
+def test_image_shapes_are_read_or_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    nested = tmp_path / "nested.md"
+    nested.write_text('---\nimages: [["missing.jpg"]]\n---\nFree BP checks.\n', encoding="utf-8")
+    _code, out, _ = check(capsys, "--format", "json", str(nested))
+    assert any(i["rule"] == "IMG001" for i in json.loads(out))  # the nested path is read (and missing)
+    archive = tmp_path / "posts.jsonl"
+    archive.write_text(json.dumps({"id": "1", "text": "Free BP checks", "images": {"path": "missing.jpg"}}) + "\n")
+    _code, out, err = run(capsys, "audit", "--no-progress", "--format", "jsonl", str(archive))
+    assert any(json.loads(line)["rule"] == "IMG001" for line in out.splitlines()), err
+    archive.write_text(json.dumps({"id": "1", "text": "Free BP checks", "images": 7}) + "\n")
+    assert_refused(*run(capsys, "audit", "--no-progress", str(archive))[::2], "posts.jsonl:1", "image")
+
+
+def test_images_outside_the_drafts_folder_are_not_opened(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    outside = tmp_path / "secret.png"
+    outside.write_bytes(b"not really a png")
+    (drafts / "a.md").write_text("![x](../secret.png)\n![y](/etc/passwd)\nFree BP checks.\n", encoding="utf-8")
+    (drafts / "link.png").symlink_to(outside)
+    (drafts / "b.md").write_text("![z](link.png)\nFree BP checks.\n", encoding="utf-8")
+    _code, out, _err = check(capsys, "--format", "json", str(drafts))
+    problems = [i for i in json.loads(out) if i["rule"] == "IMG001"]
+    assert len(problems) == 3, out
+    assert all("outside the drafts' folder" in i["message"] for i in problems)
+    (tmp_path / "phiguard.toml").write_text('[images]\nroots = ["."]\n', encoding="utf-8")
+    _code, out, _err = check(capsys, "--config", str(tmp_path / "phiguard.toml"), "--format", "json", str(drafts))
+    messages = [i["message"] for i in json.loads(out) if i["rule"] == "IMG001"]
+    assert sum("outside" in m for m in messages) == 1  # /etc/passwd stays outside; ../secret.png is allowed now
+
+
+def test_redact_image_never_writes_over_an_original(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from PIL import Image
+
+    first, second = tmp_path / "a.png", tmp_path / "a.redacted.png"
+    for p in (first, second):
+        Image.new("RGB", (8, 8), "white").save(p)
+    before = second.read_bytes()
+    assert main(["redact-image", "--no-ocr", str(first), str(second)]) == 2  # a's copy would be the second original
+    assert second.read_bytes() == before
+    hard = tmp_path / "hard.png"
+    os.link(first, hard)
+    assert main(["redact-image", "--no-ocr", "-o", str(hard), str(first)]) == 2
+    soft = tmp_path / "soft.png"
+    soft.symlink_to(first)
+    assert main(["redact-image", "--no-ocr", "-o", str(soft), str(first)]) == 2
+    assert main(["redact-image", "--no-ocr", "--suffix", "/../../x", str(first)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "overwrite an original" in err and "--suffix" in err

@@ -88,11 +88,18 @@ def _post(record: dict[str, object], path: Path, line: int, text_keys: tuple[str
     post = Post(
         text=safeio.clean_text(texts[0]),
         captions=tuple(safeio.clean_text(t) for t in texts[1:]),  # a second text field is read too
-        images=tuple(image_path(str(path), ref) for ref in image_refs(first_field(record, IMAGE_CSV_KEYS))),
+        images=tuple(image_path(str(path), ref) for ref in _image_refs(record, where)),
         lang=parse_lang(first_field(record, LANG_KEYS), where),
         id=str(ident) if ident not in (None, "") else f"line {line}",
     )
     return ArchivePost(line, post)
+
+
+def _image_refs(record: dict[str, object], where: str) -> list[str]:
+    try:
+        return image_refs(first_field(record, IMAGE_CSV_KEYS))
+    except InputError as exc:
+        raise InputError(f"{where}: {exc.message}", exc.fix) from None
 
 
 def _jsonl_lines(path: Path, fh: Iterable[str]) -> Iterator[ArchivePost]:

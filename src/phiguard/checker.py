@@ -129,12 +129,13 @@ def check(
 ) -> CheckResult:
     """Check drafts; ``today`` is the date consents are judged by (default: the current date)."""
     files = discover(paths, config.exclude, root)
+    roots = _image_roots(config, root or Path.cwd(), [p for p in paths if p != STDIN])
     if jobs > 1 and len(files) > 1 and STDIN not in files:
         chunks = [files[i::jobs] for i in range(jobs)]
         results: dict[str, FileResult] = {}
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             for chunk_result in pool.map(
-                _check_files, chunks, [config] * jobs, [lang] * jobs, [None] * jobs, [today] * jobs
+                _check_files, chunks, [config] * jobs, [lang] * jobs, [None] * jobs, [today] * jobs, [roots] * jobs
             ):
                 for fr in chunk_result:
                     results[fr.draft.path] = fr
@@ -142,7 +143,7 @@ def check(
                         progress(1)
         ordered = [results[f] for f in files]
     else:
-        ordered = _check_files(files, config, lang, progress, today)
+        ordered = _check_files(files, config, lang, progress, today, roots)
     if baseline is not None:
         for fr in ordered:
             new = baseline.filter_new([loc.fingerprint for loc in fr.located])
@@ -151,14 +152,24 @@ def check(
     return CheckResult(ordered)
 
 
+def _image_roots(config: Config, root: Path, paths: Sequence[str]) -> tuple[Path, ...]:
+    """The folders attached images may be opened from: the config's folder (or the current one), the
+    folders and the files' folders named on the command line, and ``images.roots``."""
+    named = (Path(p) if Path(p).is_dir() else Path(p).parent for p in paths)
+    return tuple(dict.fromkeys((root, *named, *config.images.roots)))
+
+
 def _check_files(
     files: Sequence[str],
     config: Config,
     lang: Lang | None,
     progress: Callable[[int], None] | None = None,
     today: date | None = None,
+    image_roots: tuple[Path, ...] = (),
 ) -> list[FileResult]:
     linter = linter_for(config)
+    if image_roots:
+        linter = linter.with_image_roots(image_roots)
     if today is not None:
         linter = linter.with_consent(linter.ledger, today)
     drafts = [_guarded(f"reading {f}", _read, f, config) for f in files]
@@ -202,7 +213,7 @@ _LINTERS: dict[str, Linter] = {}
 
 def linter_for(config: Config) -> Linter:
     """One Linter per configuration and process: models load once, also in worker processes."""
-    key = f"{config.base_dir}|{config.model_dump_json()}"
+    key = f"{config.base_dir}|{config.model_dump_json()}"  # image roots vary per run: with_image_roots
     if key not in _LINTERS:
         _LINTERS[key] = Linter(config)
     return _LINTERS[key]

@@ -19,7 +19,7 @@ from typing import TextIO
 from phiguard.baseline import Baseline
 from phiguard.config import Config, find_config_file, load_config_file
 from phiguard.errors import ConfigError, InputError, InternalError, PhiguardError
-from phiguard.models import Post, Severity
+from phiguard.models import Post, Severity, printable
 
 # The checker, the engine and the output formats import spaCy and Presidio (about a second): they are
 # imported by the commands that lint, so `phiguard --version` and `phiguard rules` start at once.
@@ -208,8 +208,8 @@ def _audit(args: argparse.Namespace) -> int:
                     else:
                         tail = f" ({value!r})" if value else ""
                         out.write(
-                            f"{args.archive}:{item.line}: {f.rule} [{f.severity.value}] {f.scope}:{f.start}-{f.end} "
-                            f"{f.message}{tail}{in_image(f)}\n"
+                            f"{printable(str(args.archive))}:{item.line}: {f.rule} [{f.severity.value}] "
+                            f"{f.scope}:{f.start}-{f.end} {printable(f.message)}{tail}{in_image(f)}\n"
                         )
     finally:
         if args.output:
@@ -220,15 +220,18 @@ def _audit(args: argparse.Namespace) -> int:
 
 def _redact_image(args: argparse.Namespace) -> int:
     from phiguard.checker import linter_for
-    from phiguard.redact import redact
+    from phiguard.redact import check_suffix, check_target, redact
 
     if args.output and len(args.images) > 1:
         raise InputError("--output names one file, and more than one image was given", "use --suffix instead")
+    check_suffix(args.suffix)
     config, _ = _config(args, [str(p) for p in args.images])
     linter = linter_for(config)
-    for image in args.images:
-        target = args.output or image.with_name(image.stem + args.suffix + image.suffix)
-        done = redact(linter, image, target, lang=args.lang, faces=args.faces)
+    targets = [args.output or image.with_name(image.stem + args.suffix + image.suffix) for image in args.images]
+    for target in targets:  # before anything is written: no output may be (a link to) an original
+        check_target(target, args.images)
+    for image, target in zip(args.images, targets, strict=True):
+        done = redact(linter, image, target, lang=args.lang, faces=args.faces, originals=args.images)
         covered = ", ".join(f"{c.rule} {c.value if args.show_values else c.masked}" for c in done.covered)
         print(
             f"phiguard: {image} -> {target}: metadata removed ({', '.join(done.removed) or 'none found'}); "
@@ -355,12 +358,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _error(exc: PhiguardError, args: argparse.Namespace, cause: BaseException | None = None) -> int:
     """Exit 2 with the coded message; the traceback only with --debug (it may quote a draft)."""
-    cause = cause or exc.__cause__ or exc.__context__
+    if isinstance(exc, InternalError):
+        cause = cause or exc.__cause__
     if getattr(args, "debug", False) and cause is not None:
         import traceback
 
         traceback.print_exception(cause, file=sys.stderr)
-    print(f"phiguard: error: {exc}", file=sys.stderr)
+    print(f"phiguard: error: {printable(str(exc))}", file=sys.stderr)
     return 2
 
 

@@ -73,6 +73,11 @@ class ImageSettings(_Strict):
     ocr_timeout: float = Field(default=60.0, alias="ocr-timeout", gt=0, description="seconds per image")
     ocr_confidence: int = Field(default=30, alias="ocr-confidence", ge=0, le=100, description="lowest word confidence")
     max_pixels: int = Field(default=50_000_000, alias="max-pixels", ge=1, description="larger images are not decoded")
+    roots: tuple[Path, ...] = Field(
+        default=(),
+        description="folders attached images may be opened from, besides the drafts' own (the CLI adds the "
+        "config file's folder, or the current one); empty in the library: any path the caller gives",
+    )
 
 
 class Config(_Strict):
@@ -168,4 +173,8 @@ def load_config_file(path: Path) -> Config:
     if isinstance(dirs, list):
         key = "rule-dirs" if "rule-dirs" in table else "rule_dirs"
         table = {**table, key: [str((path.parent / d).resolve()) for d in dirs]}
+    images = table.get("images")
+    if isinstance(images, dict) and isinstance(images.get("roots"), list):
+        roots = [str((path.parent / r).resolve()) if isinstance(r, str) else r for r in images["roots"]]
+        table = {**table, "images": {**images, "roots": roots}}
     return Config.from_mapping({**table, "base_dir": path.parent}, source=str(path))

@@ -151,7 +151,7 @@ def _markdown_post(path: str, source: str, blanked: str) -> DraftPost:
             raise InputError(f"{path}: front matter is not a mapping of keys", "write `key: value` lines")
         if node is not None:
             meta = _plain(node, path)
-            captions, alts, images = _post_fields(node, source, fm_start)
+            captions, alts, images = _post_fields(path, node, source, fm_start)
     body = blanked[body_start:]
     body_chars = list(body)
     for image in _images(body):
@@ -206,12 +206,16 @@ def image_refs(value: object) -> list[str]:
     or new lines), a list of strings, or a list of mappings with a ``path``/``src``/``url`` key."""
     if isinstance(value, str):
         return [ref.strip() for ref in _IMAGE_LIST.split(value) if ref.strip()]
+    if isinstance(value, dict):
+        ref = first_field(value, IMAGE_PATH_KEYS)
+        if not isinstance(ref, str):
+            raise InputError(f"an image without a path ({', '.join(IMAGE_PATH_KEYS)})", "give each image a path")
+        return image_refs(ref)
     if isinstance(value, list):
-        out: list[str] = []
-        for item in value:
-            out += image_refs(first_field(item, IMAGE_PATH_KEYS) if isinstance(item, dict) else item)
-        return out
-    return []
+        return [ref for item in value for ref in image_refs(item)]
+    if value in (None, ""):
+        return []
+    raise InputError(f"an image reference that is a {type(value).__name__}, not a path", "give images as paths")
 
 
 def _images(body: str) -> Iterator[_MarkdownImage]:
@@ -257,7 +261,7 @@ def _structured_posts(path: str, source: str) -> list[DraftPost]:
         meta = _plain(item, path)
         text_nodes = _children(item, TEXT_KEYS)  # a second text field ("Text" and "message") is read too
         body = _scalar_field(text_nodes[0], source, 0) if text_nodes else Field("", (0,))
-        captions, alts, images = _post_fields(item, source, 0)
+        captions, alts, images = _post_fields(path, item, source, 0)
         captions = [f for n in text_nodes[1:] for f in _scalars(n, source, 0)] + captions
         fields = {"body": body} | {f"caption[{j}]": f for j, f in enumerate(captions)}
         fields |= {f"alt[{j}]": f for j, f in enumerate(alts)}
@@ -277,7 +281,9 @@ def _structured_posts(path: str, source: str) -> list[DraftPost]:
     return out
 
 
-def _post_fields(node: yaml.MappingNode, source: str, base: int) -> tuple[list[Field], list[Field], list[Field]]:
+def _post_fields(
+    path: str, node: yaml.MappingNode, source: str, base: int
+) -> tuple[list[Field], list[Field], list[Field]]:
     """Captions, alt texts and image paths of a post mapping: `caption`, `alt`, and `images:` as paths
     or as mappings `{path, alt, caption}`."""
     captions: list[Field] = []
@@ -290,17 +296,29 @@ def _post_fields(node: yaml.MappingNode, source: str, base: int) -> tuple[list[F
         elif key in ALT_KEYS:
             alts += _scalars(value, source, base)
         elif key in IMAGE_KEYS:
-            images = value.value if isinstance(value, yaml.SequenceNode) else [value]
-            for image in images:
+            for image in _leaves(value):  # a path, a mapping {path, alt, caption}, or lists of them
                 if isinstance(image, yaml.ScalarNode):
                     paths += _scalars(image, source, base)
-                elif isinstance(image, yaml.MappingNode):
-                    more_captions, more_alts, _ = _post_fields(image, source, base)
+                else:
+                    more_captions, more_alts, _ = _post_fields(path, image, source, base)
                     captions += more_captions
                     alts += more_alts
                     path_node = _child(image, IMAGE_PATH_KEYS)
-                    paths += _scalars(path_node, source, base) if path_node is not None else []
+                    if path_node is None or not isinstance(path_node, yaml.ScalarNode):
+                        line = image.start_mark.line + 1 + source.count("\n", 0, base)
+                        raise InputError(
+                            f"{path}:{line}: an image without a path ({', '.join(IMAGE_PATH_KEYS)})",
+                            "give each image a path",
+                        )
+                    paths += _scalars(path_node, source, base)
     return captions, alts, paths
+
+
+def _leaves(node: yaml.Node) -> list[yaml.ScalarNode | yaml.MappingNode]:
+    """The scalars and mappings of a node, through nested lists (depth is bounded by the loader)."""
+    if isinstance(node, yaml.SequenceNode):
+        return [leaf for item in node.value for leaf in _leaves(item)]
+    return [node]  # type: ignore[list-item]
 
 
 def _scalars(node: yaml.Node, source: str, base: int) -> list[Field]:

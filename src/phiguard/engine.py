@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from itertools import islice
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import regex
@@ -81,6 +82,16 @@ def _chunks(text: str, size: int = MAX_CHUNK) -> Iterator[tuple[int, str]]:
         start = end
 
 
+def _as_post(item: object) -> Post:
+    """A Post, or plain text as one; anything else is a TypeError naming its type, never its content
+    (pydantic's message would quote it)."""
+    if isinstance(item, Post):
+        return item
+    if isinstance(item, str):
+        return Post(text=item)
+    raise TypeError(f"lint_many takes Post objects or strings, not {type(item).__name__}")
+
+
 def _clean(text: str) -> str:
     """Lone surrogates (from broken decoding) become U+FFFD: same length, so offsets still hold."""
     return _SURROGATE.sub("\ufffd", text)
@@ -135,12 +146,21 @@ class Linter:
         """Lint many posts lazily, batching the NLP per language; reports come back in order."""
         it = iter(posts)
         while batch := list(islice(it, self.config.batch_size * 4)):
-            yield from self._lint_batch([p if isinstance(p, Post) else Post(text=p) for p in batch], lang)
+            yield from self._lint_batch([_as_post(p) for p in batch], lang)
 
     def with_consent(self, ledger: MemoryLedger | None, today: date | None = None) -> Linter:
         """A Linter sharing this one's rules and loaded models, with another consent ledger and date."""
         other = copy.copy(self)
         other.ledger, other.today = ledger, today
+        return other
+
+    def with_image_roots(self, roots: tuple[Path, ...]) -> Linter:
+        """A Linter sharing this one's rules and loaded models that opens attached images only inside
+        ``roots`` (the CLI passes the drafts' folder and ``images.roots``)."""
+        other = copy.copy(self)
+        images = self.config.images.model_copy(update={"roots": roots})
+        other.config = self.config.model_copy(update={"images": images})
+        other.__dict__.pop("images", None)  # the inspector is rebuilt with the new roots
         return other
 
     def runtime(self, lang: Lang) -> LanguageRuntime:

@@ -119,7 +119,11 @@ def assess(
     if not evidence.who and not is_featured:
         for rec, _ in records:
             if rec.patient:
-                out.append(_finding(rules, NAMES_NOBODY, None, f"consent {rec.id} names {rec.patient!r}", post))
+                out.append(
+                    _finding(
+                        rules, NAMES_NOBODY, None, f"consent {rec.id} names a patient the post does not name", post
+                    )
+                )
         return Outcome(tuple(findings), _selected(out, active))
 
     names = [f for f in evidence.who if f.entity == "PERSON" and f.rule != HANDLE_RULE]

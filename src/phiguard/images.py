@@ -126,6 +126,13 @@ class ImageFacts:
     problem: str | None = None  # why it could not be checked (fully)
 
 
+def _inside(file: Path, roots: tuple[Path, ...]) -> bool:
+    """``file``, links followed, lies in one of ``roots``: a draft cannot make phiguard open
+    ``../../etc/passwd`` or a link to it."""
+    real = file.resolve()
+    return any(real.is_relative_to(root.resolve()) for root in roots)
+
+
 class ImageInspector:
     """Reads images with the checks ``settings`` asks for. One per Linter; safe to share between threads."""
 
@@ -149,6 +156,8 @@ class ImageInspector:
         if is_remote(path):
             return ImageFacts(path, problem="is a web address: phiguard never downloads, check a local copy")
         file = Path(path)
+        if self.settings.roots and not _inside(file, self.settings.roots):
+            return ImageFacts(path, problem="is outside the drafts' folder (and images.roots): not opened")
         if not file.is_file():
             return ImageFacts(path, problem="does not exist")
         try:

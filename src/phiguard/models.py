@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Literal
 
+import regex
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 Lang = Literal["en", "es"]
@@ -95,6 +96,16 @@ class Post(_Frozen):
 
     def scope_text(self, scope: str) -> str:
         return dict(self.scopes())[scope]
+
+
+_CONTROL = regex.compile(r"[\p{Cc}\p{Zl}\p{Zp}]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters and line separators escaped (``\\n``, ``\\x1b``): a file name
+    or value with a newline cannot start a line of its own in a log (``::error ...`` is a command to
+    GitHub Actions), nor move a terminal's cursor."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def mask(value: str) -> str:

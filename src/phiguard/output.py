@@ -13,7 +13,7 @@ from typing import TextIO
 
 from phiguard import __version__
 from phiguard.checker import CheckResult, FileResult, Located
-from phiguard.models import Finding, Severity
+from phiguard.models import Finding, Severity, printable
 from phiguard.ruledocs import TOOL_RULES
 from phiguard.rulepack import RuleSet
 
@@ -30,14 +30,15 @@ def in_image(f: Finding) -> str:
     if not f.image:
         return ""
     box = f", box {f.box[0]},{f.box[1]} {f.box[2]}x{f.box[3]}" if f.box else ""
-    return f" [image {f.image}{box}]"
+    return f" [image {printable(f.image)}{box}]"
 
 
 def _line(loc: Located, show: bool) -> str:
     f = loc.finding
     value = _value(loc, show)
     tail = f" ({value!r})" if value else ""
-    return f"{loc.path}:{loc.line}:{loc.column}: {f.rule} [{f.severity.value}] {f.message}{tail}{in_image(f)}"
+    where = f"{printable(loc.path)}:{loc.line}:{loc.column}"
+    return f"{where}: {f.rule} [{f.severity.value}] {printable(f.message)}{tail}{in_image(f)}"
 
 
 def text(result: CheckResult, out: TextIO, show: bool, rules: RuleSet, color: bool) -> None:
@@ -55,14 +56,14 @@ def text(result: CheckResult, out: TextIO, show: bool, rules: RuleSet, color: bo
     for fr in result.files:
         if not fr.located:
             continue
-        console.print(f"[bold underline]{escape(fr.draft.path)}[/]")
+        console.print(f"[bold underline]{escape(printable(fr.draft.path))}[/]")
         for loc in fr.located:
             f = loc.finding
             value = _value(loc, show)
             tail = f" [dim]({escape(repr(value))})[/]" if value else ""
             console.print(
                 f"  {loc.line}:{loc.column}: [bold]{f.rule}[/] [{_STYLE[f.severity]}]{f.severity.value}[/] "
-                f"{escape(f.message)}{tail}[dim]{escape(in_image(f))}[/]"
+                f"{escape(printable(f.message))}{tail}[dim]{escape(in_image(f))}[/]"
             )
             if f.suggestion:
                 console.print(f"      [green]suggested reply:[/] {escape(f.suggestion)}")

@@ -16,6 +16,8 @@ rectangles is a few lines of Pillow.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,10 +55,33 @@ def metadata_kinds(image: Image.Image) -> list[str]:
     return kinds
 
 
-def redact(linter: Linter, source: Path, target: Path, *, lang: Lang | None = None, faces: bool = False) -> Redaction:
-    """Write ``target``: ``source`` without metadata, flagged text (and faces) covered."""
-    if target.resolve() == source.resolve():
-        raise InputError(f"{target}: would overwrite the original", "choose another --output or --suffix")
+def check_target(target: Path, originals: Sequence[Path]) -> None:
+    """Refuse an output that is, links to (symbolic or hard link) or is one of the originals."""
+    for original in originals:
+        same = target.resolve() == original.resolve()
+        if not same and target.exists() and original.exists():
+            same = os.path.samefile(target, original)  # a hard link shares the original's inode
+        if same:
+            raise InputError(f"{target}: would overwrite an original image", "choose another --output or --suffix")
+
+
+def check_suffix(suffix: str) -> None:
+    if any(sep in suffix for sep in ("/", "\\")) or suffix in ("", "."):
+        raise InputError("--suffix must be a plain name ending (no folder separator)", "use e.g. --suffix .redacted")
+
+
+def redact(
+    linter: Linter,
+    source: Path,
+    target: Path,
+    *,
+    lang: Lang | None = None,
+    faces: bool = False,
+    originals: Sequence[Path] = (),
+) -> Redaction:
+    """Write ``target``: ``source`` without metadata, flagged text (and faces) covered. ``target`` may
+    not be, or link to, ``source`` or any of ``originals`` (the other images of the same run)."""
+    check_target(target, [source, *originals])
     report = linter.lint(Post(images=(str(source),), lang=lang))
     for f in report.findings:
         if f.category == Category.TOOL:

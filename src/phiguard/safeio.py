@@ -132,9 +132,18 @@ def yaml_error(exc: yaml.YAMLError, where: str, line_offset: int = 0, what: str 
 
 def compose_yaml(text: str, where: str, line_offset: int = 0, what: str = "YAML") -> yaml.Node | None:
     """The YAML node tree of ``text`` (aliases refused, depth bounded); ``what`` names it in errors."""
-    loader = BoundedLoader(text)
+    try:
+        loader = BoundedLoader(text)
+    except yaml.reader.ReaderError as exc:  # a control character PyYAML does not accept
+        raise InputError(
+            f"{where}: invalid {what}: character #x{exc.character:04x} at offset {exc.position}", "remove it"
+        ) from None
     try:
         return loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        raise InputError(
+            f"{where}: invalid {what}: character #x{exc.character:04x} at offset {exc.position}", "remove it"
+        ) from None
     except yaml.YAMLError as exc:
         raise yaml_error(exc, where, line_offset, what) from None
     except RecursionError:
