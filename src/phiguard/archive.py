@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -113,12 +114,17 @@ def _jsonl_lines(path: Path, fh: Iterable[str]) -> Iterator[ArchivePost]:
 
 
 def _csv_rows(path: Path, fh: Iterable[str], columns: tuple[str, ...]) -> Iterator[ArchivePost]:
-    reader = csv.DictReader(fh, strict=True)
+    reader = csv.reader(fh, strict=True)
     keys = tuple(c.lower() for c in columns) or TEXT_KEYS
-    line = 2
     try:
+        header = next(reader, [])
+        # a repeated column name gets trailing spaces ("text", "text "): both are read as text columns
+        names = [name + " " * header[:i].count(name) for i, name in enumerate(header)]
+        line = reader.line_num + 1
         for row in reader:
-            yield _post(dict(row), path, line, keys)
+            if len(row) > len(names):
+                raise InputError(f"{path}:{line}: more cells than the header has columns", "fix the row's quoting")
+            yield _post(dict(zip(names, row, strict=False)), path, line, keys)
             line = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(f"{path}:{reader.line_num}: malformed CSV ({exc})", "fix the quoting") from None
@@ -156,16 +162,31 @@ def _parallel(
 ) -> Iterator[tuple[ArchivePost, Report]]:
     it = iter(posts)
     pending: list[tuple[list[ArchivePost], Future[list[Report]]]] = []
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_signals)
+    try:
         while True:
             while len(pending) < 2 * jobs and (chunk := list(islice(it, CHUNK))):
                 pending.append((chunk, pool.submit(_lint_chunk, [p.post for p in chunk], config, lang)))
             if not pending:
-                return
+                break
             chunk, future = pending.pop(0)
             yield from zip(chunk, future.result(), strict=True)
             if progress:
                 progress(len(chunk))
+    except BaseException:  # an error, Ctrl-C, SIGTERM or a consumer that stopped: no worker outlives the audit
+        workers = list(getattr(pool, "_processes", {}).values())  # the executor has no public handle on them
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.join(timeout=5)
+        raise
+    pool.shutdown()
+
+
+def _worker_signals() -> None:
+    """Workers leave SIGINT to the parent (which stops them): a Ctrl-C prints no worker tracebacks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _lint_chunk(posts: list[Post], config: Config, lang: Lang | None) -> list[Report]:

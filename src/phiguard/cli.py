@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from functools import partial
@@ -18,7 +20,7 @@ from typing import TextIO
 
 from phiguard.baseline import Baseline
 from phiguard.config import Config, find_config_file, load_config_file
-from phiguard.errors import ConfigError, InputError, InternalError, PhiguardError
+from phiguard.errors import ConfigError, InputError, InternalError, Interrupted, PhiguardError
 from phiguard.models import Post, Severity, printable
 
 # The checker, the engine and the output formats import spaCy and Presidio (about a second): they are
@@ -188,6 +190,7 @@ def _audit(args: argparse.Namespace) -> int:
     jobs = default_jobs() if args.jobs == 0 else max(1, args.jobs)
     posts = flagged = 0
     out = _open_output(args.output) if args.output else sys.stdout
+    last = 0  # the archive line of the last post whose findings were written
     try:
         for progress in _progress(args, "auditing posts"):
             for item, report in audit(
@@ -197,20 +200,29 @@ def _audit(args: argparse.Namespace) -> int:
                 jobs=jobs,
                 progress=progress,
             ):
-                posts += 1
-                flagged += bool(report.at_least(fail_on))
+                lines = []
                 for f in report.findings:
                     value = f.value if args.show_values else f.masked
                     if args.format == "jsonl":
                         record = {"line": item.line, "post": item.post.id, **f.model_dump(mode="json"), "value": value}
                         record.pop("masked", None)
-                        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
                     else:
                         tail = f" ({value!r})" if value else ""
-                        out.write(
+                        lines.append(
                             f"{printable(str(args.archive))}:{item.line}: {f.rule} [{f.severity.value}] "
                             f"{f.scope}:{f.start}-{f.end} {printable(f.message)}{tail}{in_image(f)}\n"
                         )
+                out.write("".join(lines))  # a post's findings in one write: an interrupt leaves whole posts
+                posts += 1
+                last = item.line
+                flagged += bool(report.at_least(fail_on))
+    except KeyboardInterrupt:
+        raise Interrupted(
+            f"interrupted after {posts} post(s), the last at line {last} of {args.archive}: the audit is "
+            "incomplete (every line written is whole)",
+            "run it again",
+        ) from None
     finally:
         if args.output:
             out.close()
@@ -342,6 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command not in handlers:
         _parser().print_help(sys.stderr)
         return 2
+    _stop_on_sigterm()
     try:
         return handlers[args.command](args)
     except PhiguardError as exc:
@@ -350,10 +363,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except KeyboardInterrupt:
-        print("phiguard: error: PG901: interrupted; the run is incomplete", file=sys.stderr)
-        return 2
+        return _error(Interrupted("interrupted; the run is incomplete", "run it again"), args)
     except Exception as exc:
         return _error(InternalError(f"in {args.command}", exc), args, exc)
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a CI timeout, `kill`) stops phiguard as Ctrl-C does: workers stopped, exit 2."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
 
 
 def _error(exc: PhiguardError, args: argparse.Namespace, cause: BaseException | None = None) -> int:

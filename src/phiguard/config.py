@@ -95,6 +95,12 @@ class Config(_Strict):
     fail_on: Severity = Field(default=Severity.WARNING, alias="fail-on")
     exclude: tuple[str, ...] = Field(default=(), description="gitignore-style patterns of drafts to skip")
     csv_text_columns: tuple[str, ...] = Field(default=(), alias="csv-text-columns")
+    max_post_chars: int = Field(
+        default=200_000, alias="max-post-chars", ge=1, description="longer posts are an error, not checked"
+    )
+    post_cpu_seconds: float = Field(
+        default=10.0, alias="post-cpu-seconds", gt=0, description="CPU time one post may take (tokenizer, analysis)"
+    )
     max_draft_bytes: int = Field(
         default=MAX_BYTES, alias="max-draft-bytes", ge=1, description="largest draft, archive line or ledger read"
     )

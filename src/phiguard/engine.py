@@ -8,6 +8,7 @@ candidate's context, and resolve overlaps. Models load on first use of a languag
 from __future__ import annotations
 
 import copy
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from phiguard.advice import assess as assess_advice
 from phiguard.config import Config
 from phiguard.consent import MemoryLedger, open_ledger
 from phiguard.context import CHECKS, Candidate, ScopeContext
+from phiguard.errors import InputError
 from phiguard.featured import assess
 from phiguard.language import detect
 from phiguard.learned import LinearModel
@@ -92,9 +94,27 @@ def _as_post(item: object) -> Post:
     raise TypeError(f"lint_many takes Post objects or strings, not {type(item).__name__}")
 
 
+_LONG_RUN = regex.compile(r"\S{65,}")
+
+
+def _defuse(run: regex.Match[str]) -> str:
+    """A long run of non-space characters that is mostly punctuation or symbols ("((((", ":::",
+    emoji, "a.a.a.") keeps its first 16 characters, and after them its letters and digits only; one
+    over 256 characters, whatever it holds, keeps its letters and digits after the 256th. spaCy's
+    tokenizer strips a run's prefixes one at a time, so such runs cost time quadratic in their length
+    (10 KB: 10-14 s); no identifier looks like them, and words, URLs and numbers are left alone."""
+    text = run.group()
+    alnum = sum(ch.isalnum() for ch in text)
+    keep = 16 if alnum < 0.7 * len(text) else 256
+    if len(text) <= keep:
+        return text
+    return text[:keep] + "".join(ch if ch.isalnum() else " " for ch in text[keep:])
+
+
 def _clean(text: str) -> str:
-    """Lone surrogates (from broken decoding) become U+FFFD: same length, so offsets still hold."""
-    return _SURROGATE.sub("\ufffd", text)
+    """The text as it is parsed: lone surrogates (from broken decoding) become U+FFFD and long
+    punctuation runs are broken up with spaces (``_defuse``); the same length, so offsets still hold."""
+    return _LONG_RUN.sub(_defuse, _SURROGATE.sub("\ufffd", text))
 
 
 class Linter:
@@ -211,9 +231,16 @@ class Linter:
         langs: list[Lang] = []
         cares: list[bool] = []  # the post discloses care in any of its scopes: weighed at post level
         for i, post in enumerate(posts):
+            scopes = post.scopes()
+            length = sum(len(text) for _, text in scopes)
+            if length > self.config.max_post_chars:
+                raise InputError(
+                    f"post {post.id or i + 1}: {length:,} characters, more than max-post-chars "
+                    f"({self.config.max_post_chars:,}); it was not checked",
+                    "split the text or raise max-post-chars",
+                )
             lang = self._language(post, forced)
             langs.append(lang)
-            scopes = post.scopes()
             cares.append(any(self._lexicons.search("care", lang, text) for _, text in scopes))
             for scope, text in scopes:
                 units += [_Unit(i, post.id, scope, off, chunk, lang) for off, chunk in _chunks(_clean(text))]
@@ -223,11 +250,19 @@ class Linter:
         by_lang: dict[Lang, list[_Unit]] = defaultdict(list)
         for unit in units:
             by_lang[unit.lang].append(unit)
+        cpu: dict[int, float] = defaultdict(float)  # CPU seconds spent on each post: tokenizing, analysis
         for lang, group in by_lang.items():
             runtime = self.runtime(lang)
             texts = [u.text for u in group]
-            for unit, artifacts in zip(group, runtime.artifacts(texts, self.config.batch_size), strict=True):
+
+            def tokenized(k: int, seconds: float, group: list[_Unit] = group) -> None:
+                self._spend(cpu, group[k], posts, seconds)
+
+            parses = runtime.artifacts(texts, self.config.batch_size, tokenized)
+            for unit, artifacts in zip(group, parses, strict=True):
+                started = time.process_time()
                 found[unit.post] += self._analyze(unit, runtime, artifacts, cares[unit.post], scored[unit.post])
+                self._spend(cpu, unit, posts, time.process_time() - started)
                 if not unit.scope.startswith("image["):  # advice is what the post says, not its pictures
                     tokens = artifacts.tokens  # type: ignore[attr-defined]
                     parsed[unit.post].append(Parsed(unit.scope, unit.offset, tokens, lang, unit.text))
@@ -259,6 +294,17 @@ class Linter:
                 key=lambda f: (-f.severity.rank, f.scope, f.start, f.rule),
             )
             yield Report(post=post, findings=tuple(findings), languages=languages)
+
+    def _spend(self, cpu: dict[int, float], unit: _Unit, posts: list[Post], seconds: float) -> None:
+        """Count CPU time against a post's budget (``post-cpu-seconds``): over it, the post is an error
+        (fail closed: a post phiguard could not finish is never reported clean)."""
+        cpu[unit.post] += seconds
+        if cpu[unit.post] > self.config.post_cpu_seconds:
+            raise InputError(
+                f"post {posts[unit.post].id or unit.post + 1}: more than {self.config.post_cpu_seconds:g} s of CPU "
+                "(post-cpu-seconds); it was not checked",
+                "shorten the post or raise post-cpu-seconds",
+            )
 
     def _image_findings(self, facts: list[ImageFacts], lang: Lang) -> list[Finding]:
         """What an image shows or carries beyond words (faces, GPS, serial numbers) or why it is
