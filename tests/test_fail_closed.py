@@ -423,3 +423,57 @@ def test_sigterm_of_a_parallel_audit_stops_its_workers(tmp_path: Path) -> None:
     assert not alive, f"workers left running: {alive}"
     for line in out.read_text(encoding="utf-8").splitlines():
         json.loads(line)  # every line written is whole
+
+
+def test_an_image_whose_alt_text_spans_lines_of_a_quote_or_list_is_opened(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    for body in ("> ![Rosa\n> Garcia in bed 3](missing.jpg)\n", "- ![Rosa\n  Garcia *smiling*](missing.jpg)\n"):
+        draft = tmp_path / "post.md"
+        draft.write_text(body + "Free BP checks.\n", encoding="utf-8")
+        _code, out, err = check(capsys, "--format", "json", str(draft))
+        rules = {i["rule"] for i in json.loads(out)}
+        assert "IMG001" in rules, (body, out, err)  # the image is opened (it is missing)
+        assert rules & {"PHI001", "PHI002", "CON001"}, (body, out)  # and its alt text checked
+
+
+def test_a_png_text_chunk_over_pillows_limit_is_an_unchecked_image(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import struct
+    import zlib
+
+    from PIL import Image, PngImagePlugin
+
+    path = tmp_path / "bomb.png"
+    Image.new("RGB", (4, 4), "white").save(path)
+    data = path.read_bytes()
+    text = zlib.compress(b"Rosa Garcia " * (PngImagePlugin.MAX_TEXT_CHUNK // 6))
+    payload = b"Comment\x00\x00" + text
+    chunk = struct.pack(">I", len(payload)) + b"zTXt" + payload
+    chunk += struct.pack(">I", zlib.crc32(b"zTXt" + payload) & 0xFFFFFFFF)
+    path.write_bytes(data[:33] + chunk + data[33:])  # after the IHDR chunk
+    draft = tmp_path / "post.md"
+    draft.write_text("![x](bomb.png)\nFree BP checks.\n", encoding="utf-8")
+    code, out, err = check(capsys, "--format", "json", str(draft))
+    assert code == 1 and "Traceback" not in err
+    assert any(i["rule"] == "IMG001" for i in json.loads(out))
+
+
+@pytest.mark.ocr
+def test_tesseract_output_that_is_not_utf8_is_an_unchecked_image(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import pytesseract
+    from PIL import Image
+
+    def garbled(*args: object, **kwargs: object) -> object:
+        return b"\xff\xfeRosa".decode("utf-8")  # what pytesseract does with Tesseract's non-UTF-8 bytes
+
+    monkeypatch.setattr(pytesseract, "image_to_data", garbled)
+    Image.new("RGB", (40, 40), "white").save(tmp_path / "ward.png")
+    draft = tmp_path / "post.md"
+    draft.write_text("![x](ward.png)\nFree BP checks.\n", encoding="utf-8")
+    code, out, err = check(capsys, "--no-faces", "--format", "json", str(draft))
+    assert code == 1 and "Traceback" not in err
+    assert any(i["rule"] == "IMG001" and "UTF-8" in i["message"] for i in json.loads(out))

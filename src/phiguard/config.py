@@ -11,7 +11,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from phiguard.errors import ConfigError
+from phiguard import safeio
+from phiguard.errors import ConfigError, InputError
 from phiguard.models import LANGS, Lang, Severity
 from phiguard.safeio import MAX_BYTES
 
@@ -167,10 +168,10 @@ def load_config_file(path: Path) -> Config:
     import tomllib
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror})", "check the path") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        data = tomllib.loads(safeio.read_text(path))  # a regular file of at most 5 MB
+    except InputError as exc:
+        raise ConfigError(exc.message, "check the --config path") from None
+    except tomllib.TOMLDecodeError as exc:  # "Invalid value (at line 3, column 9)": no content quoted
         raise ConfigError(f"{path}: not valid TOML ({exc})", "fix the file") from None
     table = data.get("tool", {}).get("phiguard", {}) if path.name == "pyproject.toml" else data
     if not isinstance(table, dict):

@@ -154,7 +154,7 @@ def _markdown_post(path: str, source: str, blanked: str) -> DraftPost:
             captions, alts, images = _post_fields(path, node, source, fm_start)
     body = blanked[body_start:]
     body_chars = list(body)
-    for image in _images(body):
+    for image in _images(path, body):
         if image.alt:
             alts.append(Field.contiguous(image.alt, body_start + image.alt_start))
         if image.src:
@@ -218,7 +218,7 @@ def image_refs(value: object) -> list[str]:
     raise InputError(f"an image reference that is a {type(value).__name__}, not a path", "give images as paths")
 
 
-def _images(body: str) -> Iterator[_MarkdownImage]:
+def _images(path: str, body: str) -> Iterator[_MarkdownImage]:
     """Each Markdown image: its alt text and source, with their offsets and those of the whole markup."""
     lines = body.splitlines(keepends=True)
     starts = [0]
@@ -233,13 +233,30 @@ def _images(body: str) -> Iterator[_MarkdownImage]:
                 continue
             src = unquote(str(child.attrs.get("src", "")))
             at = body.find("![" + child.content, pos, limit)
-            if at < 0:
-                continue  # alt text with inline markup: it stays in the body
+            if at < 0:  # alt text with inline markup, or over lines of a list item or quote ("> ")
+                markup = _image_markup(body, pos, limit)
+                if markup is None:
+                    raise InputError(
+                        f"{path}: an image phiguard cannot place ({token.map[0] + 1}th line of the body)",
+                        "simplify its markup",
+                    )
+                src_at, end = markup  # the alt text stays in the body, where it is checked as text
+                yield _MarkdownImage("", src_at, src, src_at + 2, src_at, end)
+                pos = end
+                continue
             close = body.find(")", at + 2 + len(child.content), limit)
             end = close + 1 if close >= 0 else at + 2 + len(child.content)
             src_at = body.find("](", at + 2 + len(child.content), end)
             yield _MarkdownImage(child.content, at + 2, src, src_at + 2 if src_at >= 0 else at, at, end)
             pos = end
+
+
+def _image_markup(body: str, pos: int, limit: int) -> tuple[int, int] | None:
+    """Where the ``](src)`` of the next image after ``pos`` starts and ends, found without its alt text."""
+    at = body.find("![", pos, limit)
+    src_at = body.find("](", at, limit) if at >= 0 else -1
+    close = body.find(")", src_at, limit) if src_at >= 0 else -1
+    return (src_at, close + 1) if close >= 0 else None
 
 
 # -- JSON / YAML exports ------------------------------------------------------------------------------
@@ -304,11 +321,12 @@ def _post_fields(
                     captions += more_captions
                     alts += more_alts
                     path_node = _child(image, IMAGE_PATH_KEYS)
-                    if path_node is None or not isinstance(path_node, yaml.ScalarNode):
+                    if path_node is None:
+                        continue  # an image described by its alt text or caption alone: those are read
+                    if not isinstance(path_node, yaml.ScalarNode):
                         line = image.start_mark.line + 1 + source.count("\n", 0, base)
                         raise InputError(
-                            f"{path}:{line}: an image without a path ({', '.join(IMAGE_PATH_KEYS)})",
-                            "give each image a path",
+                            f"{path}:{line}: an image path that is not text", "give the image's path as text"
                         )
                     paths += _scalars(path_node, source, base)
     return captions, alts, paths

@@ -168,6 +168,8 @@ class ImageInspector:
             return ImageFacts(path, problem="is so large that opening it is unsafe (a decompression bomb?)")
         except UnidentifiedImageError:
             return ImageFacts(path, problem="is not an image phiguard can read")
+        except (ValueError, SyntaxError) as exc:  # e.g. a PNG text chunk over Pillow's MAX_TEXT_CHUNK
+            return ImageFacts(path, problem=f"exceeds a safety limit or is malformed ({exc.__class__.__name__})")
         except OSError as exc:
             return ImageFacts(path, problem=f"cannot be read ({exc.strerror or exc.__class__.__name__})")
         with image:
@@ -226,6 +228,8 @@ class ImageInspector:
             ) from None
         except pytesseract.TesseractError as exc:  # the program failed on this image: unchecked
             raise _Unreadable(f"could not be read by Tesseract (exit status {exc.status})") from None
+        except UnicodeDecodeError:  # Tesseract printed bytes that are not UTF-8
+            raise _Unreadable("could not be read: Tesseract's output was not UTF-8 text") from None
         except RuntimeError:  # pytesseract's timeout
             raise _Unreadable(
                 f"took longer than images.ocr-timeout ({self.settings.ocr_timeout:g} s) to read"
