@@ -477,3 +477,11 @@ def test_tesseract_output_that_is_not_utf8_is_an_unchecked_image(
     code, out, err = check(capsys, "--no-faces", "--format", "json", str(draft))
     assert code == 1 and "Traceback" not in err
     assert any(i["rule"] == "IMG001" and "UTF-8" in i["message"] for i in json.loads(out))
+
+
+def test_a_masked_value_never_reads_back_as_the_value() -> None:
+    from phiguard.models import mask
+
+    for value in ("Rosa Díaz", "R", "*", "a*", "a* b*", "4471920", "@tina_r"):
+        assert mask(value) != value
+    assert mask("Rosa Díaz") == "R*** D***"

@@ -114,7 +114,9 @@ def mask(value: str) -> str:
     for word in value.split(" "):
         visible = 1 if len(word) > 1 else 0
         out.append(word[:visible] + "*" * (len(word) - visible))
-    return " ".join(out)
+    masked = " ".join(out)
+    # a value whose hidden characters were asterisks already ("*", "a*") would read back as itself
+    return "<masked>" if masked == value and value.strip() else masked
 
 
 class Finding(_Frozen):
