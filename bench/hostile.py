@@ -23,6 +23,7 @@ CASES = {
     "URL with 5,000 `a/`": "https://x.org/" + "a/" * 5_000,
     "`1` x 10,000": "1" * 10_000,
     "`Rosa Garcia bed 3 ` x 550 (dense names)": "Rosa Garcia bed 3 " * 550,
+    "the same x 11,111 (200 KB, `max-post-chars`)": "Rosa Garcia bed 3 " * 11_111,
 }
 
 
@@ -34,10 +35,10 @@ def main() -> int:
     import phiguard
 
     one_core()
-    linter = phiguard.Linter()
+    linter = phiguard.Linter(phiguard.Config(post_cpu_seconds=600))  # measure, do not stop at the budget
     for lang in ("en", "es"):  # load both models and compile every lexicon first
         linter.lint("Welcome home, Rosa! (bed 3) 🙂 a.a.a. https://x.org/a", lang=lang)  # type: ignore[arg-type]
-    print("| 10 KB post | English: CPU s | Spanish: CPU s |")
+    print("| post (10 KB unless said) | English: CPU s | Spanish: CPU s |")
     print("|---|---:|---:|")
     for name, text in CASES.items():
         cells = []

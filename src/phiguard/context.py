@@ -9,7 +9,7 @@ particular post.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -62,6 +62,20 @@ class ScopeContext:
         if hits is None:
             hits = self._hits[lexicon] = self.lexicons.hits(lexicon, self.lang, self.text)
         return hits.within(start, len(self.text) if end is None else end)
+
+    @cached_property
+    def ents(self) -> list[tuple[int, int, str]]:
+        """The model's entities as (start, end, label) in text order, read from the Doc once (each
+        ``doc.ents`` builds every span anew, so asking it per candidate is quadratic)."""
+        return [(ent.start_char, ent.end_char, str(ent.label_)) for ent in self.doc.ents]
+
+    @cached_property
+    def _ent_starts(self) -> list[int]:
+        return [start for start, _, _ in self.ents]
+
+    def ents_starting(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The entities that start inside ``[start, end)``."""
+        return self.ents[bisect_left(self._ent_starts, start) : bisect_left(self._ent_starts, end)]
 
     @cached_property
     def discloses_care(self) -> bool:
@@ -248,11 +262,10 @@ def not_tied_to_person(c: Candidate, ctx: ScopeContext) -> bool:
     if ctx.has("person_ref", start, end):
         return False
     return not any(
-        ent.label_ in _PERSON_LABELS
-        and start <= ent.start_char < end
-        and not (c.start <= ent.start_char < c.end)
-        and not role_before(Candidate(c.rule, ent.start_char, ent.end_char, 0.0, "ner"), ctx)
-        for ent in ctx.doc.ents
+        label in _PERSON_LABELS
+        and not (c.start <= ent_start < c.end)
+        and not role_before(Candidate(c.rule, ent_start, ent_end, 0.0, "ner"), ctx)
+        for ent_start, ent_end, label in ctx.ents_starting(start, end)
     )
 
 
@@ -384,9 +397,9 @@ def _opens_clause(doc: Doc, i: int) -> bool:
 
 def _ner_label(c: Candidate, ctx: ScopeContext) -> str | None:
     """The model's label for the candidate: the entity it came from (perhaps cut at a separator)."""
-    for ent in ctx.doc.ents:
-        if ent.start_char == c.start and ent.end_char >= c.end:
-            return str(ent.label_)
+    for _, end, label in ctx.ents_starting(c.start, c.start + 1):
+        if end >= c.end:
+            return label
     return None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import time
+from bisect import bisect_right, insort
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -489,12 +490,19 @@ def _resolve_overlaps(
     longest, then the most confident; the rules it absorbed are named in its evidence (``also:CODE``)."""
     ordered = sorted(weighed, key=lambda t: (-t[0].rank, -(t[1].end - t[1].start), -t[1].score))
     kept: list[tuple[Severity, Candidate, tuple[str, ...]]] = []
+    spans: list[tuple[int, int, int]] = []  # (start, end, index in kept) of the kept ones, which never overlap
     for severity, cand, why in ordered:
-        for i, (k_sev, k, k_why) in enumerate(kept):
-            if cand.start < k.end and k.start < cand.end:
-                if cand.rule.code != k.rule.code and f"also:{cand.rule.code}" not in k_why:
-                    kept[i] = (k_sev, k, (*k_why, f"also:{cand.rule.code}"))
-                break
+        first = bisect_right(spans, (cand.end,)) - 1  # the last kept span starting before cand ends
+        overlapping = []
+        while first >= 0 and spans[first][1] > cand.start:
+            overlapping.append(spans[first][2])
+            first -= 1
+        if overlapping:
+            i = min(overlapping)  # the one kept first absorbs it
+            k_sev, k, k_why = kept[i]
+            if cand.rule.code != k.rule.code and f"also:{cand.rule.code}" not in k_why:
+                kept[i] = (k_sev, k, (*k_why, f"also:{cand.rule.code}"))
         else:
+            insort(spans, (cand.start, cand.end, len(kept)))
             kept.append((severity, cand, why))
     return sorted(kept, key=lambda t: t[1].start)
