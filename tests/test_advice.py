@@ -43,7 +43,8 @@ def test_fixture_corpora(linter: Linter, corpus: str, ceiling: float | None) -> 
 def test_evidence_names_signals_and_offsets_only(linter: Linter) -> None:
     text = "@tina_r halve your warfarin until the bruising stops."
     finding = next(f for f in linter.lint(text).findings if f.rule == "ADV001")
-    assert finding.evidence[0] == "signals:reply+directive+drug+clinical"
+    assert finding.evidence[0] == "signals:reply+directive+clinical+drug"
+    assert finding.evidence[1].startswith("advice-score:")
     assert text[finding.start : finding.end] == "halve your warfarin"
     dumped = finding.model_dump_json()
     assert "warfarin" not in dumped and "tina" not in dumped  # values never serialise
@@ -83,3 +84,62 @@ def test_json_output_carries_the_suggestion(tmp_path: Path, capsys: pytest.Captu
     items = json.loads(capsys.readouterr().out)
     adv = next(i for i in items if i["rule"] == "ADV001")
     assert adv["suggestion"].startswith("We're sorry") and adv["value"] != "halve your warfarin"
+
+
+# The kinds of advice a keyword net missed (issue 15), in both languages, written for these tests.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@rob_k skip your shot this week and restart on Monday.",  # an instruction, no medicine named
+        "mañana no te pongas la inyección, @sara_gm, y el viernes vuelves a tu pauta de siempre",
+        "Replying to Gloria: in your case stop the ginkgo five days before the surgery.",  # named, no handle
+        "Carmen, en tu caso yo dejaría el omeprazol una semana antes de la gastroscopia.",
+        "tía eso es una tendinitis fijo, tomate un ibu cada 8 horas y reposo",  # colloquial, typo "tomate"
+        "bro that's definately a sprain, ice it and stay off it for a week",
+    ],
+)
+def test_advice_without_the_usual_markers(linter: Linter, text: str) -> None:
+    assert _advice(linter, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        ("@lena.p from the photo that's ringworm, not eczema.", "warning"),  # a diagnosis, no instruction
+        ("@pablo.r por la foto eso es impétigo, no es una alergia.", "warning"),
+        ("@lena.p from the photo that's ringworm, put clotrimazole cream on it twice a day.", "error"),
+        ("@pablo.r por la foto eso es impétigo: ponte mupirocina tres veces al día.", "error"),
+    ],
+)
+def test_a_diagnosis_without_a_drug_is_adv002_and_an_error_with_an_instruction(
+    linter: Linter, text: str, severity: str
+) -> None:
+    found = {f.rule: f.severity.value for f in linter.lint(text).findings if f.category.value == "advice"}
+    assert found.get("ADV002") == severity
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Adults can take up to 3,000 mg of acetaminophen a day; children's doses go by weight.",  # population
+        "Los adultos pueden tomar hasta 3 g de paracetamol al día; en niños la dosis va según el peso.",
+        "@kim_o we can't advise on doses here: please call your pharmacist or our nurse line.",  # deferral
+        "@marta_lr no podemos indicar medicación por aquí, consulta con tu médico de cabecera.",
+        "@luis_mt escríbenos por privado y te ayudamos a pedir cita con tu médico.",  # DM redirect
+        "@dee_w so sorry you're unwell! Please send us a DM so our team can help you book a visit.",
+        "Join our live Q&A on Thursday: bring your questions about your medications for our pharmacist!",
+        "Este jueves, directo con nuestra farmacéutica: pregúntale tus dudas sobre tu medicación.",
+    ],
+)
+def test_population_advice_deferrals_redirects_and_announcements_stay_quiet(linter: Linter, text: str) -> None:
+    assert _advice(linter, text) == []
+
+
+def test_the_organisations_own_safe_reply(tmp_path: Path) -> None:
+    from phiguard import Config
+
+    own = {"en": "Please call our nurse line, 555-0100, any time.", "es": "Llama a nuestra línea de enfermería."}
+    linter = Linter(Config.model_validate({"advice-reply": own}))
+    en = next(f for f in linter.lint("@tina_r halve your warfarin tonight.").findings if f.rule == "ADV001")
+    es = next(f for f in linter.lint("@paco_88 tómate 1 g de paracetamol cada 6 horas.").findings if f.rule == "ADV001")
+    assert en.suggestion == own["en"] and es.suggestion == own["es"]

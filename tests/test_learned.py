@@ -30,8 +30,9 @@ def fresh_models() -> Iterator[None]:
 
 
 def test_shipped_models_load_and_score() -> None:
-    identifier, consent = load("identifier"), load("consent")
-    assert identifier.name == "identifier" and consent.name == "consent"
+    identifier, consent, advice = load("identifier"), load("consent"), load("advice")
+    assert identifier.name == "identifier" and consent.name == "consent" and advice.name == "advice"
+    assert {"addr:reply", "S:dir+clin", "any:diagnosis"} <= set(advice.weights)
     assert 0.0 < identifier.thresholds.warning <= identifier.thresholds.error <= 1.0
     assert 0.0 <= identifier.score({}) <= 1.0
     assert identifier.trained["seed"] and "cv_5fold" in identifier.trained
@@ -95,7 +96,7 @@ def test_make_train_rebuilds_the_shipped_models(tmp_path: Path) -> None:
 
     env = os.environ.get("PYTHONHASHSEED")
     assert train(["--data", str(DATA), "--out", str(tmp_path)]) == 0
-    for name in ("identifier", "consent"):
+    for name in ("identifier", "consent", "advice"):
         rebuilt = json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))
         shipped = json.loads(learned.model_path(name).read_text(encoding="utf-8"))
         stale = f"{name}.json is stale (PYTHONHASHSEED={env}): run `make train`"

@@ -1,45 +1,55 @@
 """Personal medical advice: a treatment instruction or a diagnosis aimed at one person.
 
 Education ("Stay hydrated", "Ask your pharmacist how to store insulin") is what a hospital account
-should post; telling one person to halve their warfarin is not. Each sentence of the shared spaCy parse
-is read for signals, all of them word lists and patterns in ``rules/lexicon/advice_*.yml``:
+should post; telling one person to halve their warfarin is not. A post is read in two steps:
 
-- **addressed**: the post replies to a handle ("@tina_r ...", "Replying to @x"), greets somebody by name
-  ("Hi Laura,"), or the sentence refers to the reader's own case ("that rash", "your A1C came back at 9",
-  "con esa tos", "a tu niña");
-- **directive**: a second-person modal or an imperative ("you should", "take", "tómate", "no tomes");
-- **clinical**: a medicine (the drug dictionary and ``drugs``), a dose or a frequency ("800 mg",
-  "cada 6 horas", "halve your dose");
-- **diagnosis**: naming the reader's illness ("sounds like shingles", "eso es una faringitis");
-- **health**: a symptom, condition or treatment word (``health_detail``): the reader's case named
-  without one ("in your situation", ``advice_reader_generic``) counts only next to one, so "in your
-  situation, talk to your mom" is not medical advice.
+1. **Signals**, sentence by sentence over the shared spaCy parse, all of them word lists and patterns
+   in ``rules/lexicon/advice_*.yml`` plus the parse itself:
 
-Negative evidence keeps education quiet: a group or everyone named before the instruction ("patients
-should", "todos"), a directive that only defers to a professional ("check with your care team",
-"pregunta a tu farmacéutico") or to the prescriber's own instructions ("exactly as prescribed"), and a
-disclaimer ("we can't give medical advice here") for instructions without a medicine.
+   - **addressed**: the post replies to a handle ("@tina_r ...", "Replying to Denise:"), greets or
+     calls somebody by name ("Hi Laura,", "Marisa, en tu caso...", "Reminder for Mrs. Patel:"), or a
+     sentence refers to the reader's own case ("that rash", "your A1C came back at 9", "from your pic",
+     "a ti que nos escribes");
+   - **directive**: a second-person modal, an imperative in the parse or the word lists ("you should",
+     "take", "tómate", "no te pinches"), a verb in the second person, a first-person recommendation
+     ("I'd switch", "yo bajaría");
+   - **clinical**: a medicine (the drug dictionary and ``drugs``), a dose or a frequency;
+   - **diagnosis**: naming the reader's illness ("that's shingles", "eso es una dermatitis", "your toe
+     is broken");
+   - **health**: a symptom, condition or treatment word;
+   - negative evidence: a group named before the instruction ("patients should", "todos"), a
+     directive that only defers to a professional or to emergency care, the prescriber's own
+     instructions ("exactly as prescribed"), a disclaimer ("we can't give medical advice here").
 
-ADV001 (error) is an instruction with clinical content to an addressed person; ADV002 (warning) a
-diagnosis of their case; ADV003 (warning) another instruction about their own symptoms. One finding
-per rule per post, placed on the first sentence that fired, with the signals in its evidence and a safe
-reply in the post's language as its suggestion.
+2. **The advice model** (``phiguard.learned``, ``advice.json``): a logistic regression over those
+   signals, their co-occurrence in one sentence and with an addressee, and the post's words, trained by
+   ``make train`` on the labelled hospital posts. It decides whether the post gives advice to one
+   person; the signals then say which rule fits: ADV001 (error) an instruction with a medicine or dose,
+   ADV002 a diagnosis of the reader's case (warning; error with an instruction), ADV003 (warning) any
+   other instruction about their own health. One finding per rule per post, placed on the sentence
+   that carries it, with the signals in its evidence and the safe reply (``advice-reply`` in the
+   config, or the rule's own per language) as its suggestion.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import regex
 from spacy.tokens import Doc, Span, Token
 
 from phiguard.drugs import dictionary
+from phiguard.learned import LinearModel
 from phiguard.lexicon import LexiconIndex
-from phiguard.models import Category, Finding, Lang, Post
+from phiguard.models import Category, Finding, Lang, Post, Severity
+from phiguard.names import is_given_name
 from phiguard.rulepack import RuleSet
 
+Features = dict[str, float]
+
 MEDICATION, DIAGNOSIS, SYMPTOM_ACTION = "ADV001", "ADV002", "ADV003"
+ADDRESSED = "addressed"  # the feature a post addressing somebody carries (see ``Reading.addressed``)
 
 _REPLY = regex.compile(r"^\W*(?:(?:replying\s+to|en\s+respuesta\s+a)\s+)?(?:@\w{2,}[\s,:]*)+", regex.I)
 _GREETING = regex.compile(
@@ -60,6 +70,9 @@ _SIGNAL_LEXICONS = {
     "second_person": "second_person",
     "health": "health_detail",
     "adherence": "advice_adherence",
+    "vocative_word": "advice_vocative",
+    "education": "advice_education",
+    "social": "advice_social",
 }
 
 
@@ -96,46 +109,231 @@ class Signals:
 class AdviceContext:
     lexicons: LexiconIndex
     common_words: dict[Lang, frozenset[str]]
+    replies: Mapping[Lang, str] = field(default_factory=dict)  # the organisation's own safe reply
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the advice rules read in a post: who it addresses and each sentence's signals."""
+
+    address: str | None  # reply, replying-to, greeting, vocative or None
+    handle: bool  # a handle anywhere in the body
+    sentences: tuple[tuple[Signals, frozenset[str], Lang], ...]  # signals, the kinds found, language
+    disclaims: bool
+    words: frozenset[str]
+
+    @property
+    def addressed(self) -> bool:
+        """Somebody in particular is addressed: a handle, a reply, a greeting or vocative name, or the
+        reader's own case. Advice is "aimed at one person": a post addressing nobody gets no ADV
+        finding, whatever it says, and the model is trained on addressed posts only."""
+        one = _GROUPS["you"] - {"second_person", "verb_2p"}  # "you" alone is also the public's
+        return self.address is not None or self.handle or any(kinds & one for _, kinds, _ in self.sentences)
+
+
+def read(post: Post, parsed: Sequence[Parsed], ctx: AdviceContext) -> Reading:
+    """The signals of every sentence of the post's own texts (body, captions, alt texts)."""
+    sentences = []
+    for p in parsed:
+        common = ctx.common_words.get(p.lang, frozenset())
+        for sent in _sentences(p.doc):
+            sig = _signals(p, sent, ctx)
+            kinds = {name for name in _SIGNAL_LEXICONS if sig.has(name)}
+            if any("2" in t.morph.get("Person", []) and t.pos_ in ("VERB", "AUX") for t in sent):
+                kinds.add("verb_2p")
+            deferrals = sig.found.get("deferral", [])
+            bare = [(t.idx + p.offset, t.idx + len(t) + p.offset) for t in sent if _bare_verb(t)]
+            if not sig.has("adherence") and any(not _defers(b, deferrals) for b in bare):
+                kinds.add("bare_verb")
+            to_reader = sig.has("directive") or bool(kinds & {"second_person", "reader", "verb_2p"})
+            if to_reader and _clinical(sig, p, sent, ctx):
+                kinds.add("drug")
+            called = any(_set_off(p.text, a - p.offset, b - p.offset) for a, b in sig.found.get("vocative_word", []))
+            if called or _vocative_at(p.text, sent.start_char, common, p.lang):
+                kinds.add("vocative")
+            if "adherence" in kinds:  # "take it exactly as prescribed": the prescriber's instruction, repeated
+                kinds -= {"directive", "bare_verb", "drug", "clinical"}
+            if "population" in kinds and "second_person" not in kinds:  # "clinicians should...": a group's
+                kinds -= {"directive", "bare_verb", "drug", "clinical"}
+            sentences.append((sig, frozenset(kinds), p.lang))
+    address = "reply" if _REPLY.match(post.text) else None
+    address = address or ("replying-to" if _REPLYING_TO.match(post.text) else None)
+    address = address or ("greeting" if _GREETING.match(post.text) else None)
+    if address is None and any("vocative" in kinds for _, kinds, _ in sentences):
+        address = "vocative"
+    words = frozenset(w for p in parsed for w in _WORD.findall(p.text.lower()))
+    handle = any(_calls(post.text, m) for m in _HANDLE.finditer(post.text))
+    return Reading(address, handle, tuple(sentences), _disclaims(parsed, ctx), words)
+
+
+# What a sentence's kinds add up to, for the features: the signal groups the model sees together.
+_GROUPS: dict[str, frozenset[str]] = {
+    "dir": frozenset({"directive", "bare_verb"}),
+    "you": frozenset({"second_person", "reader", "reader_generic", "verb_2p", "vocative"}),
+    "clin": frozenset({"clinical", "drug"}),
+    "health": frozenset({"health", "clinical", "drug", "diagnosis"}),
+    "diag": frozenset({"diagnosis"}),
+    "reader": frozenset({"reader"}),
+    "pop": frozenset({"population"}),
+    "defer": frozenset({"deferral"}),
+    "edu": frozenset({"education"}),
+    "adh": frozenset({"adherence"}),
+    "social": frozenset({"social"}),
+}
+_TOGETHER = (
+    ("dir",), ("clin",), ("diag",), ("adh",),
+    ("dir", "clin"), ("dir", "health"), ("dir", "you"), ("you", "clin"), ("you", "health"), ("diag", "you"),
+    ("reader", "dir"), ("pop", "dir"), ("defer", "dir"), ("dir", "clin", "you"), ("diag", "dir"), ("edu", "dir"),
+    ("adh", "clin"), ("social", "health"), ("social", "dir"),
+)  # fmt: skip
+
+
+def features(reading: Reading) -> Features:
+    """Named features of a post for the advice model: the addressee, each signal (any, how many), the
+    groups found together in one sentence (alone and with an addressee), and the post's words."""
+    f: Features = {"bias": 1.0}
+    langs = {lang for _, _, lang in reading.sentences}
+    for lang in langs:
+        f[f"lang:{lang}"] = 1.0
+    addressed = reading.address is not None or reading.handle
+    if reading.addressed:
+        f[ADDRESSED] = 1.0
+    if reading.address:
+        f[f"addr:{reading.address}"] = 1.0
+    if reading.handle:
+        f["addr:handle"] = 1.0
+    if addressed:
+        f["addr:any"] = 1.0
+    if reading.disclaims:
+        f["disclaims"] = 1.0
+    counts: dict[str, int] = {}
+    for _, kinds, _ in reading.sentences:
+        for k in kinds:
+            counts[k] = counts.get(k, 0) + 1
+        for combo in _TOGETHER:
+            if all(kinds & _GROUPS[g] for g in combo):
+                name = "+".join(combo)
+                f[f"S:{name}"] = 1.0
+                if addressed:
+                    f[f"A&S:{name}"] = 1.0
+    for k, n in counts.items():
+        f[f"any:{k}"] = 1.0
+        f[f"n:{k}"] = min(n, 3) / 3
+    for w in reading.words:
+        f[f"w:{w}"] = 1.0
+    return f
 
 
 def assess(
-    post: Post, parsed: Sequence[Parsed], ctx: AdviceContext, rules: RuleSet, active: set[str]
+    post: Post,
+    parsed: Sequence[Parsed],
+    ctx: AdviceContext,
+    rules: RuleSet,
+    active: set[str],
+    model: LinearModel,
+    recorder: Callable[[str | None, Features], None] | None = None,
 ) -> tuple[Finding, ...]:
-    """The ADV findings of one post (empty when no advice rule is active)."""
+    """The ADV findings of one post (empty when no advice rule is active): the model decides whether
+    the post advises one person, the signals which rule fits and where."""
     wanted = active & {MEDICATION, DIAGNOSIS, SYMPTOM_ACTION}
-    if not wanted or not parsed:
+    if not (wanted or recorder) or not parsed:
         return ()
-    body = post.text
-    reply = bool(_REPLY.match(body))
-    vocative = bool(_GREETING.match(body))
+    reading = read(post, parsed, ctx)
+    f = features(reading)
+    if recorder is not None:
+        recorder(post.id, f)
+    if not reading.addressed:
+        return ()
+    score = model.score(f)
+    if score < model.thresholds.warning or not reading.sentences:
+        return ()
+    how = reading.address or ("handle" if reading.handle else "reader-case")
     decided: dict[str, tuple[Signals, Lang, list[str]]] = {}
-    for p in parsed:
-        for sent in _sentences(p.doc):
-            if not (reply or vocative or _may_address(p, sent, ctx)):
-                continue  # nobody addressed: skip the other signals (most posts end here)
-            sig = _signals(p, sent, ctx)
-            personal = reply or vocative or sig.has("reader")
-            if sig.has("population") and not sig.has("second_person") and sig.has("directive"):
-                personal = False  # "patients should...", "todos": a population, not the reader
-            if not personal:
-                continue
-            directive = sig.has("directive")
-            how = ["reply" if reply else "vocative" if vocative else "reader-case"]
-            if directive and _clinical(sig, p, sent, ctx):
-                decided.setdefault(MEDICATION, (sig, p.lang, [*how, "directive", *_kinds(sig)]))
-            if sig.has("diagnosis"):
-                decided.setdefault(DIAGNOSIS, (sig, p.lang, [*how, "diagnosis"]))
-            if directive and sig.has("reader") and not _disclaims(parsed, ctx):
-                decided.setdefault(SYMPTOM_ACTION, (sig, p.lang, [*how, "directive", "reader-case"]))
-    if MEDICATION in decided:
-        decided.pop(SYMPTOM_ACTION, None)  # the stronger finding says it already
-    return tuple(_finding(rules, code, *decided[code]) for code in sorted(decided) if code in wanted)
+    instructs = any("directive" in kinds for _, kinds, _ in reading.sentences)
+    for sig, kinds, lang in reading.sentences:
+        if "directive" in kinds and kinds & _GROUPS["clin"]:
+            decided.setdefault(MEDICATION, (sig, lang, [how, "directive", *sorted(kinds & _GROUPS["clin"])]))
+        if "diagnosis" in kinds:
+            decided.setdefault(DIAGNOSIS, (sig, lang, [how, "diagnosis"]))
+    if not decided:
+        # the sentence with most to say: an instruction first, then any health word
+        sig, kinds, lang = max(
+            reading.sentences, key=lambda t: ("directive" in t[1], len(t[1] & _GROUPS["health"]), len(t[1]))
+        )
+        decided[SYMPTOM_ACTION] = (sig, lang, [how, *sorted(kinds & (_GROUPS["dir"] | _GROUPS["health"]))])
+    out = []
+    for code in sorted(decided):
+        if code not in wanted:
+            continue
+        finding = _finding(rules, code, *decided[code], score, ctx)
+        if code == DIAGNOSIS and instructs:
+            finding = finding.model_copy(update={"severity": Severity.ERROR})
+        out.append(finding)
+    return tuple(out)
 
 
 def addressee_end(post: Post) -> int:
-    """Where the opening address of the body ends ("@tina_r", "Hi Laura,"), or 0 without one."""
-    m = _REPLY.match(post.text) or _GREETING.match(post.text)
+    """Where the opening address of the body ends ("@tina_r", "Hi Laura,", "Marisa,"), or 0."""
+    m = _REPLY.match(post.text) or _REPLYING_TO.match(post.text) or _GREETING.match(post.text)
+    if m is None:
+        m = _VOCATIVE.match(post.text)
     return m.end() if m else 0
+
+
+_REPLYING_TO = regex.compile(
+    r"^\W*(?:replying\s+to|in\s+reply\s+to|respondiendo\s+a|en\s+respuesta\s+a)\s+\p{Lu}[\p{L}.]+(?:\s+\p{Lu}[\p{L}.]+)?\s*[,:]",
+    regex.I,
+)
+_TITLES = r"(?i:(?:mr|mrs|ms|miss|dr|sr|sra|srta|señor|señora|señorita|don|doña|querid[oa]|dear|for|para)\.?\s+)"
+# a name (or two or three) opening the text or a clause and set off by a comma or colon: "Marisa, en
+# tu caso", "Reminder for Mrs. Patel:", "Señora Luz Dary,"; the first word must be a known given name
+# unless a title comes before it
+_NAME = r"\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,2}"
+_TO_YOU = (
+    r"(?i:(?:since|given|with|if|in|for|now\s+that|como|con|si|en|ya\s+que)\s+)?"
+    r"(?i:you|your|you're|u|ur|tu|te|tú|usted)\b"
+)
+_VOCATIVE = regex.compile(rf"\W*(?P<title>{_TITLES}*)(?P<name>{_NAME})(?:\s*[,:]|\s+(?={_TO_YOU}))")
+_HANDLE = regex.compile(r"(?<![\w.])@\w{2,}")
+_WORD = regex.compile(r"[^\W\d_]{2,}")
+_CLAUSE_START = regex.compile(r"(?:^|[.!?:;]\s+|\n)")
+
+
+_MENTION_BEFORE = regex.compile(
+    r"(?i:\b(?:via|vía|en|de|del|a|al|por|con|from|at|by|on|with|to|of|for|para|through|través\s+de|thanks|gracias|cc)"
+    r"\s*:?\s*)$"
+)
+
+
+def _calls(text: str, handle: regex.Match[str]) -> bool:
+    """A handle that speaks to its person: set off at the start of a clause or by punctuation
+    ("that's shingles @lorenzo.paints.", "mañana, @sara_gm, no te..."), not a mention after a
+    preposition ("vía @EFE", "en @blogsanitum", "thanks to @team")."""
+    before = text[: handle.start()]
+    if _MENTION_BEFORE.search(before[-20:]):
+        return False
+    stripped = before.rstrip()
+    after = text[handle.end() :].lstrip()[:1]
+    return not stripped or stripped[-1] in ".!?¡¿:;,\n" or after in {"", ",", ".", "!", "?", ":"}
+
+
+def _set_off(text: str, start: int, end: int) -> bool:
+    """A word used to call somebody ("tía", "bro") stands apart: it opens the text or a clause, or a
+    comma follows it ("tía, eso es...", "thanks, hun"); "su tía" or "el corazón" in a sentence is not."""
+    before = text[:start].rstrip()
+    return not before or before[-1] in ".!?¡¿:;,\n" or text[end:].lstrip()[:1] in {",", "!"}
+
+
+def _vocative_at(text: str, start: int, common: frozenset[str], lang: Lang) -> bool:
+    """A name set off by a comma or colon opens the sentence at ``start`` or a clause of it after a colon."""
+    for at in (start, *(m.end() for m in _CLAUSE_START.finditer(text, start, start + 200) if m.end() > start)):
+        m = _VOCATIVE.match(text, at)
+        if m is None:
+            continue
+        name = m.group("name").split()
+        if m.group("title").strip() or is_given_name(name[0], lang, common):
+            return True
+    return False
 
 
 def _sentences(doc: Doc) -> Iterable[Span]:
@@ -148,15 +346,6 @@ def _sentences(doc: Doc) -> Iterable[Span]:
 def _disclaims(parsed: Sequence[Parsed], ctx: AdviceContext) -> bool:
     """The post declines to advise in public ("we can't give medical advice here")."""
     return any(ctx.lexicons.search("advice_disclaimer", p.lang, p.text) for p in parsed)
-
-
-def _may_address(p: Parsed, sent: Span, ctx: AdviceContext) -> bool:
-    """The sentence refers to a reader's own case at all (the cheap first look)."""
-    text, start, end = p.text, sent.start_char, sent.end_char
-    return any(
-        (pat := ctx.lexicons.pattern(name, p.lang)) is not None and pat.search(text, start, end) is not None
-        for name in ("advice_reader_case", "advice_reader_generic")
-    )
 
 
 def _signals(p: Parsed, sent: Span, ctx: AdviceContext) -> Signals:
@@ -206,6 +395,21 @@ def _imperative(token: Token, lang: Lang) -> bool:
     )
 
 
+_NOT_BARE = frozenset({"to", "will", "would", "should", "'ll", "'d", "not", "n't", "do", "did", "does", "let"})
+
+
+def _bare_verb(token: Token) -> bool:
+    """An English base-form verb with no subject, modal or "to" of its own wherever it stands in the
+    parse ("for a 6 yo at 45 lbs give 7.5 mL..."): an instruction the imperative test misses when the
+    model attaches the verb somewhere odd."""
+    if token.tag_ != "VB" or not token.is_alpha:
+        return False
+    prev = token.doc[token.i - 1] if token.i else None
+    if prev is not None and (prev.lower_ in _NOT_BARE or prev.tag_ == "MD"):
+        return False
+    return not any(c.dep_ in _SUBJECTS or c.dep_ == "aux" or c.tag_ == "MD" for c in token.children)
+
+
 def _vocative(token: Token) -> bool:
     """A handle or a name set off by a comma ("@tina_r halve...", "Laura, give him..."), which the
     model often takes for the subject."""
@@ -238,13 +442,15 @@ def _kinds(sig: Signals) -> list[str]:
     return [k for k in ("drug", "clinical") if sig.has(k)]
 
 
-def _finding(rules: RuleSet, code: str, sig: Signals, lang: Lang, fired: list[str]) -> Finding:
+def _finding(
+    rules: RuleSet, code: str, sig: Signals, lang: Lang, fired: list[str], score: float, ctx: AdviceContext
+) -> Finding:
     rule = rules.by_code(code)
     anchor = sig.spans("directive", "diagnosis") or [(sig.start, sig.end)]
     tail = sig.spans("drug", "clinical", "diagnosis") or anchor
     start = anchor[0][0]
     end = max(anchor[0][1], max(e for _, e in tail))
-    evidence = [f"signals:{'+'.join(fired)}"]
+    evidence = [f"signals:{'+'.join(fired)}", f"advice-score:{score:.2f}"]
     for name in ("directive", "drug", "clinical", "diagnosis", "reader"):
         evidence += [f"{name}@{sig.scope}:{a}-{b}" for a, b in sig.found.get(name, [])[:3]]
     return Finding(
@@ -258,6 +464,7 @@ def _finding(rules: RuleSet, code: str, sig: Signals, lang: Lang, fired: list[st
         scope=sig.scope,
         lang=lang,
         evidence=tuple(evidence),
-        suggestion=rule.reply.get(lang) if rule.reply else None,
+        suggestion=ctx.replies.get(lang) or (rule.reply.get(lang) if rule.reply else None),
+        score=round(score, 4),
         value=sig.text[start - sig.offset : end - sig.offset],
     )

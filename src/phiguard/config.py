@@ -105,6 +105,12 @@ class Config(_Strict):
     max_draft_bytes: int = Field(
         default=MAX_BYTES, alias="max-draft-bytes", ge=1, description="largest draft, archive line or ledger read"
     )
+    advice_reply: dict[Lang, str] = Field(
+        default_factory=dict,
+        alias="advice-reply",
+        description="language -> the organisation's own safe reply to a request for personal advice "
+        "(e.g. its nurse line), instead of the advice rules' built-in text",
+    )
     consent_ledger: str | None = Field(
         default=None, alias="consent-ledger", description="a .csv/.yaml file or sqlite:///path.db"
     )

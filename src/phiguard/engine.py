@@ -130,10 +130,11 @@ class Linter:
         today: date | None = None,
         identifier_model: LinearModel | None = None,
         consent_model: LinearModel | None = None,
+        advice_model: LinearModel | None = None,
     ) -> None:
         """``ledger`` overrides the config's ``consent-ledger``; ``today`` (for consent expiry) defaults
         to the current date at each lint; ``identifier_model`` and ``consent_model`` replace the shipped
-        learned models (training and cross-validation use them)."""
+        learned models (training and cross-validation use them), and so does ``advice_model``."""
         self.config = config or Config()
         self.rules = rules or load_rules(self.config.rule_dirs)
         self.active: tuple[Rule, ...] = tuple(r for r in self.rules.rules if self.config.selected(r.code))
@@ -156,7 +157,9 @@ class Linter:
         # the learned context model (phiguard.learned), read on first use; training sets a recorder
         self._identifier_model = identifier_model
         self._consent_model = consent_model
+        self._advice_model = advice_model
         self.recorder: Callable[[CandidateRecord], None] | None = None
+        self.advice_recorder: Callable[[str | None, dict[str, float]], None] | None = None
 
     # -- public API -------------------------------------------------------------------------------
     def lint(self, post: Post | str, lang: Lang | None = None) -> Report:
@@ -270,10 +273,14 @@ class Linter:
         for i, facts in images.items():
             found[i] = [*_placed(found[i], image_scopes[i]), *self._image_findings(facts, langs[i])]
         today = self.today or date.today()
-        advice_ctx = AdviceContext(self._lexicons, {lang: rt.common_words for lang, rt in self._runtimes.items()})
+        advice_ctx = AdviceContext(
+            self._lexicons, {lang: rt.common_words for lang, rt in self._runtimes.items()}, self.config.advice_reply
+        )
         for i, post in enumerate(posts):
             languages = {scope: langs[i] for scope, _ in post.scopes()}
-            advice = assess_advice(post, parsed[i], advice_ctx, self.rules, self._post_rules)
+            advice = assess_advice(
+                post, parsed[i], advice_ctx, self.rules, self._post_rules, self.advice_model, self.advice_recorder
+            )
             advised = addressee_end(post) if advice else 0
             signals = post_signals(post, self._lexicons, languages, bool(advice))
             features = post_features(not_advised(scored[i], advised), signals)
@@ -408,6 +415,12 @@ class Linter:
         if self._consent_model is None:
             self._consent_model = load_model("consent")
         return self._consent_model
+
+    @property
+    def advice_model(self) -> LinearModel:
+        if self._advice_model is None:
+            self._advice_model = load_model("advice")
+        return self._advice_model
 
     def _weigh(self, c: Candidate, ctx: ScopeContext, unit: _Unit, text: TextFeatures) -> tuple[Severity, float] | None:
         """The candidate's severity and score from the learned context model, or None to drop it: a failed

@@ -1,11 +1,12 @@
 """The learned context models: features in, a score out.
 
-Two small linear models (logistic regression) ship inside the package as JSON next to the script that
+Three small linear models (logistic regression) ship inside the package as JSON next to the script that
 trains them (``train.py``) and their data card (``DATA_CARD.md``):
 
 - ``identifier.json`` scores a candidate (a name, date, place, number... found by the rules' patterns,
   the NER model or Presidio): how likely it is a patient's or another private person's identifier;
-- ``consent.json`` scores a post: how likely it features a patient (CON001).
+- ``consent.json`` scores a post: how likely it features a patient (CON001);
+- ``advice.json`` scores a post: how likely it gives personal medical advice to one person (ADV001-003).
 
 The interface is narrow on purpose: ``load(name)`` gives a :class:`LinearModel`, whose ``score`` takes
 the named features of ``phiguard.learned.features`` and returns a probability, and whose
@@ -30,7 +31,7 @@ from phiguard.errors import PhiguardError
 from phiguard.models import Severity
 
 FORMAT = "phiguard-linear/1"
-ModelName = Literal["identifier", "consent"]
+ModelName = Literal["identifier", "consent", "advice"]
 
 
 class ModelFileError(PhiguardError):

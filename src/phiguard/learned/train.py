@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from phiguard.advice import addressee_end
+from phiguard.advice import ADDRESSED, addressee_end
 from phiguard.engine import Linter
 from phiguard.evaluation import GoldDoc, Tally, in_safe_harbor, read_corpus
 from phiguard.learned import FORMAT, LinearModel, ModelName, Thresholds, model_path
@@ -45,9 +45,9 @@ from phiguard.rulepack import RuleSet
 
 SEED = 20261202
 FOLDS = 5
-C = {"identifier": 0.5, "consent": 0.5}  # inverse L2 strength of each logistic regression
+C = {"identifier": 0.5, "consent": 0.5, "advice": 0.5}  # inverse L2 strength of each logistic regression
 # each warning threshold maximises F-beta on out-of-fold scores (beta < 1 favours precision)
-BETA = {"identifier": 0.7, "consent": 1.5}
+BETA = {"identifier": 0.7, "consent": 1.5, "advice": 1.0}
 ERROR_PRECISION = 0.95  # each error threshold: out-of-fold precision of what scores above it
 Drop = Callable[[str], bool]
 
@@ -79,7 +79,8 @@ class Data:
     signals: dict[str, Features]  # post_signals of each post
     featured: dict[str, int | None]  # each post's consent label
     seeds: frozenset[str]  # ids of the rule examples and extra corpora: always on the training side
-    advised: dict[str, int]  # where the address of each post with personal advice ends
+    advised: dict[str, int]  # where the address of each post with personal advice ends (out of fold)
+    advice: list[Example]  # one per post: the advice model's features and the post's advice label
 
 
 def _label(record: CandidateRecord, doc: GoldDoc) -> int | None:
@@ -104,12 +105,13 @@ class Seed:
     flag: bool
     match: tuple[int, int] | None
     featured: int | None  # for the consent model: 1 features a patient, 0 not, None unknown
+    advice: int | None = None  # for the advice model: the advice rules' flag (1) and pass (0) examples
 
 
 def seeds(rules: RuleSet) -> list[Seed]:
     out = []
     for rule in rules.rules:
-        if rule.detect.image or rule.category.value == "advice":
+        if rule.detect.image:
             continue
         for kind, examples in (("flag", rule.examples.flag), ("pass", rule.examples.pass_)):
             for i, ex in enumerate(examples):
@@ -125,12 +127,13 @@ def seeds(rules: RuleSet) -> list[Seed]:
                 post = Post(
                     id=f"{rule.code}-{kind}-{i}", text=ex.text, lang=ex.lang, captions=ex.captions, metadata=ex.metadata
                 )
-                out.append(Seed(post, rule.code, kind == "flag", match, featured))
+                advice = int(kind == "flag") if rule.category.value == "advice" else None
+                out.append(Seed(post, rule.code, kind == "flag", match, featured, advice))
     return out
 
 
 def _seed_label(record: CandidateRecord, seed: Seed) -> int | None:
-    if seed.rule.startswith("CON"):
+    if seed.rule.startswith(("CON", "ADV")):
         return None
     if not seed.flag:
         return 0 if record.rule == seed.rule else None
@@ -149,6 +152,11 @@ def _seed_label(record: CandidateRecord, seed: Seed) -> int | None:
 EXTRA = {"meddocan.dev.jsonl": 0.2, "socialdisner.dev.jsonl": 0.2}
 # their candidates together weigh this share of the hospital posts' candidates (they are many more)
 EXTRA_WEIGHT = 0.25
+# Reddit replies advise one person on parenting and life, hardly ever on medicines: half of them train
+# the advice model as negatives (what advice to one person looks like when it is not medical), at
+# this share of the hospital posts' weight; the other half is scored as unseen text.
+ADVICE_EXTRA = ("reddit_advice_replies.dev.jsonl", 0.5)
+ADVICE_EXTRA_WEIGHT = 0.3
 
 
 def split_extra(docs: Sequence[GoldDoc], share: float) -> tuple[list[GoldDoc], list[GoldDoc]]:
@@ -163,18 +171,33 @@ def _featured_label(doc: GoldDoc) -> int | None:
     return int(bool(doc.labels["consent_required"])) if "consent_required" in doc.labels else None
 
 
-def collect(docs: Sequence[GoldDoc], with_seeds: bool = True, extra: Sequence[GoldDoc] = ()) -> Data:
+def collect(
+    docs: Sequence[GoldDoc],
+    with_seeds: bool = True,
+    extra: Sequence[GoldDoc] = (),
+    advice_extra: Sequence[GoldDoc] = (),
+) -> Data:
     """Every candidate of every post (the labelled posts, the extra corpora's training parts, then the
-    rule examples), with its features and label, and each post's signals and consent label."""
-    linter = Linter(identifier_model=_constant("identifier"), consent_model=_constant("consent"))
+    rule examples), with its features and label; each post's advice features and label (and the
+    advice-only extra corpus, as negatives); each post's signals and consent label, with whether it
+    gives advice taken from the advice model's out-of-fold scores."""
+    linter = Linter(
+        identifier_model=_constant("identifier"), consent_model=_constant("consent"), advice_model=_never("advice")
+    )
     examples = seeds(linter.rules) if with_seeds else []
     posts = [*_posts(docs), *_posts(extra), *(s.post for s in examples)]
     by_doc = {d.id: d for d in [*docs, *extra]}
     by_seed = {s.post.id: s for s in examples}
     records: list[CandidateRecord] = []
+    advice_features: dict[str, Features] = {}
     linter.recorder = records.append
-    advised = {p.id: addressee_end(p) for p, r in zip(posts, linter.lint_many(posts), strict=True) if _advice(r)}
+    linter.advice_recorder = lambda post_id, f: advice_features.__setitem__(str(post_id), f)
+    for _ in linter.lint_many(posts):
+        pass
     linter.recorder = None
+    for _ in linter.lint_many(_posts(advice_extra)):  # the advice features only
+        pass
+    linter.advice_recorder = None
     candidates = []
     for r in records:
         assert r.post_id is not None
@@ -188,17 +211,43 @@ def collect(docs: Sequence[GoldDoc], with_seeds: bool = True, extra: Sequence[Go
         candidates = [replace(e, weight=round(w, 6)) if e.doc in extra_ids else e for e in candidates]
     # one order whatever the order Presidio reported them in: the same data gives the same model
     candidates.sort(key=lambda e: (e.doc, e.scope, e.start, e.end, e.rule, sorted(e.features.items())))
+    advice = _advice_examples(docs, examples, advice_extra, advice_features)
+    seeded = frozenset(s.post.id for s in examples if s.post.id) | {d.id for d in extra} | {d.id for d in advice_extra}
+    oof = out_of_fold("advice", advice)
+    threshold = choose_thresholds(
+        ((sc, e.label) for sc, e in zip(oof, advice, strict=True) if e.label is not None), BETA["advice"]
+    ).warning
+    advising = {e.doc for sc, e in zip(oof, advice, strict=True) if sc >= threshold}
     lexicons = LexiconIndex(linter.rules.lexicons)
     signals = {}
     featured: dict[str, int | None] = {}
+    advised = {}
     for post in posts:
         assert post.id is not None
         lang = post.lang or "en"
-        signals[post.id] = post_signals(post, lexicons, {scope: lang for scope, _ in post.scopes()}, post.id in advised)
+        gives_advice = post.id in advising
+        if gives_advice:
+            advised[post.id] = addressee_end(post)
+        signals[post.id] = post_signals(post, lexicons, {scope: lang for scope, _ in post.scopes()}, gives_advice)
         doc = by_doc.get(post.id)
         featured[post.id] = _featured_label(doc) if doc else by_seed[post.id].featured
-    seeded = frozenset(s.post.id for s in examples if s.post.id) | {d.id for d in extra}
-    return Data(list(docs), candidates, signals, featured, seeded, {k: v for k, v in advised.items() if k})
+    return Data(list(docs), candidates, signals, featured, seeded, advised, advice)
+
+
+def _advice_examples(
+    docs: Sequence[GoldDoc], examples: Sequence[Seed], extra: Sequence[GoldDoc], features: dict[str, Features]
+) -> list[Example]:
+    """One advice example per post that addresses somebody (the only posts the advice model is asked
+    about): the labelled posts, the advice rules' examples, the extra corpus's training part as
+    negatives at ``ADVICE_EXTRA_WEIGHT`` of the posts' weight."""
+    out = [Example(d.id, features[d.id], int(bool(d.labels.get("personal_advice")))) for d in docs]
+    out += [Example(str(s.post.id), features[str(s.post.id)], s.advice) for s in examples if s.advice is not None]
+    negatives = [Example(d.id, features[d.id], 0) for d in extra]
+    out, negatives = [e for e in out if ADDRESSED in e.features], [e for e in negatives if ADDRESSED in e.features]
+    if negatives:
+        w = round(ADVICE_EXTRA_WEIGHT * len(out) / len(negatives), 6)
+        out += [replace(e, weight=w) for e in negatives]
+    return sorted(out, key=lambda e: e.doc)
 
 
 def _advice(report: Report) -> bool:
@@ -211,6 +260,11 @@ def _posts(docs: Iterable[GoldDoc]) -> list[Post]:
 
 def _constant(name: ModelName) -> LinearModel:
     return LinearModel(format=FORMAT, name=name, bias=0.0, weights={}, thresholds=Thresholds(warning=0.5, error=1.0))
+
+
+def _never(name: ModelName) -> LinearModel:
+    """A model that scores every input 0.5 and never reaches its warning threshold."""
+    return LinearModel(format=FORMAT, name=name, bias=0.0, weights={}, thresholds=Thresholds(warning=1.0, error=1.0))
 
 
 def fit(name: ModelName, examples: Sequence[Example], drop: Drop = _keep_all) -> tuple[float, dict[str, float]]:
@@ -294,6 +348,7 @@ def post_examples(data: Data, docs: Iterable[str], scores: dict[int, float]) -> 
             d, post_features(not_advised(by_doc.get(d, []), data.advised.get(d, 0)), data.signals[d]), data.featured[d]
         )
         for d in sorted(docs)
+        if d in data.signals  # the advice-only extra corpus has no consent example
     ]
 
 
@@ -301,6 +356,7 @@ def post_examples(data: Data, docs: Iterable[str], scores: dict[int, float]) -> 
 class Models:
     identifier: LinearModel
     consent: LinearModel
+    advice: LinearModel
 
 
 def train_models(data: Data, docs: set[str], drop: Drop = _keep_all) -> Models:
@@ -318,7 +374,12 @@ def train_models(data: Data, docs: set[str], drop: Drop = _keep_all) -> Models:
         ((s, e.label) for s, e in zip(post_oof, posts, strict=True) if e.label is not None), BETA["consent"]
     )
     consent = _model("consent", fit("consent", posts, drop), con_th)
-    return Models(identifier, consent)
+    advice = [e for e in data.advice if e.doc in docs]
+    adv_oof = out_of_fold("advice", advice, drop)
+    adv_th = choose_thresholds(
+        ((s, e.label) for s, e in zip(adv_oof, advice, strict=True) if e.label is not None), BETA["advice"]
+    )
+    return Models(identifier, consent, _model("advice", fit("advice", advice, drop), adv_th))
 
 
 @dataclass
@@ -338,7 +399,7 @@ class Tallies:
 
 def evaluate(models: Models, docs: Sequence[GoldDoc], tallies: Tallies | None = None) -> Tallies:
     tallies = tallies or Tallies()
-    linter = Linter(identifier_model=models.identifier, consent_model=models.consent)
+    linter = Linter(identifier_model=models.identifier, consent_model=models.consent, advice_model=models.advice)
     for doc, report in zip(docs, linter.lint_many(_posts(docs)), strict=True):
         tallies.add(doc, report)
     return tallies
@@ -356,7 +417,8 @@ def cross_validate(data: Data, splits: list[list[str]], drop: Drop = _keep_all) 
 
 def figures(t: Tally) -> dict[str, object]:
     s = t.summary()
-    out = {k: s[k] for k in ("recall", "precision", "clean_docs", "clean_docs_flagged", "per_label_recall")}
+    keys = ("recall", "precision", "clean_docs", "clean_docs_flagged", "per_label_recall", "docs_with_advice_finding")
+    out = {k: s[k] for k in keys}
     for label in ("consent_required", "personal_advice"):
         if label in s:
             d = s[label]
@@ -449,15 +511,19 @@ def main(argv: list[str] | None = None) -> int:
         part, held = split_extra(list(read_corpus(args.data / name)), share)
         extra_train += part
         unseen[name] = held
-    data = collect(list(read_corpus(args.data / "social_train.jsonl")), extra=extra_train)
+    name, share = ADVICE_EXTRA
+    advice_train, unseen[name] = split_extra(list(read_corpus(args.data / name)), share)
+    data = collect(list(read_corpus(args.data / "social_train.jsonl")), extra=extra_train, advice_extra=advice_train)
     if args.ablate:
         print(ablate(data))
         return 0
     dev_docs = list(read_corpus(args.data / "social.dev.jsonl"))
     positives = sum(e.label or 0 for e in data.candidates)
+    rule_examples = len(data.seeds) - len(extra_train) - len(advice_train)
     print(
-        f"{len(data.candidates)} candidates from {len(data.docs)} posts and {len(data.seeds)} rule examples"
-        f" and {len(extra_train)} documents of other corpora ({positives} positive)"
+        f"{len(data.candidates)} candidates from {len(data.docs)} posts, {rule_examples}"
+        f" rule examples and {len(extra_train)} documents of other corpora ({positives} positive);"
+        f" {len(data.advice)} advice examples ({sum(e.label or 0 for e in data.advice)} positive)"
     )
     cv = cross_validate(data, folds_of(data.docs)).figures()
     print("5-fold CV:", json.dumps(cv))
@@ -473,17 +539,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.cv_only:
         return 0
     trained = {
-        "data": f"social_train.jsonl ({len(data.docs)} posts, writers A, B, C) and {len(data.seeds)} rule examples",
+        "data": f"social_train.jsonl ({len(data.docs)} posts, writers A, B, C), the rule examples"
+        " and documents of other corpora (extra)",
         "seed": SEED,
         "C": C,
         "candidates": len(data.candidates),
         "cv_5fold": cv,
         "cv_leave_one_writer_out": writers,
         "dev": dev,
-        "extra": {name: f"{share:.0%} of {name}" for name, share in EXTRA.items()},
+        "extra": {
+            **{name: f"{share:.0%} of {name}" for name, share in EXTRA.items()},
+            ADVICE_EXTRA[0]: f"{ADVICE_EXTRA[1]:.0%}, as advice negatives only",
+        },
         "unseen_parts": unseen_figures,
     }
-    for model in (models.identifier, models.consent):
+    for model in (models.identifier, models.consent, models.advice):
         print(f"wrote {_write(model, args.out, trained)}")
     return 0
 
