@@ -238,6 +238,8 @@ def assess(
     wanted = active & {MEDICATION, DIAGNOSIS, SYMPTOM_ACTION}
     if not (wanted or recorder) or not parsed:
         return ()
+    if not _may_address(post, parsed, ctx):
+        return ()  # nobody addressed (most posts): no signal is read at all
     reading = read(post, parsed, ctx)
     f = features(reading)
     if recorder is not None:
@@ -270,6 +272,27 @@ def assess(
             finding = finding.model_copy(update={"severity": Severity.ERROR})
         out.append(finding)
     return tuple(out)
+
+
+def _may_address(post: Post, parsed: Sequence[Parsed], ctx: AdviceContext) -> bool:
+    """The cheap first look: could ``read(...).addressed`` be true? (Every way of addressing somebody
+    is looked for in the whole text, a superset of what ``read`` finds sentence by sentence.)"""
+    text = post.text
+    if _REPLY.match(text) or _REPLYING_TO.match(text) or _GREETING.match(text):
+        return True
+    if any(_calls(text, m) for m in _HANDLE.finditer(text)):
+        return True
+    for p in parsed:
+        lex = ctx.lexicons
+        if lex.search("advice_reader_case", p.lang, p.text) or lex.search("advice_reader_generic", p.lang, p.text):
+            return True
+        pattern = lex.pattern("advice_vocative", p.lang)
+        if pattern is not None and any(_set_off(p.text, m.start(), m.end()) for m in pattern.finditer(p.text)):
+            return True
+        common = ctx.common_words.get(p.lang, frozenset())
+        if any(_vocative_at(p.text, sent.start_char, common, p.lang) for sent in _sentences(p.doc)):
+            return True
+    return False
 
 
 def addressee_end(post: Post) -> int:

@@ -240,9 +240,12 @@ def _advice_examples(
     """One advice example per post that addresses somebody (the only posts the advice model is asked
     about): the labelled posts, the advice rules' examples, the extra corpus's training part as
     negatives at ``ADVICE_EXTRA_WEIGHT`` of the posts' weight."""
-    out = [Example(d.id, features[d.id], int(bool(d.labels.get("personal_advice")))) for d in docs]
-    out += [Example(str(s.post.id), features[str(s.post.id)], s.advice) for s in examples if s.advice is not None]
-    negatives = [Example(d.id, features[d.id], 0) for d in extra]
+    none: Features = {}  # a post addressing nobody is not recorded (the advice rules stop before reading it)
+    out = [Example(d.id, features.get(d.id, none), int(bool(d.labels.get("personal_advice")))) for d in docs]
+    out += [
+        Example(str(s.post.id), features.get(str(s.post.id), none), s.advice) for s in examples if s.advice is not None
+    ]
+    negatives = [Example(d.id, features.get(d.id, none), 0) for d in extra]
     out, negatives = [e for e in out if ADDRESSED in e.features], [e for e in negatives if ADDRESSED in e.features]
     if negatives:
         w = round(ADVICE_EXTRA_WEIGHT * len(out) / len(negatives), 6)
