@@ -91,3 +91,15 @@ def test_forced_language_wins(linter: Linter) -> None:
 def test_severity_order() -> None:
     assert Severity.INFO < Severity.WARNING < Severity.ERROR
     assert max([Severity.WARNING, Severity.ERROR, Severity.INFO], key=lambda s: s.rank) is Severity.ERROR
+
+
+def test_report_ok_follows_fail_on() -> None:
+    """A library user gets the CLI's verdict (issue 16): with `fail-on = "error"` a warning is ok."""
+    from phiguard import Config
+
+    text = "Happy 95th birthday to our volunteer June!"  # an age over 89: a warning, nothing at error
+    warned = Linter().lint(text)
+    assert warned.max_severity == Severity.WARNING and not warned.ok
+    relaxed = Linter(Config.model_validate({"fail-on": "error"})).lint(text)
+    assert relaxed.max_severity == Severity.WARNING and relaxed.ok and relaxed.fail_on == Severity.ERROR
+    assert not Linter(Config.model_validate({"fail-on": "error"})).lint("Welcome home, Rosa!").ok

@@ -301,7 +301,7 @@ class Linter:
                 (f for f in (*outcome.findings, *outcome.consent, *advice) if f.rule in self._reported),
                 key=lambda f: (-f.severity.rank, f.scope, f.start, f.rule),
             )
-            yield Report(post=post, findings=tuple(findings), languages=languages)
+            yield Report(post=post, findings=tuple(findings), languages=languages, fail_on=self.config.fail_on)
 
     def _spend(self, cpu: dict[int, float], unit: _Unit, posts: list[Post], seconds: float) -> None:
         """Count CPU time against a post's budget (``post-cpu-seconds``): over it, the post is an error

@@ -150,6 +150,7 @@ class Report(_Frozen):
     post: Post = Field(repr=False, exclude=True)
     findings: tuple[Finding, ...] = ()
     languages: dict[str, Lang] = Field(default_factory=dict)
+    fail_on: Severity = Field(default=Severity.WARNING, description="the config's fail-on: what makes a post not ok")
 
     @property
     def max_severity(self) -> Severity | None:
@@ -160,5 +161,5 @@ class Report(_Frozen):
 
     @property
     def ok(self) -> bool:
-        """True when nothing at warning or above was found."""
-        return not self.at_least(Severity.WARNING)
+        """True when nothing at the Linter's ``fail-on`` severity or above was found (the CLI's verdict)."""
+        return not self.at_least(self.fail_on)
