@@ -41,12 +41,11 @@ from spacy.tokens import Doc, Span, Token
 
 from phiguard.drugs import dictionary
 from phiguard.learned import LinearModel
+from phiguard.learned.features import Features
 from phiguard.lexicon import LexiconIndex
 from phiguard.models import Category, Finding, Lang, Post, Severity
 from phiguard.names import is_given_name
 from phiguard.rulepack import RuleSet
-
-Features = dict[str, float]
 
 MEDICATION, DIAGNOSIS, SYMPTOM_ACTION = "ADV001", "ADV002", "ADV003"
 ADDRESSED = "addressed"  # the feature a post addressing somebody carries (see ``Reading.addressed``)
@@ -127,8 +126,7 @@ class Reading:
         """Somebody in particular is addressed: a handle, a reply, a greeting or vocative name, or the
         reader's own case. Advice is "aimed at one person": a post addressing nobody gets no ADV
         finding, whatever it says, and the model is trained on addressed posts only."""
-        one = _GROUPS["you"] - {"second_person", "verb_2p"}  # "you" alone is also the public's
-        return self.address is not None or self.handle or any(kinds & one for _, kinds, _ in self.sentences)
+        return self.address is not None or self.handle or any(kinds & _ONE_READER for _, kinds, _ in self.sentences)
 
 
 def read(post: Post, parsed: Sequence[Parsed], ctx: AdviceContext) -> Reading:
@@ -156,9 +154,7 @@ def read(post: Post, parsed: Sequence[Parsed], ctx: AdviceContext) -> Reading:
             if "population" in kinds and "second_person" not in kinds:  # "clinicians should...": a group's
                 kinds -= {"directive", "bare_verb", "drug", "clinical"}
             sentences.append((sig, frozenset(kinds), p.lang))
-    address = "reply" if _REPLY.match(post.text) else None
-    address = address or ("replying-to" if _REPLYING_TO.match(post.text) else None)
-    address = address or ("greeting" if _GREETING.match(post.text) else None)
+    address = _opening(post.text)
     if address is None and any("vocative" in kinds for _, kinds, _ in sentences):
         address = "vocative"
     words = frozenset(w for p in parsed for w in _WORD.findall(p.text.lower()))
@@ -180,6 +176,7 @@ _GROUPS: dict[str, frozenset[str]] = {
     "adh": frozenset({"adherence"}),
     "social": frozenset({"social"}),
 }
+_ONE_READER = _GROUPS["you"] - {"second_person", "verb_2p"}  # "you" alone is also the public's
 _TOGETHER = (
     ("dir",), ("clin",), ("diag",), ("adh",),
     ("dir", "clin"), ("dir", "health"), ("dir", "you"), ("you", "clin"), ("you", "health"), ("diag", "you"),
@@ -195,14 +192,14 @@ def features(reading: Reading) -> Features:
     langs = {lang for _, _, lang in reading.sentences}
     for lang in langs:
         f[f"lang:{lang}"] = 1.0
-    addressed = reading.address is not None or reading.handle
+    named = reading.address is not None or reading.handle  # a person called, not only the reader's case
     if reading.addressed:
         f[ADDRESSED] = 1.0
     if reading.address:
         f[f"addr:{reading.address}"] = 1.0
     if reading.handle:
         f["addr:handle"] = 1.0
-    if addressed:
+    if named:
         f["addr:any"] = 1.0
     if reading.disclaims:
         f["disclaims"] = 1.0
@@ -214,7 +211,7 @@ def features(reading: Reading) -> Features:
             if all(kinds & _GROUPS[g] for g in combo):
                 name = "+".join(combo)
                 f[f"S:{name}"] = 1.0
-                if addressed:
+                if named:
                     f[f"A&S:{name}"] = 1.0
     for k, n in counts.items():
         f[f"any:{k}"] = 1.0
@@ -278,7 +275,7 @@ def _may_address(post: Post, parsed: Sequence[Parsed], ctx: AdviceContext) -> bo
     """The cheap first look: could ``read(...).addressed`` be true? (Every way of addressing somebody
     is looked for in the whole text, a superset of what ``read`` finds sentence by sentence.)"""
     text = post.text
-    if _REPLY.match(text) or _REPLYING_TO.match(text) or _GREETING.match(text):
+    if _opening(text) is not None:
         return True
     if any(_calls(text, m) for m in _HANDLE.finditer(text)):
         return True
@@ -295,11 +292,23 @@ def _may_address(post: Post, parsed: Sequence[Parsed], ctx: AdviceContext) -> bo
     return False
 
 
+def _opening_match(text: str) -> tuple[str, regex.Match[str]] | None:
+    """How the body opens by addressing somebody: a reply to a handle, "Replying to Denise:", a greeting."""
+    for kind, pattern in (("reply", _REPLY), ("replying-to", _REPLYING_TO), ("greeting", _GREETING)):
+        if m := pattern.match(text):
+            return kind, m
+    return None
+
+
+def _opening(text: str) -> str | None:
+    found = _opening_match(text)
+    return found[0] if found else None
+
+
 def addressee_end(post: Post) -> int:
     """Where the opening address of the body ends ("@tina_r", "Hi Laura,", "Marisa,"), or 0."""
-    m = _REPLY.match(post.text) or _REPLYING_TO.match(post.text) or _GREETING.match(post.text)
-    if m is None:
-        m = _VOCATIVE.match(post.text)
+    found = _opening_match(post.text)
+    m = found[1] if found else _VOCATIVE.match(post.text)
     return m.end() if m else 0
 
 
@@ -459,10 +468,6 @@ def _clinical(sig: Signals, p: Parsed, sent: Span, ctx: AdviceContext) -> bool:
                 break
     sig.found["drug"] = found
     return bool(found)
-
-
-def _kinds(sig: Signals) -> list[str]:
-    return [k for k in ("drug", "clinical") if sig.has(k)]
 
 
 def _finding(

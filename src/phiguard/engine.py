@@ -33,6 +33,7 @@ from phiguard.learned import LinearModel
 from phiguard.learned import load as load_model
 from phiguard.learned.features import (
     CandidateRecord,
+    Features,
     ScoredCandidate,
     TextFeatures,
     candidate_features,
@@ -159,7 +160,7 @@ class Linter:
         self._consent_model = consent_model
         self._advice_model = advice_model
         self.recorder: Callable[[CandidateRecord], None] | None = None
-        self.advice_recorder: Callable[[str | None, dict[str, float]], None] | None = None
+        self.advice_recorder: Callable[[str | None, Features], None] | None = None
 
     # -- public API -------------------------------------------------------------------------------
     def lint(self, post: Post | str, lang: Lang | None = None) -> Report:

@@ -40,7 +40,7 @@ from phiguard.learned.features import (
     post_signals,
 )
 from phiguard.lexicon import LexiconIndex
-from phiguard.models import Category, Post, Report
+from phiguard.models import Post, Report
 from phiguard.rulepack import RuleSet
 
 SEED = 20261202
@@ -213,11 +213,8 @@ def collect(
     candidates.sort(key=lambda e: (e.doc, e.scope, e.start, e.end, e.rule, sorted(e.features.items())))
     advice = _advice_examples(docs, examples, advice_extra, advice_features)
     seeded = frozenset(s.post.id for s in examples if s.post.id) | {d.id for d in extra} | {d.id for d in advice_extra}
-    oof = out_of_fold("advice", advice)
-    threshold = choose_thresholds(
-        ((sc, e.label) for sc, e in zip(oof, advice, strict=True) if e.label is not None), BETA["advice"]
-    ).warning
-    advising = {e.doc for sc, e in zip(oof, advice, strict=True) if sc >= threshold}
+    oof, thresholds = scored_thresholds("advice", advice)
+    advising = {e.doc for sc, e in zip(oof, advice, strict=True) if sc >= thresholds.warning}
     lexicons = LexiconIndex(linter.rules.lexicons)
     signals = {}
     featured: dict[str, int | None] = {}
@@ -240,21 +237,15 @@ def _advice_examples(
     """One advice example per post that addresses somebody (the only posts the advice model is asked
     about): the labelled posts, the advice rules' examples, the extra corpus's training part as
     negatives at ``ADVICE_EXTRA_WEIGHT`` of the posts' weight."""
-    none: Features = {}  # a post addressing nobody is not recorded (the advice rules stop before reading it)
-    out = [Example(d.id, features.get(d.id, none), int(bool(d.labels.get("personal_advice")))) for d in docs]
-    out += [
-        Example(str(s.post.id), features.get(str(s.post.id), none), s.advice) for s in examples if s.advice is not None
-    ]
-    negatives = [Example(d.id, features.get(d.id, none), 0) for d in extra]
-    out, negatives = [e for e in out if ADDRESSED in e.features], [e for e in negatives if ADDRESSED in e.features]
+    # a post addressing nobody is not recorded: the advice rules stop before reading it
+    labelled = [(d.id, int(bool(d.labels.get("personal_advice")))) for d in docs]
+    labelled += [(str(s.post.id), s.advice) for s in examples if s.advice is not None]
+    out = [Example(doc, features[doc], label) for doc, label in labelled if ADDRESSED in features.get(doc, {})]
+    negatives = [Example(d.id, features[d.id], 0) for d in extra if ADDRESSED in features.get(d.id, {})]
     if negatives:
         w = round(ADVICE_EXTRA_WEIGHT * len(out) / len(negatives), 6)
         out += [replace(e, weight=w) for e in negatives]
     return sorted(out, key=lambda e: e.doc)
-
-
-def _advice(report: Report) -> bool:
-    return any(f.category == Category.ADVICE for f in report.findings)
 
 
 def _posts(docs: Iterable[GoldDoc]) -> list[Post]:
@@ -340,6 +331,15 @@ def choose_thresholds(scored: Iterable[tuple[float, int]], beta: float) -> Thres
     return Thresholds(warning=warning, error=round(max(error, warning), 4))
 
 
+def scored_thresholds(
+    name: ModelName, examples: Sequence[Example], drop: Drop = _keep_all
+) -> tuple[list[float], Thresholds]:
+    """Each example's out-of-fold score, and the thresholds chosen on those scores."""
+    oof = out_of_fold(name, examples, drop)
+    labelled = ((s, e.label) for s, e in zip(oof, examples, strict=True) if e.label is not None)
+    return oof, choose_thresholds(labelled, BETA[name])
+
+
 def post_examples(data: Data, docs: Iterable[str], scores: dict[int, float]) -> list[Example]:
     """One consent example per post, from the identifier scores of its candidates (out of fold)."""
     by_doc: dict[str, list[ScoredCandidate]] = {}
@@ -363,26 +363,17 @@ class Models:
 
 
 def train_models(data: Data, docs: set[str], drop: Drop = _keep_all) -> Models:
-    """Both models trained on the posts ``docs``, thresholds from out-of-fold scores."""
+    """The three models trained on the posts ``docs``, thresholds from out-of-fold scores."""
     index = [i for i, e in enumerate(data.candidates) if e.doc in docs]
     candidates = [data.candidates[i] for i in index]
-    oof = out_of_fold("identifier", candidates, drop)
-    id_th = choose_thresholds(
-        ((s, e.label) for s, e in zip(oof, candidates, strict=True) if e.label is not None), BETA["identifier"]
-    )
+    oof, id_th = scored_thresholds("identifier", candidates, drop)
     identifier = _model("identifier", fit("identifier", candidates, drop), id_th)
     posts = post_examples(data, docs, dict(zip(index, oof, strict=True)))
-    post_oof = out_of_fold("consent", posts, drop)
-    con_th = choose_thresholds(
-        ((s, e.label) for s, e in zip(post_oof, posts, strict=True) if e.label is not None), BETA["consent"]
-    )
-    consent = _model("consent", fit("consent", posts, drop), con_th)
+    consent = _model("consent", fit("consent", posts, drop), scored_thresholds("consent", posts, drop)[1])
     advice = [e for e in data.advice if e.doc in docs]
-    adv_oof = out_of_fold("advice", advice, drop)
-    adv_th = choose_thresholds(
-        ((s, e.label) for s, e in zip(adv_oof, advice, strict=True) if e.label is not None), BETA["advice"]
+    return Models(
+        identifier, consent, _model("advice", fit("advice", advice, drop), scored_thresholds("advice", advice, drop)[1])
     )
-    return Models(identifier, consent, _model("advice", fit("advice", advice, drop), adv_th))
 
 
 @dataclass
