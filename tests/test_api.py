@@ -103,3 +103,19 @@ def test_report_ok_follows_fail_on() -> None:
     relaxed = Linter(Config.model_validate({"fail-on": "error"})).lint(text)
     assert relaxed.max_severity == Severity.WARNING and relaxed.ok and relaxed.fail_on == Severity.ERROR
     assert not Linter(Config.model_validate({"fail-on": "error"})).lint("Welcome home, Rosa!").ok
+
+
+def test_severity_overrides_reach_every_rule_family() -> None:
+    """`severity` in the config applies to consent and advice findings as it does to identifiers
+    (issue 16's first bug: CON001 and ADV001 kept their rule's severity)."""
+    from phiguard import Config
+
+    consent = "Welcome home, Rosa! Her new knee is working wonders since March."
+    advice = "@tina_r halve your warfarin tonight and skip tomorrow's dose."
+    default = Linter()
+    assert {f.rule: f.severity for f in default.lint(consent).findings}["CON001"] == Severity.ERROR
+    assert {f.rule: f.severity for f in default.lint(advice).findings}["ADV001"] == Severity.ERROR
+    relaxed = Linter(Config(severity={"CON001": Severity.INFO, "ADV001": Severity.WARNING, "PHI010": Severity.INFO}))
+    by_rule = {f.rule: f.severity for f in relaxed.lint(consent).findings}
+    assert by_rule["CON001"] == Severity.INFO and by_rule["PHI010"] == Severity.INFO
+    assert {f.rule: f.severity for f in relaxed.lint(advice).findings}["ADV001"] == Severity.WARNING

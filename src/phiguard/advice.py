@@ -40,12 +40,12 @@ import regex
 from spacy.tokens import Doc, Span, Token
 
 from phiguard.drugs import dictionary
+from phiguard.findings import FindingMaker
 from phiguard.learned import LinearModel
 from phiguard.learned.features import Features
 from phiguard.lexicon import LexiconIndex
-from phiguard.models import Category, Finding, Lang, Post, Severity
+from phiguard.models import Finding, Lang, Post, Severity
 from phiguard.names import is_given_name
-from phiguard.rulepack import RuleSet
 
 MEDICATION, DIAGNOSIS, SYMPTOM_ACTION = "ADV001", "ADV002", "ADV003"
 ADDRESSED = "addressed"  # the feature a post addressing somebody carries (see ``Reading.addressed``)
@@ -225,7 +225,7 @@ def assess(
     post: Post,
     parsed: Sequence[Parsed],
     ctx: AdviceContext,
-    rules: RuleSet,
+    maker: FindingMaker,
     active: set[str],
     model: LinearModel,
     recorder: Callable[[str | None, Features], None] | None = None,
@@ -264,10 +264,9 @@ def assess(
     for code in sorted(decided):
         if code not in wanted:
             continue
-        finding = _finding(rules, code, *decided[code], score, ctx)
-        if code == DIAGNOSIS and instructs:
-            finding = finding.model_copy(update={"severity": Severity.ERROR})
-        out.append(finding)
+        # a diagnosis with an instruction to act on it is stopped, not only looked at
+        severity = Severity.ERROR if code == DIAGNOSIS and instructs else None
+        out.append(_finding(maker, code, *decided[code], score, ctx, severity))
     return tuple(out)
 
 
@@ -471,9 +470,16 @@ def _clinical(sig: Signals, p: Parsed, sent: Span, ctx: AdviceContext) -> bool:
 
 
 def _finding(
-    rules: RuleSet, code: str, sig: Signals, lang: Lang, fired: list[str], score: float, ctx: AdviceContext
+    maker: FindingMaker,
+    code: str,
+    sig: Signals,
+    lang: Lang,
+    fired: list[str],
+    score: float,
+    ctx: AdviceContext,
+    severity: Severity | None,
 ) -> Finding:
-    rule = rules.by_code(code)
+    rule = maker.rules.by_code(code)
     anchor = sig.spans("directive", "diagnosis") or [(sig.start, sig.end)]
     tail = sig.spans("drug", "clinical", "diagnosis") or anchor
     start = anchor[0][0]
@@ -481,18 +487,15 @@ def _finding(
     evidence = [f"signals:{'+'.join(fired)}", f"advice-score:{score:.2f}"]
     for name in ("directive", "drug", "clinical", "diagnosis", "reader"):
         evidence += [f"{name}@{sig.scope}:{a}-{b}" for a, b in sig.found.get(name, [])[:3]]
-    return Finding(
-        rule=code,
-        category=Category.ADVICE,
-        severity=rule.severity,
-        entity="ADVICE",
+    return maker.make(
+        code,
+        severity=severity,
         start=start,
         end=end,
-        message=rule.message,
         scope=sig.scope,
         lang=lang,
         evidence=tuple(evidence),
         suggestion=ctx.replies.get(lang) or (rule.reply.get(lang) if rule.reply else None),
-        score=round(score, 4),
+        score=score,
         value=sig.text[start - sig.offset : end - sig.offset],
     )

@@ -28,6 +28,7 @@ from phiguard.consent import MemoryLedger, open_ledger
 from phiguard.context import CHECKS, Candidate, ScopeContext
 from phiguard.errors import InputError
 from phiguard.featured import assess
+from phiguard.findings import FindingMaker
 from phiguard.language import detect
 from phiguard.learned import LinearModel
 from phiguard.learned import load as load_model
@@ -154,6 +155,7 @@ class Linter:
         self.ledger = ledger
         self.today = today
         self._lexicons = LexiconIndex(self.rules.lexicons)
+        self.findings = FindingMaker(self.rules, self.config.severity)
         self._runtimes: dict[Lang, LanguageRuntime] = {}
         # the learned context model (phiguard.learned), read on first use; training sets a recorder
         self._identifier_model = identifier_model
@@ -280,7 +282,7 @@ class Linter:
         for i, post in enumerate(posts):
             languages = {scope: langs[i] for scope, _ in post.scopes()}
             advice = assess_advice(
-                post, parsed[i], advice_ctx, self.rules, self._post_rules, self.advice_model, self.advice_recorder
+                post, parsed[i], advice_ctx, self.findings, self._post_rules, self.advice_model, self.advice_recorder
             )
             advised = addressee_end(post) if advice else 0
             signals = post_signals(post, self._lexicons, languages, bool(advice))
@@ -291,7 +293,7 @@ class Linter:
                 found[i],
                 self._lexicons,
                 languages,
-                self.rules,
+                self.findings,
                 self.ledger,
                 today,
                 self._post_rules,
@@ -327,13 +329,8 @@ class Linter:
             events += [("serial", k, fact, serial, None, f"records it in EXIF {name}") for name, serial in fact.serials]
             events += [("face", k, fact, "", box, "") for box in fact.faces]
         return [
-            Finding(
-                rule=rule.code,
-                category=rule.category,
-                severity=self.config.severity.get(rule.code, rule.severity),
-                entity=rule.entity,
-                start=0,
-                end=0,
+            self.findings.make(
+                rule.code,
                 message=f"{rule.message} The image {note}." if note else rule.message,
                 scope=f"image[{k}]",
                 lang=lang,
@@ -388,18 +385,15 @@ class Linter:
                         ScoredCandidate(cand.rule.code, cand.rule.entity, unit.scope, score, cand.end + unit.offset)
                     )
         return [
-            Finding(
-                rule=c.rule.code,
-                category=c.rule.category,
+            self.findings.make(
+                c.rule.code,
                 severity=severity,
-                entity=c.rule.entity,
                 start=c.start + unit.offset,
                 end=c.end + unit.offset,
-                message=c.rule.message,
                 scope=unit.scope,
                 lang=unit.lang,
                 evidence=(c.source, *why),
-                score=round(scores[(c.start, c.end, c.rule.code)], 4),
+                score=scores[(c.start, c.end, c.rule.code)],
                 value=ctx.value(c),
             )
             for severity, c, why in _resolve_overlaps(weighed)
@@ -456,9 +450,7 @@ class Linter:
 
             if all(says_yes(name) for name in floor.when) and not any(says_yes(name) for name in floor.unless):
                 severity = floor.severity
-        if severity >= Severity.WARNING and rule.code in self.config.severity:
-            severity = self.config.severity[rule.code]
-        return severity, score
+        return self.findings.severity(rule.code, severity), score
 
 
 def _placed(findings: list[Finding], image_scopes: dict[str, tuple[ImageFacts, ImageText]]) -> list[Finding]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from phiguard.consent import ConsentRecord, LedgerError, MemoryLedger, front_matter_records, names_match
+from phiguard.findings import FindingMaker
 from phiguard.lexicon import LexiconIndex
 from phiguard.models import Category, Finding, Lang, Post, Severity
 from phiguard.rulepack import RuleSet
@@ -89,7 +90,7 @@ def assess(
     findings: Sequence[Finding],
     lexicons: LexiconIndex,
     langs: dict[str, Lang],
-    rules: RuleSet,
+    maker: FindingMaker,
     ledger: MemoryLedger | None,
     today: date,
     active: set[str],
@@ -99,6 +100,7 @@ def assess(
     """``featured``: the consent model's score that the post features a patient, and its severity
     (``info``: it does not)."""
     where = post.id or "post"
+    rules = maker.rules
     records = _records(post, ledger, where)
     about_people = [f for f in findings if (r := rules.get(f.rule)) is None or r.features_patient]
     evidence = find_evidence(post, about_people, lexicons, langs, advised)
@@ -120,9 +122,7 @@ def assess(
         for rec, _ in records:
             if rec.patient:
                 out.append(
-                    _finding(
-                        rules, NAMES_NOBODY, None, f"consent {rec.id} names a patient the post does not name", post
-                    )
+                    _finding(maker, NAMES_NOBODY, None, f"consent {rec.id} names a patient the post does not name")
                 )
         return Outcome(tuple(findings), _selected(out, active))
 
@@ -130,14 +130,14 @@ def assess(
     valid: list[ConsentRecord] = []
     for rec, known in records:
         if not known:
-            out.append(_finding(rules, UNKNOWN_ID, evidence, f"consent id {rec.id} is not in the ledger", post))
+            out.append(_finding(maker, UNKNOWN_ID, evidence, f"consent id {rec.id} is not in the ledger"))
             continue
         problem = rec.problem(today)
         if problem:
-            out.append(_finding(rules, NOT_VALID, evidence, f"consent {rec.id} {problem}", post))
+            out.append(_finding(maker, NOT_VALID, evidence, f"consent {rec.id} {problem}"))
             continue
         if rec.patient and names and not any(names_match(rec.patient, f.value) for f in names):
-            out.append(_finding(rules, NAMES_NOBODY, evidence, f"consent {rec.id} names someone else", post))
+            out.append(_finding(maker, NAMES_NOBODY, evidence, f"consent {rec.id} names someone else"))
             continue
         valid.append(rec)
 
@@ -147,13 +147,13 @@ def assess(
         if is_featured and not any(c.rule in (UNKNOWN_ID, NOT_VALID) for c in out):
             note = "no consent on record" if not valid else "a named person has no consent on record"
             who = uncovered or list(evidence.who)
-            out.append(_finding(rules, MISSING, evidence, note, post, who=who, severity=severity, score=score))
+            out.append(_finding(maker, MISSING, evidence, note, who=who, severity=severity, score=score))
         return Outcome(tuple(findings), _selected(out, active))
 
     allowed = {w for r in valid for w in r.scope}
     beyond = sorted(disclosed(evidence, rules) - allowed)
     if beyond:
-        out.append(_finding(rules, BEYOND_SCOPE, evidence, f"discloses {', '.join(beyond)} beyond the consent", post))
+        out.append(_finding(maker, BEYOND_SCOPE, evidence, f"discloses {', '.join(beyond)} beyond the consent"))
     ids = ",".join(r.id for r in valid)
     demoted = [
         f.model_copy(update={"severity": Severity.INFO, "evidence": (*f.evidence, f"consent:{ids}")})
@@ -187,36 +187,32 @@ def _selected(findings: list[Finding], active: set[str]) -> tuple[Finding, ...]:
 
 
 def _finding(
-    rules: RuleSet,
+    maker: FindingMaker,
     code: str,
     evidence: Evidence | None,
     note: str,
-    post: Post,
     who: Sequence[Finding] = (),
     severity: Severity | None = None,
     score: float | None = None,
 ) -> Finding:
-    rule = rules.get(code)
     anchor = (who or (evidence.who if evidence else ()))[:1]
-    start, end, scope = (anchor[0].start, anchor[0].end, anchor[0].scope) if anchor else (0, 0, "body")
-    value = anchor[0].value if anchor else ""
     details = [note]
     if evidence:
         details += [f"who:{f.rule}@{f.scope}:{f.start}-{f.end}" for f in evidence.who[:5]]
         details += [f"care:{s}:{a}-{b}" for s, a, b in evidence.care[:5]]
-    return Finding(
-        rule=code,
-        category=Category.CONSENT,
-        severity=severity or (rule.severity if rule else Severity.ERROR),
-        score=None if score is None else round(score, 4),
-        entity="PATIENT",
-        start=start,
-        end=end,
-        message=rule.message if rule else note,
-        scope=scope,
-        lang=anchor[0].lang if anchor else "en",
+    at = anchor[0] if anchor else None
+    return maker.make(
+        code,
+        severity=severity,
+        score=score,
+        start=at.start if at else 0,
+        end=at.end if at else 0,
+        scope=at.scope if at else "body",
+        lang=at.lang if at else "en",
         evidence=tuple(details),
-        image=anchor[0].image if anchor else None,
-        box=anchor[0].box if anchor else None,
-        value=value,
+        image=at.image if at else None,
+        box=at.box if at else None,
+        value=at.value if at else "",
+        message=None if maker.rules.get(code) else note,
+        fallback=Category.CONSENT,
     )

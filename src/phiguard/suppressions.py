@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import regex
 
-from phiguard.models import Category, Finding, Severity
+from phiguard.findings import tool_finding
+from phiguard.models import Finding, Severity
 
 _COMMENT = regex.compile(r"<!--\s*phiguard\s*:(?P<body>.*?)-->", regex.S | regex.I)
 _DIRECTIVE = regex.compile(
@@ -118,16 +119,7 @@ class Problem:
     column: int
 
     def finding(self) -> Finding:
-        return Finding(
-            rule=self.code,
-            category=Category.TOOL,
-            severity=self.severity,
-            entity="SUPPRESSION",
-            start=0,
-            end=0,
-            message=self.message,
-            scope="file",
-        )
+        return tool_finding(self.code, self.severity, self.message, "SUPPRESSION")
 
 
 def problems(suppressions: list[Suppression]) -> list[Problem]:
