@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from phiguard.archive import CHUNK, ArchivePost, audit, iter_archive
+from phiguard.archive import CHUNK, audit, iter_archive
 from phiguard.cli import main
 from phiguard.config import Config
+from phiguard.inputs import DraftPost
 from phiguard.models import Post
 
 POSTS = [
@@ -50,7 +51,7 @@ def test_csv_audit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     [
         ('{"text": "ok"}\nnot json\n', "bad.jsonl", "bad.jsonl:2: invalid JSON"),
         ('{"text": "ok"}\n{"body": 3}\n', "bad.jsonl", "bad.jsonl:2: no text field"),
-        ("just text", "posts.txt", "an archive is a .jsonl or .csv file"),
+        ("just text", "posts.xlsx", "not a format phiguard reads"),
     ],
 )
 def test_unreadable_archives_stop_with_exit_2(
@@ -66,11 +67,11 @@ def test_audit_reads_the_archive_lazily() -> None:
     """Constant memory: the first reports come back after one chunk is read, not the whole archive."""
     pulled = 0
 
-    def posts() -> Iterator[ArchivePost]:
+    def posts() -> Iterator[DraftPost]:
         nonlocal pulled
         for i in range(10 * CHUNK):
             pulled += 1
-            yield ArchivePost(i + 1, Post(text="Free flu shots Saturday!", lang="en"))
+            yield DraftPost(Post(text="Free flu shots Saturday!", lang="en"), {}, i + 1)
 
     first = next(iter(audit(posts(), Config())))
     assert first[0].line == 1 and pulled <= CHUNK + 1

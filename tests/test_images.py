@@ -253,7 +253,7 @@ def test_drafts_find_their_images(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_exports_attach_images_by_path_or_mapping(tmp_path: Path) -> None:
-    from phiguard.drafts import load_draft
+    from phiguard.inputs import load_draft
 
     source = (
         "posts:\n  - text: Hello\n    images: [a.jpg, {src: sub/b.png, alt: Ana}]\n  - text: Bye\n    image: c.jpg\n"

@@ -1,4 +1,4 @@
-"""Auditing a post archive: a JSONL or CSV export of thousands to millions of posts, streamed.
+"""Auditing a post archive: an export of thousands to millions of posts, streamed.
 
 ``phiguard check`` keeps every finding of every draft to write SARIF or HTML at the end; an archive
 audit cannot. Here posts are read one at a time, linted in batches (``Linter.lint_many``) and each
@@ -6,64 +6,45 @@ post's findings are written as soon as they are known, so memory stays flat what
 With ``jobs > 1`` chunks of posts go to worker processes, each loading the models once; at most two
 chunks per worker are in flight, so a fast reader never fills memory ahead of slow workers.
 
-A JSONL line is one post (an object with a text field named like the draft exports': ``text``,
-``message``, ``body``, ``texto``...; optional ``id``, ``lang`` and ``images``, paths relative to the
-archive's folder). A CSV row is one post (the text column
-found the same way, or ``csv-text-columns`` from the config). A line that is not a post is an
+Posts are read by the same readers as ``phiguard check`` (:mod:`phiguard.inputs`), so a field one reads
+the other reads too. JSON Lines (``.jsonl``, ``.ndjson``) and CSV archives are streamed line by line;
+the other draft formats are read whole, within ``max-draft-bytes``. Inline suppressions are for
+drafts under ``phiguard check``: an audit reports everything. A line that is not a post is an
 :class:`InputError` naming the line: an audit never skips what it could not read.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
 from phiguard import safeio
 from phiguard.config import Config
-from phiguard.drafts import (
-    IMAGE_CSV_KEYS,
-    LANG_KEYS,
-    TEXT_KEYS,
-    all_fields,
-    first_field,
-    image_path,
-    image_refs,
-    parse_lang,
-)
 from phiguard.errors import InputError
+from phiguard.inputs import READERS, DraftPost, ReadOptions, reader_for
 from phiguard.models import Lang, Post, Report
 
 CHUNK = 256  # posts per task sent to a worker process
-ID_KEYS = ("id", "post_id", "uuid", "tweet_id")
 
 
-@dataclass(frozen=True)
-class ArchivePost:
-    line: int  # 1-based line of the post in the archive (for CSV: the row's first line)
-    post: Post
-
-
-def iter_archive(
-    path: Path, text_columns: Iterable[str] = (), max_line: int = safeio.MAX_BYTES
-) -> Iterator[ArchivePost]:
-    """Posts of a ``.jsonl`` or ``.csv`` archive (a regular file), read lazily; a line longer than
-    ``max_line`` bytes (``max-draft-bytes``) is an error."""
-    suffix = path.suffix.lower()
-    if suffix not in (".jsonl", ".ndjson", ".csv"):
-        raise InputError(f"{path}: an archive is a .jsonl or .csv file", "export the posts as JSON Lines or CSV")
+def iter_archive(path: Path, text_columns: Iterable[str] = (), max_line: int = safeio.MAX_BYTES) -> Iterator[DraftPost]:
+    """Posts of an archive (a regular file), read lazily where its format allows; a line (or, for a
+    format read whole, a file) longer than ``max_line`` bytes (``max-draft-bytes``) is an error."""
+    reader = reader_for(str(path))
+    if reader is None:
+        known = ", ".join(sorted(s for r in READERS for s in r.suffixes))
+        raise InputError(f"{path}: not a format phiguard reads ({known})", "export the posts as JSON Lines or CSV")
+    options = ReadOptions(tuple(text_columns))
+    if reader.stream is None:
+        yield from reader.read(str(path), safeio.read_text(path, max_line), options).posts
+        return
     try:
         with safeio.open_regular(path) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as fh:
-            lines = _bounded_lines(path, fh, max_line)
-            if suffix == ".csv":
-                yield from _csv_rows(path, lines, tuple(text_columns))
-            else:
-                yield from _jsonl_lines(path, lines)
+            yield from reader.stream(str(path), _bounded_lines(path, fh, max_line), options)
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})", "check the path") from None
     except UnicodeDecodeError as exc:
@@ -79,66 +60,15 @@ def _bounded_lines(path: Path, fh: io.TextIOWrapper, limit: int) -> Iterator[str
         yield line
 
 
-def _post(record: dict[str, object], path: Path, line: int, text_keys: tuple[str, ...]) -> ArchivePost:
-    where = f"{path}:{line}"
-    fields = [t for t in all_fields(record, text_keys) if t is not None]
-    if not fields or not all(isinstance(t, str) for t in fields):
-        raise InputError(f"{where}: no text field ({', '.join(TEXT_KEYS[:4])}...)", "name the post's text column")
-    texts = [t for t in fields if t] or [""]
-    ident = first_field(record, ID_KEYS)
-    post = Post(
-        text=safeio.clean_text(texts[0]),
-        captions=tuple(safeio.clean_text(t) for t in texts[1:]),  # a second text field is read too
-        images=tuple(image_path(str(path), ref) for ref in _image_refs(record, where)),
-        lang=parse_lang(first_field(record, LANG_KEYS), where),
-        id=str(ident) if ident not in (None, "") else f"line {line}",
-    )
-    return ArchivePost(line, post)
-
-
-def _image_refs(record: dict[str, object], where: str) -> list[str]:
-    try:
-        return image_refs(first_field(record, IMAGE_CSV_KEYS))
-    except InputError as exc:
-        raise InputError(f"{where}: {exc.message}", exc.fix) from None
-
-
-def _jsonl_lines(path: Path, fh: Iterable[str]) -> Iterator[ArchivePost]:
-    for n, raw in enumerate(fh, 1):
-        if not raw.strip():
-            continue
-        record = safeio.load_json(raw, f"{path}:{n}")
-        if not isinstance(record, dict):
-            raise InputError(f"{path}:{n}: not a JSON object", "one JSON object per line")
-        yield _post(record, path, n, TEXT_KEYS)
-
-
-def _csv_rows(path: Path, fh: Iterable[str], columns: tuple[str, ...]) -> Iterator[ArchivePost]:
-    reader = csv.reader(fh, strict=True)
-    keys = tuple(c.lower() for c in columns) or TEXT_KEYS
-    try:
-        header = next(reader, [])
-        # a repeated column name gets trailing spaces ("text", "text "): both are read as text columns
-        names = [name + " " * header[:i].count(name) for i, name in enumerate(header)]
-        line = reader.line_num + 1
-        for row in reader:
-            if len(row) > len(names):
-                raise InputError(f"{path}:{line}: more cells than the header has columns", "fix the row's quoting")
-            yield _post(dict(zip(names, row, strict=False)), path, line, keys)
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise InputError(f"{path}:{reader.line_num}: malformed CSV ({exc})", "fix the quoting") from None
-
-
 # -- linting --------------------------------------------------------------------------------------------
 def audit(
-    posts: Iterable[ArchivePost],
+    posts: Iterable[DraftPost],
     config: Config,
     *,
     lang: Lang | None = None,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
-) -> Iterator[tuple[ArchivePost, Report]]:
+) -> Iterator[tuple[DraftPost, Report]]:
     """Each post with its report, in archive order, streamed."""
     if jobs <= 1:
         from phiguard.checker import linter_for
@@ -154,14 +84,14 @@ def audit(
 
 
 def _parallel(
-    posts: Iterable[ArchivePost],
+    posts: Iterable[DraftPost],
     config: Config,
     lang: Lang | None,
     jobs: int,
     progress: Callable[[int], None] | None,
-) -> Iterator[tuple[ArchivePost, Report]]:
+) -> Iterator[tuple[DraftPost, Report]]:
     it = iter(posts)
-    pending: list[tuple[list[ArchivePost], Future[list[Report]]]] = []
+    pending: list[tuple[list[DraftPost], Future[list[Report]]]] = []
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_signals)
     try:
         while True:

@@ -19,9 +19,9 @@ import pathspec
 
 from phiguard.baseline import Baseline, fingerprint, fingerprints
 from phiguard.config import Config
-from phiguard.drafts import IMAGE_SUFFIXES, SUFFIXES, Draft, DraftPost, image_draft, load_draft, read_text
 from phiguard.engine import Linter
 from phiguard.errors import InputError, InternalError, PhiguardError
+from phiguard.inputs import FOLDER_SUFFIXES, IMAGE_SUFFIXES, Draft, DraftPost, image_draft, load_draft, read_text
 from phiguard.models import Finding, Lang, Severity
 from phiguard.safeio import read_stdin
 from phiguard.suppressions import apply, problems
@@ -100,7 +100,7 @@ def _walk(folder: Path) -> list[Path]:
     out = []
     for top, dirs, names in os.walk(folder, onerror=refuse):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        out += [Path(top) / n for n in names if Path(n).suffix.lower() in SUFFIXES and (Path(top) / n).is_file()]
+        out += [Path(top) / n for n in names if Path(n).suffix.lower() in FOLDER_SUFFIXES and (Path(top) / n).is_file()]
     return out
 
 

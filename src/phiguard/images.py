@@ -33,8 +33,8 @@ from typing import Any
 from PIL import Image, ImageOps, IptcImagePlugin, UnidentifiedImageError
 
 from phiguard.config import ImageSettings
-from phiguard.drafts import is_remote
 from phiguard.errors import ImageToolsMissing
+from phiguard.inputs.draft import is_remote
 from phiguard.models import Box
 
 MAX_FIELD = 10_000  # characters of one metadata field that are linted

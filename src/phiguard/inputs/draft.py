@@ -1,0 +1,329 @@
+"""What every reader produces: posts whose scopes remember where their characters sit in the file.
+
+A reader turns a file into :class:`Record` objects (a post's keys in file order, each value a
+:class:`Field` of text with its file offsets, a nested record, a list, ``None`` or :class:`NotText`);
+:func:`record_post` reads a record the same way for every format (the text, captions, alt texts,
+images, language and id, by the key names below), and :func:`make_post` is the one place a
+:class:`DraftPost` is assembled.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, TypeAlias
+
+from phiguard.errors import InputError
+from phiguard.models import LANGS, Lang, Post
+from phiguard.suppressions import Suppression
+
+# Post fields people use in exports and bulk-schedule sheets (compared case-insensitively).
+TEXT_KEYS = ("text", "message", "body", "content", "post", "copy", "tweet", "status", "texto", "mensaje")
+CAPTION_KEYS = ("caption", "captions", "pie", "pie_de_foto")
+ALT_KEYS = ("alt", "alt_text", "alt_texts", "alttext", "texto_alternativo")
+LANG_KEYS = ("lang", "language", "idioma")
+ID_KEYS = ("id", "post_id", "uuid", "tweet_id")
+IMAGE_KEYS = (
+    *("images", "image", "photos", "photo", "media", "imágenes", "imagenes", "imagen", "fotos", "foto"),
+    *("image_path", "image_paths", "image_file", "media_path"),
+)
+IMAGE_PATH_KEYS = ("path", "src", "file", "url", "ruta", "archivo")
+_IMAGE_REF = re.compile(r"[^;|\n]+")  # several images in one text: separated by ; | or new lines
+
+
+@dataclass(frozen=True)
+class Field:
+    """One text of a draft and where each of its characters sits in the file."""
+
+    text: str
+    offsets: tuple[int, ...]  # file offset of text[i]; one extra entry for the end
+
+    @classmethod
+    def contiguous(cls, text: str, base: int) -> Field:
+        return cls(text, tuple(range(base, base + len(text) + 1)))
+
+    @classmethod
+    def at(cls, text: str, offset: int) -> Field:
+        """A text that points at one place (an image path: findings on the image point at it)."""
+        return cls(text, (offset,) * (len(text) + 1))
+
+
+@dataclass(frozen=True)
+class NotText:
+    """A value that is not text (a number, true/false, a date): never read as words to check."""
+
+    kind: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """A post (or an image of one) as a reader found it: its keys in file order with their values."""
+
+    items: tuple[tuple[str, Value], ...]
+    line: int  # 1-based line where it starts in the file
+
+    def values(self, keys: Sequence[str]) -> list[Value]:
+        """The values of every key named like one of ``keys`` (any case), in ``keys`` order."""
+        return [v for want in keys for k, v in self.items if k.strip().lower() == want]
+
+
+Value: TypeAlias = Field | Record | NotText | list["Value"] | None
+
+
+@dataclass
+class DraftPost:
+    """A post read from a draft, with the file position of every scope."""
+
+    post: Post
+    fields: dict[str, Field]
+    line: int  # where the post starts in the file (1-based), for post-level findings
+
+
+@dataclass
+class Draft:
+    path: str
+    source: str
+    posts: list[DraftPost]
+    suppressions: list[Suppression] = field(default_factory=list)
+
+    def position(self, post: DraftPost, scope: str, offset: int) -> tuple[int, int]:
+        """1-based line and column in the file of character ``offset`` of ``scope``. Whatever is found in
+        an image (``image[0].text``, ``image[0]``) points at where the draft attaches the image."""
+        f = post.fields.get(scope)
+        if f is None and scope.startswith("image["):
+            f, offset = post.fields.get(scope.split(".", 1)[0]), 0
+        if f is None:
+            return post.line, 1
+        return self.line_col(f.offsets[min(max(offset, 0), len(f.offsets) - 1)])
+
+    def line_col(self, file_offset: int) -> tuple[int, int]:
+        starts = self._line_starts
+        i = bisect.bisect_right(starts, file_offset) - 1
+        return i + 1, file_offset - starts[i] + 1
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return line_starts(self.source)
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What the configuration tells readers: the CSV columns that hold the post text."""
+
+    text_columns: tuple[str, ...] = ()
+
+    @property
+    def text_keys(self) -> tuple[str, ...]:
+        return tuple(c.lower() for c in self.text_columns) or TEXT_KEYS
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One draft format. ``read`` parses a whole file; ``stream`` (archive formats) reads posts from
+    lines one at a time, so ``phiguard audit`` keeps memory flat. ``in_folders``: found when a folder
+    is checked (otherwise only when named)."""
+
+    name: str
+    suffixes: frozenset[str]
+    read: Callable[[str, str, ReadOptions], Draft]
+    stream: Callable[[str, Iterable[str], ReadOptions], Iterator[DraftPost]] | None = None
+    in_folders: bool = True
+
+
+def line_starts(source: str) -> list[int]:
+    """Offset of the first character of each line."""
+    return [0] + [i + 1 for i, ch in enumerate(source) if ch == "\n"]
+
+
+# -- a post from its parts ----------------------------------------------------------------------------
+def make_post(
+    path: str,
+    body: Field,
+    *,
+    captions: Sequence[Field] = (),
+    alts: Sequence[Field] = (),
+    images: Sequence[Field] = (),
+    line: int = 1,
+    lang: Lang | None = None,
+    post_id: str | None = None,
+    meta: Mapping[str, Any] | None = None,
+) -> DraftPost:
+    """The post and its scopes: ``body``, ``caption[i]``, ``alt[i]``, ``image[i]`` (image paths are
+    resolved from the draft's folder)."""
+    fields = {"body": body} | {f"caption[{i}]": f for i, f in enumerate(captions)}
+    fields |= {f"alt[{i}]": f for i, f in enumerate(alts)}
+    fields |= {f"image[{i}]": f for i, f in enumerate(images)}
+    post = Post(
+        text=body.text,
+        captions=tuple(f.text for f in captions),
+        alt_texts=tuple(f.text for f in alts),
+        images=tuple(image_path(path, f.text) for f in images),
+        lang=lang,
+        id=post_id or path,
+        metadata=dict(meta or {}),
+    )
+    return DraftPost(post, fields, line)
+
+
+def record_post(
+    path: str,
+    record: Record,
+    *,
+    post_id: str,
+    meta: Mapping[str, Any],
+    text_keys: Sequence[str] = TEXT_KEYS,
+) -> DraftPost:
+    """A post from a record of an export, a sheet or an archive: the first non-blank text field is the
+    body and any other one a caption; captions, alt texts and images by their keys. A record with a
+    text field that is not text, or with nothing to check at all, is an error naming its line."""
+    where = f"{path}:{record.line}"
+    named = _flat(record.values(text_keys))
+    texts = [v for v in named if isinstance(v, Field)]
+    filled = [f for f in texts if f.text.strip()]
+    captions, alts, images = record_parts(path, record)
+    if len(texts) < len(named) or not (texts or captions or alts or images):
+        raise InputError(f"{where}: no text field ({', '.join(text_keys[:4])}...)", "name the post's text column")
+    body = filled[0] if filled else texts[0] if texts else Field("", (0,))
+    return make_post(
+        path,
+        body,
+        captions=filled[1:] + captions,
+        alts=alts,
+        images=images,
+        line=record.line,
+        lang=parse_lang(first_field(meta, LANG_KEYS), where),
+        post_id=post_id,
+        meta=meta,
+    )
+
+
+def record_parts(path: str, record: Record) -> tuple[list[Field], list[Field], list[Field]]:
+    """Captions, alt texts and image paths of a record, in file order: ``caption``, ``alt`` and
+    ``images`` as paths or as records ``{path, alt, caption}``."""
+    captions: list[Field] = []
+    alts: list[Field] = []
+    paths: list[Field] = []
+    for key, value in record.items:
+        name = key.strip().lower()
+        if name in CAPTION_KEYS:
+            captions += _texts(value)
+        elif name in ALT_KEYS:
+            alts += _texts(value)
+        elif name in IMAGE_KEYS:
+            for image in _flat([value]):
+                more_captions, more_alts, more_paths = _image_parts(path, image, record.line)
+                captions += more_captions
+                alts += more_alts
+                paths += more_paths
+    return captions, alts, paths
+
+
+def _image_parts(path: str, image: Value, line: int) -> tuple[list[Field], list[Field], list[Field]]:
+    """An image's path (or paths), and the caption and alt text of an image given as a record; an
+    image described by its alt text or caption alone has no path, and those are still read."""
+    if isinstance(image, Field):
+        return [], [], _image_refs(image)
+    if isinstance(image, NotText):
+        raise InputError(
+            f"{path}:{line}: an image reference that is a {image.kind}, not a path", "give images as paths"
+        )
+    if not isinstance(image, Record):
+        return [], [], []
+    captions = [f for v in image.values(CAPTION_KEYS) for f in _texts(v)]
+    alts = [f for v in image.values(ALT_KEYS) for f in _texts(v)]
+    refs = _flat(image.values(IMAGE_PATH_KEYS))
+    if any(not isinstance(ref, Field) for ref in refs):
+        raise InputError(f"{path}:{image.line}: an image path that is not text", "give the image's path as text")
+    return captions, alts, [f for ref in refs if isinstance(ref, Field) for f in _image_refs(ref)]
+
+
+def _image_refs(value: Field) -> list[Field]:
+    """The image paths in one text (several separated by ``;``, ``|`` or new lines), each pointing at
+    where it starts."""
+    out = []
+    for m in _IMAGE_REF.finditer(value.text):
+        ref = m.group().strip()
+        if ref:
+            start = m.start() + len(m.group()) - len(m.group().lstrip())
+            out.append(Field.at(ref, value.offsets[start]))
+    return out
+
+
+def _texts(value: Value) -> list[Field]:
+    """The non-blank texts of a value (through lists)."""
+    return [v for v in _flat([value]) if isinstance(v, Field) and v.text.strip()]
+
+
+def _flat(values: Iterable[Value]) -> list[Value]:
+    """Values with lists opened (depth is bounded by the parsers); ``None`` dropped."""
+    out: list[Value] = []
+    for v in values:
+        if isinstance(v, list):
+            out += _flat(v)
+        elif v is not None:
+            out.append(v)
+    return out
+
+
+# -- shared helpers -----------------------------------------------------------------------------------
+def is_remote(ref: str) -> bool:
+    """A web address (or inline data), not a file: phiguard never downloads it (IMG001 says so)."""
+    return "://" in ref or ref.startswith("data:")
+
+
+def image_path(draft: str, ref: str) -> str:
+    """Where an image a draft attaches is: relative paths start at the draft's folder; web addresses
+    are kept as they are."""
+    if is_remote(ref) or draft.startswith("<") or os.path.isabs(ref):
+        return ref
+    return os.path.normpath(os.path.join(os.path.dirname(draft), ref))
+
+
+def first_field(record: Mapping[Any, Any], keys: Sequence[str]) -> Any:
+    """The value of the first key of ``record`` named like one of ``keys`` (any case), or None."""
+    for k, v in record.items():
+        if str(k).strip().lower() in keys:
+            return v
+    return None
+
+
+def record_id(meta: Mapping[str, Any], default: str) -> str:
+    """A post's id: its ``id`` (``post_id``, ``uuid``...) field, else ``default`` (its place in the file)."""
+    ident = first_field(meta, ID_KEYS)
+    return default if ident in (None, "") else str(ident)
+
+
+def parse_lang(value: object, where: str) -> Lang | None:
+    """A post's language field ("en", "es-ES", "English"...) or None; any other language is an error."""
+    if value in (None, ""):
+        return None
+    code = str(value).strip().lower()[:2]
+    if code not in LANGS:
+        raise InputError(f"{where}: unsupported language {value!r}", f"use one of {', '.join(LANGS)}")
+    return "en" if code == "en" else "es"
+
+
+def aligned(value: str, source: str, start: int, end: int) -> Field:
+    """Map each character of a parsed value onto the raw text it came from (quotes, escapes, folded
+    lines and doubled quotes shift characters; non-space characters are matched exactly)."""
+    offsets = []
+    j = start
+    for ch in value:
+        if ch.isspace():
+            offsets.append(min(j, end))
+            k = j
+            while k < end and source[k] in " \t\r\n":
+                k += 1
+            j = k if k > j else j + 1
+            continue
+        k = source.find(ch, j, end)
+        if k < 0:
+            k = min(j, end)
+        offsets.append(k)
+        j = k + 1
+    offsets.append(min(j, end) if value else start)
+    return Field(value, tuple(offsets))

@@ -1,0 +1,123 @@
+"""Markdown drafts with optional YAML front matter: the body is the post's text, each image's alt text
+its own scope; the front matter gives the language, captions, alt texts, images and consent records.
+python-frontmatter finds the front matter, markdown-it-py finds the images."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+import frontmatter
+import yaml
+from markdown_it import MarkdownIt
+
+from phiguard.errors import InputError
+from phiguard.inputs.draft import (
+    LANG_KEYS,
+    Draft,
+    Field,
+    Reader,
+    ReadOptions,
+    first_field,
+    make_post,
+    parse_lang,
+    record_parts,
+)
+from phiguard.inputs.export import compose, node_record, plain
+from phiguard.suppressions import parse_suppressions
+
+_HANDLER = frontmatter.default_handlers.YAMLHandler()
+
+
+def read(path: str, source: str, options: ReadOptions) -> Draft:
+    suppressions, blanked = parse_suppressions(source)
+    meta: dict[str, Any] = {}
+    body_start = 0
+    captions: list[Field] = []
+    alts: list[Field] = []
+    images: list[Field] = []
+    if _HANDLER.detect(source):
+        bounds = list(_HANDLER.FM_BOUNDARY.finditer(source))
+        if len(bounds) < 2:
+            raise InputError(f"{path}: front matter is not closed with ---", "close the front matter")
+        fm_start, body_start = bounds[0].end(), bounds[1].end()
+        node = compose(path, source[fm_start : bounds[1].start()], fm_start, source)
+        if node is not None and not isinstance(node, yaml.MappingNode):
+            raise InputError(f"{path}: front matter is not a mapping of keys", "write `key: value` lines")
+        if node is not None:
+            meta = plain(node, path)
+            captions, alts, images = record_parts(path, node_record(node, source, fm_start))
+    body = blanked[body_start:]
+    body_chars = list(body)
+    for image in _images(path, body):
+        if image.alt:
+            alts.append(Field.contiguous(image.alt, body_start + image.alt_start))
+        if image.src:
+            images.append(Field.at(image.src, body_start + image.src_start))
+        body_chars[image.start : image.end] = " " * (image.end - image.start)  # the alt is its own scope
+    post = make_post(
+        path,
+        Field.contiguous("".join(body_chars), body_start),
+        captions=captions,
+        alts=alts,
+        images=images,
+        lang=parse_lang(first_field(meta, LANG_KEYS), path),
+        meta=meta,
+    )
+    return Draft(path, source, [post], suppressions)
+
+
+@dataclass(frozen=True)
+class _MarkdownImage:
+    alt: str
+    alt_start: int
+    src: str
+    src_start: int
+    start: int  # the whole ![alt](src) markup
+    end: int
+
+
+def _images(path: str, body: str) -> Iterator[_MarkdownImage]:
+    """Each Markdown image: its alt text and source, with their offsets and those of the whole markup."""
+    lines = body.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    for token in MarkdownIt().parse(body):
+        if token.type != "inline" or not token.map or not token.children:
+            continue
+        pos, limit = starts[token.map[0]], starts[min(token.map[1], len(lines))]
+        for child in token.children:
+            if child.type != "image":
+                continue
+            src = unquote(str(child.attrs.get("src", "")))
+            at = body.find("![" + child.content, pos, limit)
+            if at < 0:  # alt text with inline markup, or over lines of a list item or quote ("> ")
+                markup = _image_markup(body, pos, limit)
+                if markup is None:
+                    raise InputError(
+                        f"{path}: an image phiguard cannot place ({token.map[0] + 1}th line of the body)",
+                        "simplify its markup",
+                    )
+                src_at, end = markup  # the alt text stays in the body, where it is checked as text
+                yield _MarkdownImage("", src_at, src, src_at + 2, src_at, end)
+                pos = end
+                continue
+            close = body.find(")", at + 2 + len(child.content), limit)
+            end = close + 1 if close >= 0 else at + 2 + len(child.content)
+            src_at = body.find("](", at + 2 + len(child.content), end)
+            yield _MarkdownImage(child.content, at + 2, src, src_at + 2 if src_at >= 0 else at, at, end)
+            pos = end
+
+
+def _image_markup(body: str, pos: int, limit: int) -> tuple[int, int] | None:
+    """Where the ``](src)`` of the next image after ``pos`` starts and ends, found without its alt text."""
+    at = body.find("![", pos, limit)
+    src_at = body.find("](", at, limit) if at >= 0 else -1
+    close = body.find(")", src_at, limit) if src_at >= 0 else -1
+    return (src_at, close + 1) if close >= 0 else None
+
+
+READER = Reader("Markdown", frozenset({".md", ".markdown"}), read)
