@@ -80,12 +80,6 @@ def test_rules_lists_and_explains(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "NOPE999"]) == 2
 
 
-def test_formats_match_the_writers() -> None:
-    from phiguard import cli, output
-
-    assert set(cli.FORMATS) == set(output.WRITERS)
-
-
 def test_the_cli_module_imports_no_nlp() -> None:
     """`phiguard --version` starts at once: spaCy and Presidio load only for the commands that lint."""
     import subprocess

@@ -1,6 +1,6 @@
 """``phiguard check`` without the printing: find drafts, read them, lint every post, place each finding
 at ``path:line:column``, apply inline suppressions and the baseline. The CLI and the pre-commit hook call
-:func:`check`; output formats live in :mod:`phiguard.output`.
+:func:`check`; output formats live in :mod:`phiguard.outputs`.
 """
 
 from __future__ import annotations

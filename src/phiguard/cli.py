@@ -22,10 +22,10 @@ from phiguard.baseline import Baseline
 from phiguard.config import Config, find_config_file, load_config_file
 from phiguard.errors import ConfigError, InputError, InternalError, Interrupted, PhiguardError
 from phiguard.models import Post, Severity, printable
+from phiguard.outputs import AUDIT_FORMATS, CHECK_FORMATS, WriteOptions, post_writer, writer
 
-# The checker, the engine and the output formats import spaCy and Presidio (about a second): they are
+# The checker and the engine import spaCy and Presidio (about a second): they are
 # imported by the commands that lint, so `phiguard --version` and `phiguard rules` start at once.
-FORMATS = ("text", "json", "sarif", "github", "html")  # phiguard.output.WRITERS (a test keeps them equal)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     check = add("check", help="lint draft files (.md, .txt, .json, .yaml, .csv) or - for stdin")
     check.add_argument("paths", nargs="+", help="files or folders; - reads standard input")
     _common(check)
-    check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    check.add_argument("--format", choices=CHECK_FORMATS, default="text", help="output format (default: text)")
     check.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
     check.add_argument("--fail-on", choices=["info", "warning", "error"], help="exit 1 at or above this level")
     check.add_argument("--show-values", action="store_true", help="print matched values unmasked")
@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     aud = add("audit", help="audit a post archive (.jsonl or .csv, any size), streamed")
     aud.add_argument("archive", type=Path)
     _common(aud)
-    aud.add_argument("--format", choices=["text", "jsonl"], default="text", help="one line per finding")
+    aud.add_argument("--format", choices=AUDIT_FORMATS, default="text", help="one line per finding")
     aud.add_argument("--output", "-o", type=Path, help="write the findings to this file instead of stdout")
     aud.add_argument("--fail-on", choices=["info", "warning", "error"], help="exit 1 at or above this level")
     aud.add_argument("--show-values", action="store_true", help="print matched values unmasked")
@@ -131,7 +131,6 @@ def _progress(args: argparse.Namespace, label: str = "checking drafts") -> Itera
 
 def _check(args: argparse.Namespace) -> int:
     from phiguard.checker import check, default_jobs, linter_for
-    from phiguard.output import WRITERS
 
     config, root = _config(args, args.paths)
     fail_on = Severity(args.fail_on) if args.fail_on else config.fail_on
@@ -149,13 +148,13 @@ def _check(args: argparse.Namespace) -> int:
             today=args.today,
         )
     rules = linter_for(config).rules  # the same rules the check used, loaded once
-    writer = WRITERS[args.format]
     if args.output:
         with _open_output(args.output) as out:
-            writer(result, out, args.show_values, rules, False)
+            writer(args.format).write(result, out, WriteOptions(args.show_values, False, rules))
     else:
         color = args.color == "always" or (args.color == "auto" and args.format == "text" and sys.stdout.isatty())
-        writer(result, sys.stdout, args.show_values, rules, color and not os.environ.get("NO_COLOR"))
+        color = color and not os.environ.get("NO_COLOR")
+        writer(args.format).write(result, sys.stdout, WriteOptions(args.show_values, color, rules))
     failing = result.failing(fail_on)
     files = len(result.files)
     flagged = len({loc.path for loc in failing})
@@ -179,17 +178,15 @@ def _open_output(path: Path) -> TextIO:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    import json
-
     from phiguard.archive import audit, iter_archive
     from phiguard.checker import default_jobs
-    from phiguard.output import in_image
 
     config, _ = _config(args, [str(args.archive)])
     fail_on = Severity(args.fail_on) if args.fail_on else config.fail_on
     jobs = default_jobs() if args.jobs == 0 else max(1, args.jobs)
     posts = flagged = 0
     out = _open_output(args.output) if args.output else sys.stdout
+    write, options = post_writer(args.format).write_post, WriteOptions(args.show_values)
     last = 0  # the archive line of the last post whose findings were written
     try:
         for progress in _progress(args, "auditing posts"):
@@ -200,20 +197,7 @@ def _audit(args: argparse.Namespace) -> int:
                 jobs=jobs,
                 progress=progress,
             ):
-                lines = []
-                for f in report.findings:
-                    value = f.value if args.show_values else f.masked
-                    if args.format == "jsonl":
-                        record = {"line": item.line, "post": item.post.id, **f.model_dump(mode="json"), "value": value}
-                        record.pop("masked", None)
-                        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
-                    else:
-                        tail = f" ({value!r})" if value else ""
-                        lines.append(
-                            f"{printable(str(args.archive))}:{item.line}: {f.rule} [{f.severity.value}] "
-                            f"{f.scope}:{f.start}-{f.end} {printable(f.message)}{tail}{in_image(f)}\n"
-                        )
-                out.write("".join(lines))  # a post's findings in one write: an interrupt leaves whole posts
+                write(str(args.archive), item, report, out, options)  # one write: an interrupt leaves whole posts
                 posts += 1
                 last = item.line
                 flagged += bool(report.at_least(fail_on))

@@ -1,0 +1,63 @@
+"""What every output format is: a writer of a whole ``phiguard check`` result (:class:`Writer`), of
+one archive post at a time for ``phiguard audit`` (:class:`PostWriter`), or both; and the pieces the
+formats share. Every format masks matched values (``B*** M*****``) unless ``show_values`` is set, so
+CI logs and uploaded reports never carry the identifiers they warn about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, TextIO, runtime_checkable
+
+from phiguard.models import Finding, printable
+
+if TYPE_CHECKING:
+    from phiguard.checker import CheckResult
+    from phiguard.inputs import DraftPost
+    from phiguard.models import Report
+    from phiguard.rulepack import RuleSet
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    show_values: bool = False  # print matched values unmasked (--show-values)
+    color: bool = False  # a terminal that takes colour (text only)
+    rules: RuleSet | None = None  # the rules the check ran with (SARIF describes them)
+
+
+@runtime_checkable
+class Writer(Protocol):
+    """A format of ``phiguard check``: the whole result, written when every draft is checked."""
+
+    name: str
+
+    def write(self, result: CheckResult, out: TextIO, options: WriteOptions) -> None: ...
+
+
+@runtime_checkable
+class PostWriter(Protocol):
+    """A format of ``phiguard audit``: one archive post's findings, written as soon as they are known
+    and in one piece (``out.write`` once), so an interrupted audit leaves whole posts."""
+
+    name: str
+
+    def write_post(self, archive: str, post: DraftPost, report: Report, out: TextIO, options: WriteOptions) -> None: ...
+
+
+def shown(f: Finding, options: WriteOptions) -> str:
+    """The matched value as it may be printed: masked unless asked otherwise."""
+    return f.value if options.show_values else f.masked
+
+
+def in_image(f: Finding) -> str:
+    """Where in an attached image a finding is: `` [image ward.png, box 44,39 97x29]`` (or nothing)."""
+    if not f.image:
+        return ""
+    box = f", box {f.box[0]},{f.box[1]} {f.box[2]}x{f.box[3]}" if f.box else ""
+    return f" [image {printable(f.image)}{box}]"
+
+
+def with_value(f: Finding, options: WriteOptions) -> str:
+    """The message, the shown value, the suggested reply and the place in an image, in one line."""
+    value = shown(f, options)
+    message = f"{f.message} ({value})" if value else f.message
+    return (f"{message} Suggested reply: {f.suggestion}" if f.suggestion else message) + in_image(f)
