@@ -11,6 +11,7 @@ import pytest
 from phiguard.archive import CHUNK, audit, iter_archive
 from phiguard.cli import main
 from phiguard.config import Config
+from phiguard.engine import Linter
 from phiguard.inputs import DraftPost
 from phiguard.models import Post
 
@@ -73,7 +74,7 @@ def test_audit_reads_the_archive_lazily() -> None:
             pulled += 1
             yield DraftPost(Post(text="Free flu shots Saturday!", lang="en"), {}, i + 1)
 
-    first = next(iter(audit(posts(), Config())))
+    first = next(iter(audit(posts(), Linter(Config()))))
     assert first[0].line == 1 and pulled <= CHUNK + 1
 
 

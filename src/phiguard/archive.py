@@ -16,14 +16,14 @@ drafts under ``phiguard check``: an audit reports everything. A line that is not
 from __future__ import annotations
 
 import io
-import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from pathlib import Path
 
-from phiguard import safeio
+from phiguard import safeio, workers
 from phiguard.config import Config
+from phiguard.engine import Linter
 from phiguard.errors import InputError
 from phiguard.inputs import READERS, DraftPost, ReadOptions, reader_for
 from phiguard.models import Lang, Post, Report
@@ -63,24 +63,22 @@ def _bounded_lines(path: Path, fh: io.TextIOWrapper, limit: int) -> Iterator[str
 # -- linting --------------------------------------------------------------------------------------------
 def audit(
     posts: Iterable[DraftPost],
-    config: Config,
+    linter: Linter,
     *,
     lang: Lang | None = None,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[tuple[DraftPost, Report]]:
-    """Each post with its report, in archive order, streamed."""
+    """Each post with its report, in archive order, streamed. With ``jobs`` > 1 each worker process
+    builds its own Linter from ``linter.config`` once."""
     if jobs <= 1:
-        from phiguard.checker import linter_for
-
-        linter = linter_for(config)
         it = iter(posts)
         while chunk := list(islice(it, CHUNK)):
             yield from zip(chunk, linter.lint_many((p.post for p in chunk), lang=lang), strict=True)
             if progress:
                 progress(len(chunk))
         return
-    yield from _parallel(posts, config, lang, jobs, progress)
+    yield from _parallel(posts, linter.config, lang, jobs, progress)
 
 
 def _parallel(
@@ -92,11 +90,11 @@ def _parallel(
 ) -> Iterator[tuple[DraftPost, Report]]:
     it = iter(posts)
     pending: list[tuple[list[DraftPost], Future[list[Report]]]] = []
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_signals)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=workers.start, initargs=(config, True))
     try:
         while True:
             while len(pending) < 2 * jobs and (chunk := list(islice(it, CHUNK))):
-                pending.append((chunk, pool.submit(_lint_chunk, [p.post for p in chunk], config, lang)))
+                pending.append((chunk, pool.submit(_lint_chunk, [p.post for p in chunk], lang)))
             if not pending:
                 break
             chunk, future = pending.pop(0)
@@ -104,22 +102,15 @@ def _parallel(
             if progress:
                 progress(len(chunk))
     except BaseException:  # an error, Ctrl-C, SIGTERM or a consumer that stopped: no worker outlives the audit
-        workers = list(getattr(pool, "_processes", {}).values())  # the executor has no public handle on them
+        procs = list(getattr(pool, "_processes", {}).values())  # the executor has no public handle on them
         pool.shutdown(wait=False, cancel_futures=True)
-        for worker in workers:
+        for worker in procs:
             worker.terminate()
-        for worker in workers:
+        for worker in procs:
             worker.join(timeout=5)
         raise
     pool.shutdown()
 
 
-def _worker_signals() -> None:
-    """Workers leave SIGINT to the parent (which stops them): a Ctrl-C prints no worker tracebacks."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _lint_chunk(posts: list[Post], config: Config, lang: Lang | None) -> list[Report]:
-    from phiguard.checker import linter_for  # one Linter per worker process: models load once
-
-    return list(linter_for(config).lint_many(posts, lang=lang))
+def _lint_chunk(posts: list[Post], lang: Lang | None) -> list[Report]:
+    return list(workers.linter().lint_many(posts, lang=lang))

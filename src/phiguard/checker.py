@@ -17,6 +17,7 @@ from typing import TypeVar
 
 import pathspec
 
+from phiguard import workers
 from phiguard.baseline import Baseline, fingerprint, fingerprints
 from phiguard.config import Config
 from phiguard.engine import Linter
@@ -126,24 +127,25 @@ def check(
     root: Path | None = None,
     progress: Callable[[int], None] | None = None,
     today: date | None = None,
+    linter: Linter | None = None,
 ) -> CheckResult:
-    """Check drafts; ``today`` is the date consents are judged by (default: the current date)."""
+    """Check drafts; ``today`` is the date consents are judged by (default: the current date).
+    ``linter`` (built from ``config``) is the caller's to reuse; without one a new Linter is built.
+    With ``jobs`` > 1 each worker process builds its own once."""
     files = discover(paths, config.exclude, root)
     roots = _image_roots(config, root or Path.cwd(), [p for p in paths if p != STDIN])
     if jobs > 1 and len(files) > 1 and STDIN not in files:
         chunks = [files[i::jobs] for i in range(jobs)]
         results: dict[str, FileResult] = {}
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for chunk_result in pool.map(
-                _check_files, chunks, [config] * jobs, [lang] * jobs, [None] * jobs, [today] * jobs, [roots] * jobs
-            ):
+        with ProcessPoolExecutor(max_workers=jobs, initializer=workers.start, initargs=(config,)) as pool:
+            for chunk_result in pool.map(_worker_files, chunks, [lang] * jobs, [today] * jobs, [roots] * jobs):
                 for fr in chunk_result:
                     results[fr.draft.path] = fr
                     if progress:
                         progress(1)
         ordered = [results[f] for f in files]
     else:
-        ordered = _check_files(files, config, lang, progress, today, roots)
+        ordered = _check_files(linter or Linter(config), files, lang, progress, today, roots)
     if baseline is not None:
         for fr in ordered:
             new = baseline.filter_new([loc.fingerprint for loc in fr.located])
@@ -159,15 +161,21 @@ def _image_roots(config: Config, root: Path, paths: Sequence[str]) -> tuple[Path
     return tuple(dict.fromkeys((root, *named, *config.images.roots)))
 
 
+def _worker_files(
+    files: Sequence[str], lang: Lang | None, today: date | None, image_roots: tuple[Path, ...]
+) -> list[FileResult]:
+    return _check_files(workers.linter(), files, lang, None, today, image_roots)
+
+
 def _check_files(
+    linter: Linter,
     files: Sequence[str],
-    config: Config,
     lang: Lang | None,
     progress: Callable[[int], None] | None = None,
     today: date | None = None,
     image_roots: tuple[Path, ...] = (),
 ) -> list[FileResult]:
-    linter = linter_for(config)
+    config = linter.config
     if image_roots:
         linter = linter.with_image_roots(image_roots)
     if today is not None:
@@ -206,17 +214,6 @@ def _guarded(phase: str, step: Callable[..., T], *args: object) -> T:
         raise
     except Exception as exc:
         raise InternalError(phase, exc) from exc
-
-
-_LINTERS: dict[str, Linter] = {}
-
-
-def linter_for(config: Config) -> Linter:
-    """One Linter per configuration and process: models load once, also in worker processes."""
-    key = f"{config.base_dir}|{config.model_dump_json()}"  # image roots vary per run: with_image_roots
-    if key not in _LINTERS:
-        _LINTERS[key] = Linter(config)
-    return _LINTERS[key]
 
 
 def _read(path: str, config: Config) -> Draft:

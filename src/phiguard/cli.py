@@ -21,11 +21,13 @@ from typing import TextIO
 from phiguard.baseline import Baseline
 from phiguard.config import Config, find_config_file, load_config_file
 from phiguard.errors import ConfigError, InputError, InternalError, Interrupted, PhiguardError
+from phiguard.linters import LinterCache
 from phiguard.models import Post, Severity, printable
 from phiguard.outputs import AUDIT_FORMATS, CHECK_FORMATS, WriteOptions, post_writer, writer
 
 # The checker and the engine import spaCy and Presidio (about a second): they are
 # imported by the commands that lint, so `phiguard --version` and `phiguard rules` start at once.
+LINTERS = LinterCache()  # the CLI's Linters, one per configuration, kept while the process runs
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -130,7 +132,7 @@ def _progress(args: argparse.Namespace, label: str = "checking drafts") -> Itera
 
 
 def _check(args: argparse.Namespace) -> int:
-    from phiguard.checker import check, default_jobs, linter_for
+    from phiguard.checker import check, default_jobs
 
     config, root = _config(args, args.paths)
     fail_on = Severity(args.fail_on) if args.fail_on else config.fail_on
@@ -146,8 +148,9 @@ def _check(args: argparse.Namespace) -> int:
             root=root,
             progress=progress,
             today=args.today,
+            linter=LINTERS.get(config),
         )
-    rules = linter_for(config).rules  # the same rules the check used, loaded once
+    rules = LINTERS.get(config).rules  # the same rules the check used, loaded once
     if args.output:
         with _open_output(args.output) as out:
             writer(args.format).write(result, out, WriteOptions(args.show_values, False, rules))
@@ -192,7 +195,7 @@ def _audit(args: argparse.Namespace) -> int:
         for progress in _progress(args, "auditing posts"):
             for item, report in audit(
                 iter_archive(args.archive, config.csv_text_columns, config.max_draft_bytes),
-                config,
+                LINTERS.get(config),
                 lang=args.lang,
                 jobs=jobs,
                 progress=progress,
@@ -215,14 +218,13 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _redact_image(args: argparse.Namespace) -> int:
-    from phiguard.checker import linter_for
     from phiguard.redact import check_suffix, check_target, redact
 
     if args.output and len(args.images) > 1:
         raise InputError("--output names one file, and more than one image was given", "use --suffix instead")
     check_suffix(args.suffix)
     config, _ = _config(args, [str(p) for p in args.images])
-    linter = linter_for(config)
+    linter = LINTERS.get(config)
     targets = [args.output or image.with_name(image.stem + args.suffix + image.suffix) for image in args.images]
     for target in targets:  # before anything is written: no output may be (a link to) an original
         check_target(target, args.images)
@@ -245,7 +247,7 @@ def _baseline(args: argparse.Namespace) -> int:
         raise InputError(f"{args.baseline}: already exists", "use `phiguard baseline update` to rewrite it")
     if args.action == "update" and not args.baseline.exists():
         raise InputError(f"{args.baseline}: no such baseline", "use `phiguard baseline create` first")
-    result = check(args.paths, config, lang=args.lang, root=root)
+    result = check(args.paths, config, lang=args.lang, root=root, linter=LINTERS.get(config))
     baseline = Baseline()
     for loc in result.findings:
         baseline.add(loc.finding.rule, loc.fingerprint)
