@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from phiguard.rulepack import ImageRecipe
+from phiguard.rulepack.schema import ImageRecipe
 
 _FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",)
 

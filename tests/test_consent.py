@@ -156,7 +156,8 @@ def test_every_identifier_rule_names_a_known_consent_scope() -> None:
     from typing import get_args
 
     from phiguard.consent import SCOPES
-    from phiguard.rulepack import ConsentScope, load_rules
+    from phiguard.rulepack.loader import load_rules
+    from phiguard.rulepack.schema import ConsentScope
 
     assert set(get_args(ConsentScope)) == set(SCOPES)
     never = {r.code for r in load_rules().rules if r.category.value == "identifier" and r.consent_scope is None}

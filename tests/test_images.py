@@ -17,7 +17,7 @@ from phiguard.config import Config, ImageSettings
 from phiguard.errors import ImageToolsMissing
 from phiguard.images import ImageInspector
 from phiguard.models import Finding, Lang, Report
-from phiguard.rulepack import ImageRecipe
+from phiguard.rulepack.schema import ImageRecipe
 
 pytestmark = [pytest.mark.slow, pytest.mark.ocr]
 

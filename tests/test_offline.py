@@ -11,7 +11,7 @@ import pytest
 
 from imagekit import draw_lines, exif_for, face
 from phiguard import Linter, Post, Severity
-from phiguard.rulepack import ImageRecipe
+from phiguard.rulepack.schema import ImageRecipe
 
 
 class NetworkUsed(AssertionError):

@@ -9,7 +9,8 @@ import pytest
 from imagekit import make
 from phiguard import Linter, Post, Severity
 from phiguard.consent import ConsentRecord, MemoryLedger
-from phiguard.rulepack import Example, Rule, load_rules
+from phiguard.rulepack.loader import load_rules
+from phiguard.rulepack.schema import Example, Rule
 
 RULES = load_rules().rules
 CASES = [

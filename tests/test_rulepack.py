@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from phiguard.errors import RulePackError
-from phiguard.rulepack import builtin_rules_dir, load_rules
+from phiguard.rulepack.loader import builtin_rules_dir, load_rules
 
 GOOD = """\
 code: XYZ001
@@ -30,6 +30,10 @@ examples:
     - {lang: en, text: "nothing"}
     - {lang: es, text: "nada"}
 """
+
+
+_POST = "detect:\n  post: {kind}\n"
+_PATTERNS = "detect:\n  patterns:\n    - name: t\n      regex: '\\bZZ\\d{3}\\b'\n"
 
 
 def _pack(tmp_path: Path, text: str, name: str = "XYZ001-test-rule.yml") -> Path:
@@ -65,6 +69,8 @@ def test_extra_pack_adds_a_rule(tmp_path: Path) -> None:
         (lambda t: t.replace("  patterns:", "  presidio: [NoSuchRecognizer]\n  patterns:"), "NoSuchRecognizer"),
         (lambda t: t.replace("code: XYZ001", "code: xyz1"), "code"),
         (lambda t: "code: [unclosed\n", "YAML"),
+        (lambda t: t.replace(_PATTERNS, _POST.format(kind="consent.no-such-kind")), "consent.missing"),
+        (lambda t: t.replace(_PATTERNS, _POST.format(kind="consent.missing")), "another rule already reports"),
     ],
 )
 def test_broken_rule_is_an_error_naming_the_file(tmp_path: Path, change, expected: str) -> None:  # type: ignore[no-untyped-def]
@@ -74,6 +80,20 @@ def test_broken_rule_is_an_error_naming_the_file(tmp_path: Path, change, expecte
     assert "XYZ001-test-rule.yml" in str(info.value)
     assert expected in str(info.value)
     assert info.value.code == "PG201"
+
+
+def test_post_level_rules_are_kinds_whose_code_comes_from_the_rule_file() -> None:
+    rules = load_rules()
+    assert {r.detect.post: r.code for r in rules.rules if r.detect.post} == {
+        "consent.missing": "CON001",
+        "consent.unknown-id": "CON002",
+        "consent.not-valid": "CON003",
+        "consent.beyond-scope": "CON004",
+        "consent.names-nobody": "CON005",
+        "advice.medication": "ADV001",
+        "advice.diagnosis": "ADV002",
+        "advice.symptom-action": "ADV003",
+    }
 
 
 def test_file_name_must_match_code(tmp_path: Path) -> None:

@@ -46,8 +46,12 @@ from phiguard.learned.features import Features
 from phiguard.lexicon import LexiconIndex
 from phiguard.models import Finding, Lang, Post, Severity
 from phiguard.names import is_given_name
+from phiguard.rulepack.schema import PostKind
 
-MEDICATION, DIAGNOSIS, SYMPTOM_ACTION = "ADV001", "ADV002", "ADV003"
+# the post-level kinds this module reports (rules/advice names the rule and code of each)
+MEDICATION: PostKind = "advice.medication"
+DIAGNOSIS: PostKind = "advice.diagnosis"
+SYMPTOM_ACTION: PostKind = "advice.symptom-action"
 ADDRESSED = "addressed"  # the feature a post addressing somebody carries (see ``Reading.addressed``)
 
 _REPLY = regex.compile(r"^\W*(?:(?:replying\s+to|en\s+respuesta\s+a)\s+)?(?:@\w{2,}[\s,:]*)+", regex.I)
@@ -232,7 +236,7 @@ def assess(
 ) -> tuple[Finding, ...]:
     """The ADV findings of one post (empty when no advice rule is active): the model decides whether
     the post advises one person, the signals which rule fits and where."""
-    wanted = active & {MEDICATION, DIAGNOSIS, SYMPTOM_ACTION}
+    wanted = {kind for kind in (MEDICATION, DIAGNOSIS, SYMPTOM_ACTION) if maker.post_code(kind) in active}
     if not (wanted or recorder) or not parsed:
         return ()
     if not _may_address(post, parsed, ctx):
@@ -247,7 +251,7 @@ def assess(
     if score < model.thresholds.warning or not reading.sentences:
         return ()
     how = reading.address or ("handle" if reading.handle else "reader-case")
-    decided: dict[str, tuple[Signals, Lang, list[str]]] = {}
+    decided: dict[PostKind, tuple[Signals, Lang, list[str]]] = {}
     instructs = any("directive" in kinds for _, kinds, _ in reading.sentences)
     for sig, kinds, lang in reading.sentences:
         if "directive" in kinds and kinds & _GROUPS["clin"]:
@@ -261,12 +265,12 @@ def assess(
         )
         decided[SYMPTOM_ACTION] = (sig, lang, [how, *sorted(kinds & (_GROUPS["dir"] | _GROUPS["health"]))])
     out = []
-    for code in sorted(decided):
-        if code not in wanted:
+    for kind in sorted(decided, key=maker.post_code):
+        if kind not in wanted:
             continue
         # a diagnosis with an instruction to act on it is stopped, not only looked at
-        severity = Severity.ERROR if code == DIAGNOSIS and instructs else None
-        out.append(_finding(maker, code, *decided[code], score, ctx, severity))
+        severity = Severity.ERROR if kind == DIAGNOSIS and instructs else None
+        out.append(_finding(maker, kind, *decided[kind], score, ctx, severity))
     return tuple(out)
 
 
@@ -471,7 +475,7 @@ def _clinical(sig: Signals, p: Parsed, sent: Span, ctx: AdviceContext) -> bool:
 
 def _finding(
     maker: FindingMaker,
-    code: str,
+    kind: PostKind,
     sig: Signals,
     lang: Lang,
     fired: list[str],
@@ -479,6 +483,7 @@ def _finding(
     ctx: AdviceContext,
     severity: Severity | None,
 ) -> Finding:
+    code = maker.post_code(kind)
     rule = maker.rules.by_code(code)
     anchor = sig.spans("directive", "diagnosis") or [(sig.start, sig.end)]
     tail = sig.spans("drug", "clinical", "diagnosis") or anchor

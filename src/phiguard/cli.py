@@ -288,7 +288,7 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
-    from phiguard.rulepack import load_rules
+    from phiguard.rulepack.loader import load_rules
 
     config, _ = _config(args)
     rules = load_rules(config.rule_dirs)  # the built-in packs and the configured rule-dirs

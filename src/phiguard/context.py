@@ -22,7 +22,7 @@ from phiguard.geo import is_large_region
 from phiguard.lexicon import Hits, LexiconIndex
 from phiguard.models import Lang
 from phiguard.names import is_given_name, is_known_name, looks_like_person
-from phiguard.rulepack import Rule
+from phiguard.rulepack.schema import Rule
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,8 @@ from phiguard.learned.features import (
 from phiguard.lexicon import LexiconIndex
 from phiguard.models import Box, Category, Finding, Lang, Post, Report, Severity
 from phiguard.nlp import LanguageRuntime, load_language
-from phiguard.rulepack import Rule, RuleSet, load_rules
+from phiguard.rulepack.loader import load_rules
+from phiguard.rulepack.schema import Rule, RuleSet
 from phiguard.validators import VALIDATORS
 
 if TYPE_CHECKING:

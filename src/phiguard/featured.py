@@ -21,11 +21,16 @@ from phiguard.consent import ConsentRecord, LedgerError, MemoryLedger, front_mat
 from phiguard.findings import FindingMaker
 from phiguard.lexicon import LexiconIndex
 from phiguard.models import Category, Finding, Lang, Post, Severity
-from phiguard.rulepack import RuleSet
+from phiguard.rulepack.schema import PostKind, RuleSet
 
 HANDLE_RULE = "PHI003"  # a handle alone is advice territory (ADV), not a featured patient
 
-MISSING, UNKNOWN_ID, NOT_VALID, BEYOND_SCOPE, NAMES_NOBODY = "CON001", "CON002", "CON003", "CON004", "CON005"
+# the post-level kinds this module reports (rules/consent names the rule and code of each)
+MISSING: PostKind = "consent.missing"
+UNKNOWN_ID: PostKind = "consent.unknown-id"
+NOT_VALID: PostKind = "consent.not-valid"
+BEYOND_SCOPE: PostKind = "consent.beyond-scope"
+NAMES_NOBODY: PostKind = "consent.names-nobody"
 
 
 @dataclass(frozen=True)
@@ -144,7 +149,8 @@ def assess(
     covered_names = [f for f in names if any(r.patient and names_match(r.patient, f.value) for r in valid)]
     uncovered = [f for f in names if f not in covered_names]
     if not valid or uncovered:
-        if is_featured and not any(c.rule in (UNKNOWN_ID, NOT_VALID) for c in out):
+        refused = {maker.post_code(UNKNOWN_ID), maker.post_code(NOT_VALID)}
+        if is_featured and not any(c.rule in refused for c in out):
             note = "no consent on record" if not valid else "a named person has no consent on record"
             who = uncovered or list(evidence.who)
             out.append(_finding(maker, MISSING, evidence, note, who=who, severity=severity, score=score))
@@ -188,7 +194,7 @@ def _selected(findings: list[Finding], active: set[str]) -> tuple[Finding, ...]:
 
 def _finding(
     maker: FindingMaker,
-    code: str,
+    kind: PostKind,
     evidence: Evidence | None,
     note: str,
     who: Sequence[Finding] = (),
@@ -201,6 +207,7 @@ def _finding(
         details += [f"who:{f.rule}@{f.scope}:{f.start}-{f.end}" for f in evidence.who[:5]]
         details += [f"care:{s}:{a}-{b}" for s, a, b in evidence.care[:5]]
     at = anchor[0] if anchor else None
+    code = maker.post_code(kind)
     return maker.make(
         code,
         severity=severity,

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from phiguard.models import Box, Category, Finding, Lang, Severity
-from phiguard.rulepack import RuleSet
+from phiguard.rulepack.schema import PostKind, RuleSet
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,12 @@ class FindingMaker:
 
     rules: RuleSet
     overrides: Mapping[str, Severity] = field(default_factory=dict)
+
+    def post_code(self, kind: PostKind) -> str:
+        """The code of the rule that reports a post-level kind (``consent.missing`` → ``CON001``); the
+        kind itself when no loaded rule reports it (so no selected code matches it)."""
+        rule = self.rules.post_rule(kind)
+        return rule.code if rule else kind
 
     def severity(self, code: str, judged: Severity) -> Severity:
         """The severity a finding of rule ``code`` is reported at, given the one its detector judged

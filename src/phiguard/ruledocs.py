@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from phiguard.rulepack import Rule, RuleSet
+from phiguard.rulepack.schema import Rule, RuleSet
 
 TOOL_RULES = {
     "PGS001": ("bad-suppression", "error", "A `phiguard:` comment without codes, or an `ignore` without a reason."),

@@ -41,7 +41,7 @@ from phiguard.learned.features import (
 )
 from phiguard.lexicon import LexiconIndex
 from phiguard.models import Post, Report
-from phiguard.rulepack import RuleSet
+from phiguard.rulepack.schema import RuleSet
 
 SEED = 20261202
 FOLDS = 5
@@ -122,7 +122,7 @@ def seeds(rules: RuleSet) -> list[Seed]:
                     start = ex.text.index(ex.match)
                     match = (start, start + len(ex.match))
                 featured = None
-                if rule.code == "CON001":
+                if rule.detect.post == "consent.missing":
                     featured = 1 if kind == "flag" or ex.metadata.get("consent") else 0
                 post = Post(
                     id=f"{rule.code}-{kind}-{i}", text=ex.text, lang=ex.lang, captions=ex.captions, metadata=ex.metadata

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from phiguard.checker import CheckResult
     from phiguard.inputs import DraftPost
     from phiguard.models import Report
-    from phiguard.rulepack import RuleSet
+    from phiguard.rulepack.schema import RuleSet
 
 
 @dataclass(frozen=True)

@@ -1,38 +1,39 @@
-"""Rule packs: YAML files in ``rules/``, one rule per file, validated strictly.
-
-A pack is a folder (``rules/identifiers``, ...). A rule file is named ``<CODE>-<name>.yml`` and holds the
-rule's code, severity, message, the HIPAA reason, how candidates are detected, which context checks
-change its severity, and examples that the test suite runs. Word lists shared by several rules live in
-``rules/lexicon/<name>.yml``. Unknown keys, bad regexes, unknown check names and missing examples are
-errors that name the file, so a typo never silently disables a rule.
-"""
+"""What a rule file and a lexicon file may say: pydantic models with unknown keys rejected. The schema
+imports nothing of the detectors; :mod:`phiguard.rulepack.loader` checks the names a rule gives them
+(context checks, validators, Presidio recognizers)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from functools import cached_property
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import regex
-import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from phiguard.errors import RulePackError
 from phiguard.models import LANGS, Category, Lang, Severity
 
 CODE_PATTERN = r"^[A-Z]{2,4}[0-9]{3}$"
 ConsentScope = Literal["name", "photo", "condition", "dates", "location", "contact", "record"]  # consent.SCOPES
-POST_CHECKS = ("consent", "advice")  # post-level checks: phiguard.featured, phiguard.advice
+# Post-level rule kinds, the way Vale's checks are kinds (existence, substitution...): a rule file
+# names the kind it reports and the kind's code lives in one module (consent.*: phiguard.featured,
+# advice.*: phiguard.advice). At most one rule reports each kind.
+PostKind = Literal[
+    "consent.missing",
+    "consent.unknown-id",
+    "consent.not-valid",
+    "consent.beyond-scope",
+    "consent.names-nobody",
+    "advice.medication",
+    "advice.diagnosis",
+    "advice.symptom-action",
+]
 ImageSource = Literal["face", "gps", "serial", "unchecked"]  # what phiguard.images reports of an image
 
 
 # The flags rule patterns run with (phiguard.recognizers): compiling with them here means the `regex`
 # module's cache hands the recognizers this very compiled pattern instead of compiling it again.
 PATTERN_FLAGS = regex.MULTILINE | regex.DOTALL
-# libyaml's parser when PyYAML was built with it (the PyPI wheels are): rule packs load several times faster.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _compiles(pattern: str) -> str:
@@ -102,7 +103,7 @@ class Detect(_Strict):
         default=False, description="known given names (phiguard.names) in any case, with a known surname after"
     )
     validator: str | None = Field(default=None, description="a function in phiguard.validators")
-    post: str | None = Field(default=None, description="a post-level check (consent) in phiguard.featured")
+    post: PostKind | None = Field(default=None, description="the post-level kind this rule reports")
     image: ImageSource | None = Field(default=None, description="what an attached image shows or carries")
 
     @model_validator(mode="after")
@@ -200,93 +201,15 @@ class RuleSet(_Strict):
     def get(self, code: str) -> Rule | None:
         return self._by_code.get(code)
 
+    def post_rule(self, kind: PostKind) -> Rule | None:
+        """The rule that reports a post-level kind (``consent.missing``...), if one is loaded."""
+        return self._by_kind.get(kind)
+
+    @cached_property
+    def _by_kind(self) -> dict[str, Rule]:
+        return {rule.detect.post: rule for rule in self.rules if rule.detect.post}
+
     @cached_property
     def _by_code(self) -> dict[str, Rule]:
         """Rules by code, built once: the consent check looks rules up for every finding."""
         return {rule.code: rule for rule in self.rules}
-
-
-def builtin_rules_dir() -> Path:
-    """The packs shipped with phiguard: inside the wheel, or at the top of a source checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "rules", here.parents[1] / "rules"):
-        if (candidate / "lexicon").is_dir():
-            return candidate
-    raise RulePackError(
-        "the built-in rule packs are missing from this installation",
-        "reinstall phiguard (pip install --force-reinstall phiguard)",
-    )
-
-
-def _read_yaml(path: Path) -> object:
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RulePackError(f"cannot read {path}: {exc.__class__.__name__}", "check the file") from None
-    except yaml.YAMLError as exc:
-        raise RulePackError(f"{path} is not valid YAML: {exc}", "fix the YAML syntax") from None
-
-
-def _validate(model: type[BaseModel], path: Path) -> BaseModel:
-    data = _read_yaml(path)
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors())
-        raise RulePackError(f"{path}: {problems}", "fix the rule file") from None
-
-
-def load_rules(dirs: Iterable[Path] = ()) -> RuleSet:
-    """Load the built-in packs plus any extra folders. Later folders may add rules and lexicons but
-    never silently replace a rule: a duplicate code is an error."""
-    from phiguard.context import CHECKS
-    from phiguard.recognizers import PRESIDIO_RECOGNIZERS
-    from phiguard.validators import VALIDATORS
-
-    rules: dict[str, Rule] = {}
-    lexicons: dict[str, Lexicon] = {}
-    for root in (builtin_rules_dir(), *dirs):
-        if not root.is_dir():
-            raise RulePackError(f"rule folder {root} does not exist", "fix rule-dirs in the config")
-        for path in sorted(root.glob("lexicon/*.yml")):
-            lex = _validate(Lexicon, path)
-            assert isinstance(lex, Lexicon)
-            if lex.name != path.stem:
-                raise RulePackError(f"{path}: name {lex.name!r} must match the file name")
-            lexicons[lex.name] = lex
-        files = [*root.glob("*.yml"), *(p for p in root.glob("*/*.yml") if p.parent.name != "lexicon")]
-        for path in sorted(files):
-            rule = _validate(Rule, path)
-            assert isinstance(rule, Rule)
-            if not path.stem.startswith(f"{rule.code}-") or path.stem != f"{rule.code}-{rule.name}":
-                raise RulePackError(f"{path}: file must be named {rule.code}-{rule.name}.yml")
-            if rule.code in rules:
-                raise RulePackError(f"{path}: duplicate rule code {rule.code}")
-            floor = rule.context.floor
-            named = {"drop": rule.context.drop, "checks": rule.context.checks}
-            if floor is not None:
-                named |= {"floor.when": floor.when, "floor.unless": floor.unless}
-            for kind, checks in named.items():
-                for check in checks:
-                    if check not in CHECKS:
-                        raise RulePackError(
-                            f"{path}: context.{kind} names unknown check {check!r}",
-                            f"use one of {sorted(CHECKS)}",
-                        )
-            if rule.detect.validator and rule.detect.validator not in VALIDATORS:
-                raise RulePackError(
-                    f"{path}: unknown validator {rule.detect.validator!r}",
-                    f"use one of {sorted(VALIDATORS)}",
-                )
-            if rule.detect.post and rule.detect.post not in POST_CHECKS:
-                raise RulePackError(f"{path}: unknown post check {rule.detect.post!r}", f"use one of {POST_CHECKS}")
-            unknown = set(rule.detect.presidio) - set(PRESIDIO_RECOGNIZERS)
-            if unknown:
-                raise RulePackError(
-                    f"{path}: unknown Presidio recognizer(s) {sorted(unknown)}",
-                    f"use one of {sorted(PRESIDIO_RECOGNIZERS)}",
-                )
-            rules[rule.code] = rule
-    if not rules:
-        raise RulePackError("no rules were loaded", "check rule-dirs and the installation")
-    return RuleSet(rules=tuple(rules.values()), lexicons=lexicons)
