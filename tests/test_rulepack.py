@@ -124,3 +124,8 @@ def test_a_runaway_pattern_is_an_error_not_a_hang(tmp_path: Path, monkeypatch: p
     linter = Linter(Config(rule_dirs=[_pack(tmp_path, runaway) / "custom"]))
     with pytest.raises(RulePackError, match="XYZ001"):
         linter.lint("a" * 40 + "!", lang="en")
+
+
+def test_an_unknown_scope_selector_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    with pytest.raises(RulePackError, match="unknown scope 'footer'"):
+        load_rules([_pack(tmp_path, GOOD + "scope: [body, footer]\n")])

@@ -67,7 +67,7 @@ def fingerprints(path: str, post: Post, findings: Sequence[Finding], seen: Count
         if f.image and f.start == f.end:  # a face, GPS, serial or unchecked image: no text around it
             where = f"{f.scope} {Path(f.image).name} {f.box or ''}"
         else:
-            where = f"{f.scope.split('[', 1)[0]} {context(texts.get(f.scope, ''), f.start, f.end, spans[f.scope])}"
+            where = f"{f.scope.kind} {context(texts.get(f.scope, ''), f.start, f.end, spans[f.scope])}"
         key = f"{f.rule}\x1f{where}"
         out[i] = fingerprint(f.rule, path, where, seen[key])
         seen[key] += 1

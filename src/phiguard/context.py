@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Token
 from phiguard.config import Allowlist
 from phiguard.geo import is_large_region
 from phiguard.lexicon import Hits, LexiconIndex
-from phiguard.models import Lang
+from phiguard.models import Lang, Source
 from phiguard.names import is_given_name, is_known_name, looks_like_person
 from phiguard.rulepack.schema import Rule
 
@@ -33,7 +33,7 @@ class Candidate:
     start: int
     end: int
     score: float
-    source: str
+    source: Source
 
 
 @dataclass(frozen=True)
@@ -264,7 +264,7 @@ def not_tied_to_person(c: Candidate, ctx: ScopeContext) -> bool:
     return not any(
         label in _PERSON_LABELS
         and not (c.start <= ent_start < c.end)
-        and not role_before(Candidate(c.rule, ent_start, ent_end, 0.0, "ner"), ctx)
+        and not role_before(Candidate(c.rule, ent_start, ent_end, 0.0, Source("ner")), ctx)
         for ent_start, ent_end, label in ctx.ents_starting(start, end)
     )
 
@@ -347,7 +347,7 @@ def not_name_like(c: Candidate, ctx: ScopeContext) -> bool:
     tokens = _alpha_tokens(c, ctx)
     if ctx.lang == "es" and len(tokens) == 1 and tokens[0].is_stop and not _name(tokens[0].text, ctx):
         return True  # "¡Gracias por tu mensaje! Te escribimos...": a pronoun after an exclamation
-    if not c.source.startswith("ner:"):  # a pattern matched: its context is the evidence
+    if c.source.kind != "ner":  # a pattern matched: its context is the evidence
         return False
     if not value or not any(ch.isupper() for ch in value) or any(ch.isdigit() for ch in value):
         return True
@@ -428,7 +428,7 @@ def unknown_single_word(c: Candidate, ctx: ScopeContext) -> bool:
     """A model's one-word guess that is no known given name or surname ("Farmaficha", "Bocavirus"):
     worth a note, not a stop."""
     words = _words(c, ctx)
-    return c.source.startswith("ner:") and len(words) == 1 and not _name(words[0], ctx)
+    return c.source.kind == "ner" and len(words) == 1 and not _name(words[0], ctx)
 
 
 def not_person_like(c: Candidate, ctx: ScopeContext) -> bool:
@@ -436,7 +436,7 @@ def not_person_like(c: Candidate, ctx: ScopeContext) -> bool:
     text that discloses care, as a known given name ("Rosa salió ayer del hospital"). A match of the
     rule's own pattern (a capitalised name after a bed number) is a person by where it stands, unless
     none of its words reads as a name ("Bed 12 - Available", "Box 3: Triaje")."""
-    if c.source.startswith("pattern:"):
+    if c.source.kind == "pattern":
         tokens = [t for t in _alpha_tokens(c, ctx) if len(t.text) > 1]
         return not any(_name(t.text, ctx) or (t.pos_ == "PROPN" and not _known_word(t, ctx)) for t in tokens)
     if _ner_label(c, ctx) in _PERSON_LABELS:
@@ -453,7 +453,7 @@ def reads_as_name(c: Candidate, ctx: ScopeContext) -> bool:
     or it reads as a full name or a known given name."""
     if not_name_like(c, ctx):
         return False
-    if c.source.startswith("pattern:") or _ner_label(c, ctx) in _PERSON_LABELS:
+    if c.source.kind == "pattern" or _ner_label(c, ctx) in _PERSON_LABELS:
         return True
     words = _words(c, ctx)
     if looks_like_person(words, ctx.lang, ctx.common_words):

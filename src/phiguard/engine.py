@@ -44,7 +44,7 @@ from phiguard.learned.features import (
     text_features,
 )
 from phiguard.lexicon import LexiconIndex
-from phiguard.models import Box, Category, Finding, Lang, Post, Report, Severity
+from phiguard.models import Box, Category, Evidence, Finding, Lang, Post, Report, Scope, Severity, Source
 from phiguard.nlp import LanguageRuntime, load_language
 from phiguard.rulepack.loader import load_rules
 from phiguard.rulepack.schema import Rule, RuleSet
@@ -65,7 +65,7 @@ class _Unit:
 
     post: int
     post_id: str | None
-    scope: str
+    scope: Scope
     offset: int
     text: str
     lang: Lang
@@ -151,6 +151,7 @@ class Linter:
         self._entities = [r.code for r in detected if not (r.detect.post or r.detect.image)]
         self._image_rules: dict[str, Rule] = {r.detect.image: r for r in detected if r.detect.image}  # rules/images
         self._post_rules = {r.code for r in self.active if r.detect.post}
+        self._advice_rules = [r for r in self.rules.rules if r.category == Category.ADVICE]  # read the shared parse
         if ledger is None and self.config.consent_ledger:
             ledger = open_ledger(self.config.consent_ledger, self.config.base_dir)
         self.ledger = ledger
@@ -231,7 +232,9 @@ class Linter:
         # the texts found in images become scopes of the post; each scope remembers its image and words
         image_scopes: dict[int, dict[str, tuple[ImageFacts, ImageText]]] = {}
         for i, facts in images.items():
-            found_texts = {f"image[{k}].{t.scope}": (fact, t) for k, fact in enumerate(facts) for t in fact.texts}
+            found_texts: dict[str, tuple[ImageFacts, ImageText]] = {
+                Scope.of("image", k, t.scope): (fact, t) for k, fact in enumerate(facts) for t in fact.texts
+            }
             image_scopes[i] = found_texts
             pairs = tuple((scope, t.text) for scope, (_, t) in found_texts.items())
             posts[i] = posts[i].model_copy(update={"image_texts": (*posts[i].image_texts, *pairs)})
@@ -271,7 +274,7 @@ class Linter:
                 started = time.process_time()
                 found[unit.post] += self._analyze(unit, runtime, artifacts, cares[unit.post], scored[unit.post])
                 self._spend(cpu, unit, posts, time.process_time() - started)
-                if not unit.scope.startswith("image["):  # advice is what the post says, not its pictures
+                if any(rule.applies_to(unit.scope) for rule in self._advice_rules):  # their `scope:` selectors
                     tokens = artifacts.tokens  # type: ignore[attr-defined]
                     parsed[unit.post].append(Parsed(unit.scope, unit.offset, tokens, lang, unit.text))
         for i, facts in images.items():
@@ -281,7 +284,7 @@ class Linter:
             self._lexicons, {lang: rt.common_words for lang, rt in self._runtimes.items()}, self.config.advice_reply
         )
         for i, post in enumerate(posts):
-            languages = {scope: langs[i] for scope, _ in post.scopes()}
+            languages: dict[str, Lang] = {scope: langs[i] for scope, _ in post.scopes()}
             advice = assess_advice(
                 post, parsed[i], advice_ctx, self.findings, self._post_rules, self.advice_model, self.advice_recorder
             )
@@ -333,9 +336,9 @@ class Linter:
             self.findings.make(
                 rule.code,
                 message=f"{rule.message} The image {note}." if note else rule.message,
-                scope=f"image[{k}]",
+                scope=Scope.of("image", k),
                 lang=lang,
-                evidence=(f"image:{source}",),
+                evidence=(Evidence.of("image", source),),
                 image=fact.path,
                 box=box,
                 value=value,
@@ -367,14 +370,16 @@ class Linter:
         )
         weighed: list[tuple[Severity, Candidate, tuple[str, ...]]] = []
         scores: dict[tuple[int, int, str], float] = {}
-        text = text_features(ctx, unit.scope.split("[", 1)[0]) if results else None
+        text = text_features(ctx, unit.scope.kind) if results else None
         for r in results:
             if r.entity_type not in self._by_code:
                 continue  # a recognizer shared with a rule that select/ignore left out
-            source = _source(r)
-            pieces = _entity_pieces(unit.text, r.start, r.end) if source.startswith("ner:") else [(r.start, r.end)]
+            rule, source = self._by_code[r.entity_type], _source(r)
+            if not rule.applies_to(unit.scope):
+                continue  # the rule's `scope:` leaves this text out
+            pieces = _entity_pieces(unit.text, r.start, r.end) if source.kind == "ner" else [(r.start, r.end)]
             for start, end in pieces:
-                cand = Candidate(self._by_code[r.entity_type], start, end, r.score, source)
+                cand = Candidate(rule, start, end, r.score, source)
                 assert text is not None
                 decided = self._weigh(cand, ctx, unit, text)
                 if decided is not None:
@@ -485,9 +490,9 @@ def _entity_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out or [(start, end)]
 
 
-def _source(result: object) -> str:
+def _source(result: object) -> Source:
     meta = getattr(result, "recognition_metadata", None) or {}
-    return str(meta.get("recognizer_name", "unknown"))
+    return Source(str(meta.get("recognizer_name", "unknown")))
 
 
 def _resolve_overlaps(
@@ -507,8 +512,9 @@ def _resolve_overlaps(
         if overlapping:
             i = min(overlapping)  # the one kept first absorbs it
             k_sev, k, k_why = kept[i]
-            if cand.rule.code != k.rule.code and f"also:{cand.rule.code}" not in k_why:
-                kept[i] = (k_sev, k, (*k_why, f"also:{cand.rule.code}"))
+            also = Evidence.of("also", cand.rule.code)
+            if cand.rule.code != k.rule.code and also not in k_why:
+                kept[i] = (k_sev, k, (*k_why, also))
         else:
             insort(spans, (cand.start, cand.end, len(kept)))
             kept.append((severity, cand, why))

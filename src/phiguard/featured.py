@@ -21,6 +21,7 @@ from phiguard.consent import ConsentRecord, LedgerError, MemoryLedger, front_mat
 from phiguard.findings import FindingMaker
 from phiguard.lexicon import LexiconIndex
 from phiguard.models import Category, Finding, Lang, Post, Severity
+from phiguard.models import Evidence as Reason
 from phiguard.rulepack.schema import PostKind, RuleSet
 
 HANDLE_RULE = "PHI003"  # a handle alone is advice territory (ADV), not a featured patient
@@ -162,7 +163,7 @@ def assess(
         out.append(_finding(maker, BEYOND_SCOPE, evidence, f"discloses {', '.join(beyond)} beyond the consent"))
     ids = ",".join(r.id for r in valid)
     demoted = [
-        f.model_copy(update={"severity": Severity.INFO, "evidence": (*f.evidence, f"consent:{ids}")})
+        f.model_copy(update={"severity": Severity.INFO, "evidence": (*f.evidence, Reason.of("consent", ids))})
         if f.category == Category.IDENTIFIER and f.severity >= Severity.WARNING and _scope_word(f, rules) in allowed
         else f
         for f in findings

@@ -8,10 +8,10 @@ serialised without surprises. A finding never serialises the matched text: ``val
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, computed_field
 
 Lang = Literal["en", "es"]
 Box = tuple[int, int, int, int]  # left, top, width, height in pixels of the upright image
@@ -63,6 +63,86 @@ class Category(StrEnum):
     TOOL = "tool"  # phiguard's own messages (bad suppression, unreadable input, ...)
 
 
+ScopeKind = Literal["body", "caption", "alt", "image", "file"]
+_SCOPE = regex.compile(r"(body|file)|(caption|alt|image)\[(\d+)\](?:\.(.+))?", regex.DOTALL)
+
+
+class Scope(str):
+    """Which text of a post a finding is in, parsed once: ``body``, ``caption[0]``, ``alt[1]``,
+    ``image[2]`` (the image itself), ``image[0].text`` and ``image[0].exif.Artist`` (what was read in
+    it), or ``file`` (a finding about the draft file). It is the string it was written as, so findings
+    compare and serialise as plain names; ``kind``, ``number`` and ``part`` say what it is."""
+
+    kind: ScopeKind
+    number: int | None  # which caption, alt text or image (0-based)
+    part: str | None
+
+    def __new__(cls, name: str) -> Scope:
+        if isinstance(name, Scope):
+            return name
+        m = _SCOPE.fullmatch(name)
+        if m is None:
+            raise ValueError(f"not a scope name: {name[:40]!r}")
+        self = super().__new__(cls, name)
+        self.kind = m.group(1) or m.group(2)  # type: ignore[assignment]
+        self.number = int(m.group(3)) if m.group(3) is not None else None
+        self.part = m.group(4)
+        return self
+
+    @classmethod
+    def of(cls, kind: ScopeKind, number: int | None = None, part: str | None = None) -> Scope:
+        name = kind if number is None else f"{kind}[{number}]"
+        return cls(f"{name}.{part}" if part else name)
+
+    @property
+    def root(self) -> Scope:
+        """The scope without its part: ``image[0]`` for ``image[0].text``."""
+        return self if self.part is None else Scope.of(self.kind, self.number)
+
+
+class Source(str):
+    """What proposed a candidate: ``ner:PERSON`` (the spaCy model), ``pattern:PHI053`` (a rule's
+    regex), ``names:PHI001`` (the given-name lists) or a Presidio recognizer's name; parsed once."""
+
+    kind: Literal["ner", "pattern", "names", "presidio"]
+    name: str
+
+    def __new__(cls, value: str) -> Source:
+        if isinstance(value, Source):
+            return value
+        self = super().__new__(cls, value)
+        head, sep, tail = value.partition(":")
+        if sep and head in ("ner", "pattern", "names"):
+            self.kind, self.name = head, tail  # type: ignore[assignment]
+        else:
+            self.kind, self.name = "presidio", value
+        return self
+
+
+class Evidence(str):
+    """One reason recorded with a finding, ``kind:detail`` (``also:PHI002``, ``care:body:0-12``,
+    ``signals:reply+directive``) or a plain note (``no consent on record``); a string in every output."""
+
+    kind: str
+    detail: str
+
+    def __new__(cls, value: str) -> Evidence:
+        if isinstance(value, Evidence):
+            return value
+        self = super().__new__(cls, value)
+        head, sep, tail = value.partition(":")
+        self.kind, self.detail = (head, tail) if sep and " " not in head else ("note", value)
+        return self
+
+    @classmethod
+    def of(cls, kind: str, detail: object) -> Evidence:
+        return cls(f"{kind}:{detail}")
+
+
+ScopeName = Annotated[Scope, PlainValidator(lambda v: Scope(str(v))), PlainSerializer(str, return_type=str)]
+EvidenceItem = Annotated[Evidence, PlainValidator(lambda v: Evidence(str(v))), PlainSerializer(str, return_type=str)]
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -81,21 +161,22 @@ class Post(_Frozen):
     captions: tuple[str, ...] = ()
     alt_texts: tuple[str, ...] = ()
     images: tuple[str, ...] = ()
-    image_texts: tuple[tuple[str, str], ...] = ()
+    image_texts: tuple[tuple[ScopeName, str], ...] = ()
     lang: Lang | None = None
     id: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
 
-    def scopes(self) -> list[tuple[str, str]]:
-        """(scope name, text) for every non-empty text of the post, body first."""
-        out = [("body", self.text)] if self.text else []
-        out += [(f"caption[{i}]", t) for i, t in enumerate(self.captions) if t]
-        out += [(f"alt[{i}]", t) for i, t in enumerate(self.alt_texts) if t]
-        out += [(scope, t) for scope, t in self.image_texts if t]
+    def scopes(self) -> list[tuple[Scope, str]]:
+        """(scope, text) for every non-empty text of the post, body first."""
+        out = [(Scope("body"), self.text)] if self.text else []
+        out += [(Scope.of("caption", i), t) for i, t in enumerate(self.captions) if t]
+        out += [(Scope.of("alt", i), t) for i, t in enumerate(self.alt_texts) if t]
+        out += [(Scope(scope), t) for scope, t in self.image_texts if t]
         return out
 
     def scope_text(self, scope: str) -> str:
-        return dict(self.scopes())[scope]
+        texts: dict[str, str] = dict(self.scopes())
+        return texts[scope]
 
 
 _CONTROL = regex.compile(r"[\p{Cc}\p{Zl}\p{Zp}]")
@@ -129,9 +210,9 @@ class Finding(_Frozen):
     start: int
     end: int
     message: str
-    scope: str = "body"
+    scope: ScopeName = Scope("body")
     lang: Lang = "en"
-    evidence: tuple[str, ...] = ()
+    evidence: tuple[EvidenceItem, ...] = ()
     suggestion: str | None = None  # what to write instead (the advice rules' safe reply)
     image: str | None = None  # the attached image the finding is in (its path as the draft gives it)
     box: Box | None = None  # where in that image: a face, or the OCR words of the match

@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import Any, TypeAlias
 
 from phiguard.errors import InputError
-from phiguard.models import LANGS, Lang, Post
+from phiguard.models import LANGS, Lang, Post, Scope
 from phiguard.suppressions import Suppression
 
 # Post fields people use in exports and bulk-schedule sheets (compared case-insensitively).
@@ -79,7 +79,7 @@ class DraftPost:
     """A post read from a draft, with the file position of every scope."""
 
     post: Post
-    fields: dict[str, Field]
+    fields: Mapping[str, Field]  # by scope name
     line: int  # where the post starts in the file (1-based), for post-level findings
 
 
@@ -94,8 +94,8 @@ class Draft:
         """1-based line and column in the file of character ``offset`` of ``scope``. Whatever is found in
         an image (``image[0].text``, ``image[0]``) points at where the draft attaches the image."""
         f = post.fields.get(scope)
-        if f is None and scope.startswith("image["):
-            f, offset = post.fields.get(scope.split(".", 1)[0]), 0
+        if f is None and Scope(scope).kind == "image":
+            f, offset = post.fields.get(Scope(scope).root), 0
         if f is None:
             return post.line, 1
         return self.line_col(f.offsets[min(max(offset, 0), len(f.offsets) - 1)])
@@ -154,9 +154,10 @@ def make_post(
 ) -> DraftPost:
     """The post and its scopes: ``body``, ``caption[i]``, ``alt[i]``, ``image[i]`` (image paths are
     resolved from the draft's folder)."""
-    fields = {"body": body} | {f"caption[{i}]": f for i, f in enumerate(captions)}
-    fields |= {f"alt[{i}]": f for i, f in enumerate(alts)}
-    fields |= {f"image[{i}]": f for i, f in enumerate(images)}
+    fields: dict[str, Field] = {Scope("body"): body}
+    fields |= {Scope.of("caption", i): f for i, f in enumerate(captions)}
+    fields |= {Scope.of("alt", i): f for i, f in enumerate(alts)}
+    fields |= {Scope.of("image", i): f for i, f in enumerate(images)}
     post = Post(
         text=body.text,
         captions=tuple(f.text for f in captions),

@@ -182,7 +182,7 @@ def post_signals(post: Post, lexicons: LexiconIndex, langs: Mapping[str, Lang], 
     for scope, text in post.scopes():
         lang = langs.get(scope, "en")
         f[f"lang:{lang}"] = 1.0
-        f[f"has:{scope.split('[', 1)[0]}"] = 1.0
+        f[f"has:{scope.kind}"] = 1.0
         for word in _POST_WORD.findall(text.lower()):
             f[f"w:{word}"] = 1.0
         for lex in POST_LEXICONS:

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 import regex
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from phiguard.models import LANGS, Category, Lang, Severity
+from phiguard.models import LANGS, Category, Lang, Scope, Severity
 
 CODE_PATTERN = r"^[A-Z]{2,4}[0-9]{3}$"
 ConsentScope = Literal["name", "photo", "condition", "dates", "location", "contact", "record"]  # consent.SCOPES
@@ -34,6 +34,23 @@ ImageSource = Literal["face", "gps", "serial", "unchecked"]  # what phiguard.ima
 # The flags rule patterns run with (phiguard.recognizers): compiling with them here means the `regex`
 # module's cache hands the recognizers this very compiled pattern instead of compiling it again.
 PATTERN_FLAGS = regex.MULTILINE | regex.DOTALL
+
+
+_SCOPE_KINDS = ("body", "caption", "alt", "image")
+
+
+def _selector(value: str) -> str:
+    """``body``, ``caption``, ``alt``, ``image``, ``image.text`` (what OCR read), ``image.exif``...; a
+    leading ``~`` excludes."""
+    kind = value.removeprefix("~").split(".", 1)[0]
+    if kind not in _SCOPE_KINDS:
+        raise ValueError(f"unknown scope {value!r}: use {', '.join(_SCOPE_KINDS)} (optionally ~excluded)")
+    return value
+
+
+def _selects(selector: str, scope: Scope) -> bool:
+    kind, _, part = selector.removeprefix("~").partition(".")
+    return scope.kind == kind and (not part or (scope.part or "").startswith(part))
 
 
 def _compiles(pattern: str) -> str:
@@ -156,11 +173,23 @@ class Rule(_Strict):
         default=True, description="false for what identifies a photo, not a person (GPS, camera serial)"
     )
     detect: Detect
+    scope: tuple[Annotated[str, AfterValidator(_selector)], ...] = Field(
+        default=(),
+        description="Vale-style selectors of the texts the rule reads: [body, caption, alt, image] or "
+        "exclusions such as [~image]; none: every text of the post",
+    )
     context: ContextSpec = Field(default_factory=ContextSpec)
     reply: dict[Lang, str] | None = Field(
         default=None, description="a safe reply to offer instead, per language (the finding's suggestion)"
     )
     examples: Examples
+
+    def applies_to(self, scope: Scope) -> bool:
+        """Whether the rule reads this text of a post, by its ``scope`` selectors."""
+        wanted = [s for s in self.scope if not s.startswith("~")]
+        if wanted and not any(_selects(s, scope) for s in wanted):
+            return False
+        return not any(_selects(s, scope) for s in self.scope if s.startswith("~"))
 
 
 class LexiconPatterns(_Strict):
