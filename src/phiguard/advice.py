@@ -37,13 +37,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import regex
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from phiguard.drugs import dictionary
 from phiguard.findings import FindingMaker
+from phiguard.lang import profile
 from phiguard.learned import LinearModel
 from phiguard.learned.features import Features
-from phiguard.lexicon import LexiconIndex
+from phiguard.lexicon import LexiconIndex, WordPattern, builtin_words
 from phiguard.models import Finding, Lang, Post, Severity
 from phiguard.names import is_given_name
 from phiguard.rulepack.schema import PostKind
@@ -54,12 +55,9 @@ DIAGNOSIS: PostKind = "advice.diagnosis"
 SYMPTOM_ACTION: PostKind = "advice.symptom-action"
 ADDRESSED = "addressed"  # the feature a post addressing somebody carries (see ``Reading.addressed``)
 
-_REPLY = regex.compile(r"^\W*(?:(?:replying\s+to|en\s+respuesta\s+a)\s+)?(?:@\w{2,}[\s,:]*)+", regex.I)
-_GREETING = regex.compile(
-    r"^\W*(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening)|hola|buenas|buenos\s+días|querid[oa]|estimad[oa])"
-    r"\s+(?:(?:mr|mrs|ms|sr|sra|don|doña)\.?\s+)?\p{Lu}\p{L}+\s*[,!:.]",
-    regex.I,
-)
+# Grammar here, words in rules/lexicon (phiguard.lexicon.WordPattern): {lex:name} is a lexicon's words.
+_REPLY = WordPattern(r"^\W*(?:(?:{lex:reply_handle_openers})\s+)?(?:@\w{2,}[\s,:]*)+", regex.I)
+_GREETING = WordPattern(r"^\W*(?:{lex:greetings})\s+(?:(?:{lex:greeting_titles})\.?\s+)?\p{Lu}\p{L}+\s*[,!:.]", regex.I)
 # signal name -> the lexicon (rules/lexicon/<name>.yml) that finds it in a sentence
 _SIGNAL_LEXICONS = {
     "directive": "advice_directive",
@@ -138,13 +136,15 @@ def read(post: Post, parsed: Sequence[Parsed], ctx: AdviceContext) -> Reading:
     sentences = []
     for p in parsed:
         common = ctx.common_words.get(p.lang, frozenset())
+        not_before = builtin_words("not_instruction_before", p.lang)
+        bare_verb = profile(p.lang).bare_verb
         for sent in _sentences(p.doc):
             sig = _signals(p, sent, ctx)
             kinds = {name for name in _SIGNAL_LEXICONS if sig.has(name)}
             if any("2" in t.morph.get("Person", []) and t.pos_ in ("VERB", "AUX") for t in sent):
                 kinds.add("verb_2p")
             deferrals = sig.found.get("deferral", [])
-            bare = [(t.idx + p.offset, t.idx + len(t) + p.offset) for t in sent if _bare_verb(t)]
+            bare = [(t.idx + p.offset, t.idx + len(t) + p.offset) for t in sent if bare_verb(t, not_before)]
             if not sig.has("adherence") and any(not _defers(b, deferrals) for b in bare):
                 kinds.add("bare_verb")
             to_reader = sig.has("directive") or bool(kinds & {"second_person", "reader", "verb_2p"})
@@ -315,29 +315,20 @@ def addressee_end(post: Post) -> int:
     return m.end() if m else 0
 
 
-_REPLYING_TO = regex.compile(
-    r"^\W*(?:replying\s+to|in\s+reply\s+to|respondiendo\s+a|en\s+respuesta\s+a)\s+\p{Lu}[\p{L}.]+(?:\s+\p{Lu}[\p{L}.]+)?\s*[,:]",
-    regex.I,
-)
-_TITLES = r"(?i:(?:mr|mrs|ms|miss|dr|sr|sra|srta|señor|señora|señorita|don|doña|querid[oa]|dear|for|para)\.?\s+)"
+_REPLYING_TO = WordPattern(r"^\W*(?:{lex:reply_name_openers})\s+\p{Lu}[\p{L}.]+(?:\s+\p{Lu}[\p{L}.]+)?\s*[,:]", regex.I)
+_TITLES = r"(?i:(?:{lex:vocative_titles})\.?\s+)"
 # a name (or two or three) opening the text or a clause and set off by a comma or colon: "Marisa, en
 # tu caso", "Reminder for Mrs. Patel:", "Señora Luz Dary,"; the first word must be a known given name
 # unless a title comes before it
 _NAME = r"\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,2}"
-_TO_YOU = (
-    r"(?i:(?:since|given|with|if|in|for|now\s+that|como|con|si|en|ya\s+que)\s+)?"
-    r"(?i:you|your|you're|u|ur|tu|te|tú|usted)\b"
-)
-_VOCATIVE = regex.compile(rf"\W*(?P<title>{_TITLES}*)(?P<name>{_NAME})(?:\s*[,:]|\s+(?={_TO_YOU}))")
+_TO_YOU = r"(?i:(?:{lex:to_you_openers})\s+)?(?i:{lex:you_words})\b"
+_VOCATIVE = WordPattern(rf"\W*(?P<title>{_TITLES}*)(?P<name>{_NAME})(?:\s*[,:]|\s+(?={_TO_YOU}))")
 _HANDLE = regex.compile(r"(?<![\w.])@\w{2,}")
 _WORD = regex.compile(r"[^\W\d_]{2,}")
 _CLAUSE_START = regex.compile(r"(?:^|[.!?:;]\s+|\n)")
 
 
-_MENTION_BEFORE = regex.compile(
-    r"(?i:\b(?:via|vía|en|de|del|a|al|por|con|from|at|by|on|with|to|of|for|para|through|través\s+de|thanks|gracias|cc)"
-    r"\s*:?\s*)$"
-)
+_MENTION_BEFORE = WordPattern(r"(?i:\b(?:{lex:mention_before})\s*:?\s*)$")
 
 
 def _calls(text: str, handle: regex.Match[str]) -> bool:
@@ -391,7 +382,9 @@ def _signals(p: Parsed, sent: Span, ctx: AdviceContext) -> Signals:
         pat = lex.pattern(lexicon, lang)
         if pat is not None:
             sig.found[key] = [(m.start() + p.offset, m.end() + p.offset) for m in pat.finditer(text, start, end)]
-    sig.found["directive"] += [(t.idx + p.offset, t.idx + len(t) + p.offset) for t in sent if _imperative(t, lang)]
+    sig.found["directive"] += [
+        (t.idx + p.offset, t.idx + len(t) + p.offset) for t in sent if profile(lang).imperative(t)
+    ]
     if sig.has("health") or sig.has("drug") or sig.has("clinical"):
         sig.found["reader"] += sig.found.get("reader_generic", [])  # "in your case" + a health word
     # a directive that only sends the reader to a professional is what the account should say
@@ -411,47 +404,6 @@ def _defers(directive: tuple[int, int], deferrals: list[tuple[int, int]]) -> boo
     """The directive is a deferral ("call your doctor") or introduces one ("you should check with...")."""
     start, end = directive
     return any(a <= start < b or start <= a <= end + 12 for a, b in deferrals)
-
-
-_SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj"})
-
-
-def _imperative(token: Token, lang: Lang) -> bool:
-    """An imperative in the parse: a base-form verb heading its clause with no subject and no modal or
-    "to" ("for his ear infection give him..."), or a verb the model marks as imperative (Spanish)."""
-    if not token.is_alpha:
-        return False  # a handle the model took for a verb
-    if lang == "es":
-        return token.pos_ == "VERB" and "Imp" in token.morph.get("Mood", [])
-    if token.tag_ != "VB" or token.dep_ not in ("ROOT", "conj"):
-        return False
-    return not any(
-        (c.dep_ in _SUBJECTS and not _vocative(c)) or c.dep_ == "aux" or c.tag_ == "MD" for c in token.children
-    )
-
-
-_NOT_BARE = frozenset({"to", "will", "would", "should", "'ll", "'d", "not", "n't", "do", "did", "does", "let"})
-
-
-def _bare_verb(token: Token) -> bool:
-    """An English base-form verb with no subject, modal or "to" of its own wherever it stands in the
-    parse ("for a 6 yo at 45 lbs give 7.5 mL..."): an instruction the imperative test misses when the
-    model attaches the verb somewhere odd."""
-    if token.tag_ != "VB" or not token.is_alpha:
-        return False
-    prev = token.doc[token.i - 1] if token.i else None
-    if prev is not None and (prev.lower_ in _NOT_BARE or prev.tag_ == "MD"):
-        return False
-    return not any(c.dep_ in _SUBJECTS or c.dep_ == "aux" or c.tag_ == "MD" for c in token.children)
-
-
-def _vocative(token: Token) -> bool:
-    """A handle or a name set off by a comma ("@tina_r halve...", "Laura, give him..."), which the
-    model often takes for the subject."""
-    if token.text.startswith("@"):
-        return True
-    right = token.doc[token.right_edge.i + 1] if token.right_edge.i + 1 < len(token.doc) else None
-    return token.pos_ == "PROPN" and right is not None and right.text == ","
 
 
 def _clinical(sig: Signals, p: Parsed, sent: Span, ctx: AdviceContext) -> bool:

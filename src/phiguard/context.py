@@ -19,7 +19,8 @@ from spacy.tokens import Doc, Token
 
 from phiguard.config import Allowlist
 from phiguard.geo import is_large_region
-from phiguard.lexicon import Hits, LexiconIndex
+from phiguard.lang import profile
+from phiguard.lexicon import Hits, LexiconIndex, WordPattern, builtin_words
 from phiguard.models import Lang, Source
 from phiguard.names import is_given_name, is_known_name, looks_like_person
 from phiguard.rulepack.schema import Rule
@@ -107,45 +108,28 @@ class ScopeContext:
 
 Check = Callable[[Candidate, ScopeContext], bool]
 
-_YEAR_ONLY = regex.compile(r"^(?:in\s+|en\s+|el\s+|year\s+|año\s+)?(?:19|20)\d{2}s?$", regex.I)
-_OWN_PAGE = regex.compile(
-    r"\b(?:my|her|his|mi|su)\s+(?:personal\s+)?(?:web\s*site|website|site|blog|page|profile|portfolio|web|"
-    r"página|perfil)\b",
-    regex.I,
+# Grammar here, words in rules/lexicon (phiguard.lexicon.WordPattern): {lex:name} is a lexicon's words.
+_YEAR_ONLY = WordPattern(r"^(?:(?:{lex:year_prefix})\s+)?(?:19|20)\d{2}s?$", regex.I)
+_OWN_PAGE = WordPattern(
+    r"\b(?:{lex:own_page_possessives})\s+(?:(?:{lex:own_page_modifiers})\s+)?(?:{lex:own_page_words})\b", regex.I
 )
 _YEARLESS = regex.compile(r"(\d{1,2})/(\d{1,3})")
-_SCALE_WORD = regex.compile(
-    r"\b(?:pain|scale|rated?|rating|score|level|intensity|dolor|escala|nota|puntuación)\b", regex.I
-)
+_SCALE_WORD = WordPattern(r"\b(?:{lex:scale_words})\b", regex.I)
 _CITATION_AFTER = regex.compile(r"^\W{0,3}(?:et\s+al\b|\(?(?:19|20)\d{2}[a-z]?\)|,\s*(?:19|20)\d{2}\b)", regex.I)
-_CITATION_BEFORE = regex.compile(r"(?:\bet\s+al\.?|\b(?:and|y|&)|,)\s*$", regex.I)
+_CITATION_BEFORE = WordPattern(r"(?:\bet\s+al\.?|\b(?:{lex:citation_and}|&)|,)\s*$", regex.I)
 _PERSON_LABELS = frozenset({"PERSON", "PER"})
-_PATIENT_JUST_BEFORE = regex.compile(r"\b(?:patient|paciente)s?\s*[,:]?\s*$", regex.I)
-_DOSAGE_FORM_BEFORE = regex.compile(
-    r"\b(?:gotas|pastillas?|comprimidos?|sobres?|cápsulas?|jarabe|crema|pomada|spray|colirio|drops|tablets?|"
-    r"pills?|capsules?|cream|syrup|ointment)\s+(?:de\s+|of\s+)?$",
-    regex.I,
-)
-_LEADING_ARTICLE = regex.compile(r"^(?:the|el|la|los|las)\s+", regex.I)
+_PATIENT_JUST_BEFORE = WordPattern(r"\b(?:{lex:patient_words})s?\s*[,:]?\s*$", regex.I)
+_DOSAGE_FORM_BEFORE = WordPattern(r"\b(?:{lex:dosage_forms})\s+(?:(?:{lex:of_words})\s+)?$", regex.I)
+_LEADING_ARTICLE = WordPattern(r"^(?:{lex:articles})\s+", regex.I)
 _WORD = regex.compile(r"\w+")
 _LETTERS = regex.compile(r"\p{L}+")
-_ROLE_LEAD = regex.compile(r"[\s,(]*(?:(?i:our|the|a|nuestr[oa]s?|el|la|un|una)\s+)?")
+_ROLE_LEAD = WordPattern(r"[\s,(]*(?:(?i:{lex:determiners})\s+)?")
 _CITATION_YEAR = regex.compile(r"\((?:19|20)\d{2}\)|et\s+al", regex.I)
 _SCHEME = regex.compile(r"^(?:https?://)?(?:www\.)?")
-# fmt: off
-_NAME_PARTICLES = frozenset({
-    "de", "del", "la", "las", "los", "el", "y", "i", "e", "da", "das", "do", "dos", "di", "du",
-    "van", "von", "der", "den", "le", "al", "bin", "ibn", "st", "mc",
-})
-# fmt: on
 _EDGE = " \t\n¡!¿?.,;:\"'()[]*-–—…|/"
 _HANDLE = regex.compile(r"^@\w+$")
 _LEADING_HANDLES = regex.compile(r"^\W*(?:@\w+[\s,:]*)+$")
-_DURATION = regex.compile(
-    r"\b(?:years?|yrs?|months?|weeks?|days?|hours?|minutes?|decades?|años|meses|semanas|días|horas|minutos)\b"
-    r"|\bold\b|\bago\b|\bhace\b",
-    regex.I,
-)
+_DURATION = WordPattern(r"\b(?:{lex:duration_words})\b", regex.I)
 
 
 def allowlisted(c: Candidate, ctx: ScopeContext) -> bool:
@@ -345,7 +329,8 @@ def not_name_like(c: Candidate, ctx: ScopeContext) -> bool:
     if ctx.lexicons.fullmatch("not_names", ctx.lang, value) or ctx.has("org_words", c.start, c.end):
         return True
     tokens = _alpha_tokens(c, ctx)
-    if ctx.lang == "es" and len(tokens) == 1 and tokens[0].is_stop and not _name(tokens[0].text, ctx):
+    lone_stop = len(tokens) == 1 and tokens[0].is_stop and not _name(tokens[0].text, ctx)
+    if lone_stop and profile(ctx.lang).lone_stop_word_is_no_name:
         return True  # "¡Gracias por tu mensaje! Te escribimos...": a pronoun after an exclamation
     if c.source.kind != "ner":  # a pattern matched: its context is the evidence
         return False
@@ -357,9 +342,10 @@ def not_name_like(c: Candidate, ctx: ScopeContext) -> bool:
     if span is None:
         return False
     words = [t for t in span if t.is_alpha]
-    if any(t.text.islower() and t.lower_ not in _NAME_PARTICLES for t in words):
+    particles = builtin_words("name_particles")
+    if any(t.text.islower() and t.lower_ not in particles for t in words):
         return True  # "Plan de acción", "Ave de corral": a title-cased phrase, not a name
-    content = [t for t in words if t.lower_ not in _NAME_PARTICLES]
+    content = [t for t in words if t.lower_ not in particles]
     if content and _opens_clause(ctx.doc, content[0].i) and content[0].pos_ in _NOT_NAME_OPENERS:
         return True  # "Lee más", "Haciendo Pilates", "Bueno hoy": a verb or adverb opening a clause
     if any(_name(t.text, ctx) for t in content):

@@ -19,6 +19,7 @@ from datetime import date
 
 from phiguard.consent import ConsentRecord, LedgerError, MemoryLedger, front_matter_records, names_match
 from phiguard.findings import FindingMaker
+from phiguard.lang import DEFAULT_LANG
 from phiguard.lexicon import LexiconIndex
 from phiguard.models import Category, Finding, Lang, Post, Severity
 from phiguard.models import Evidence as Reason
@@ -68,7 +69,7 @@ def find_evidence(
     ]
     care: list[tuple[str, int, int]] = []
     for scope, text in post.scopes():
-        lang = langs.get(scope, "en")
+        lang = langs.get(scope, DEFAULT_LANG)
         for lexicon in ("care", "care_second_person", "health_detail"):
             care += [(scope, s, e) for s, e in lexicons.finditer(lexicon, lang, text)]
     photo = bool(post.images or post.alt_texts or post.captions or post.metadata.get("images"))
@@ -216,7 +217,7 @@ def _finding(
         start=at.start if at else 0,
         end=at.end if at else 0,
         scope=at.scope if at else "body",
-        lang=at.lang if at else "en",
+        lang=at.lang if at else DEFAULT_LANG,
         evidence=tuple(details),
         image=at.image if at else None,
         box=at.box if at else None,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from phiguard.lang import DEFAULT_LANG
 from phiguard.models import Box, Category, Finding, Lang, Severity
 from phiguard.rulepack.schema import PostKind, RuleSet
 
@@ -43,7 +44,7 @@ class FindingMaker:
         start: int = 0,
         end: int = 0,
         scope: str = "body",
-        lang: Lang = "en",
+        lang: Lang = DEFAULT_LANG,
         value: str = "",
         evidence: tuple[str, ...] = (),
         severity: Severity | None = None,

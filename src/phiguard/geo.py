@@ -1,6 +1,7 @@
 """Places too large to identify anyone under Safe Harbor: countries, US states and Spanish autonomous
 communities that are not also a province (Safe Harbor covers "geographic subdivisions smaller than a
-State"). Names come from pycountry's ISO 3166 data, in English and Spanish."""
+State"). Names come from pycountry's ISO 3166 data, in every supported language. Which countries'
+subdivisions count (US states, Spanish autonomous communities) is a matter of country, not language."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from functools import lru_cache
 
 import pycountry
 import regex
+
+from phiguard.lang import LANGS
 
 
 def _variants(name: str) -> set[str]:
@@ -31,13 +34,16 @@ def _key(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def large_regions() -> frozenset[str]:
-    es = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"], fallback=True)
+    # country names in every supported language (pycountry's translations; English is its own)
+    translations = [
+        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[code], fallback=True) for code in LANGS
+    ]
     names: set[str] = set()
     for c in pycountry.countries:
         for attr in ("name", "common_name", "official_name"):
             value = getattr(c, attr, None)
             if value:
-                names |= _variants(value) | _variants(es.gettext(value))
+                names |= _variants(value) | {v for t in translations for v in _variants(t.gettext(value))}
     subdivisions = [s for s in pycountry.subdivisions if s.country_code in ("US", "ES")]
     names |= {s.name for s in subdivisions if s.country_code == "US" and s.type == "State"}
     spain = [s for s in subdivisions if s.country_code == "ES"]

@@ -35,8 +35,13 @@ from PIL import Image, ImageOps, IptcImagePlugin, UnidentifiedImageError
 from phiguard.config import ImageSettings
 from phiguard.errors import ImageToolsMissing
 from phiguard.inputs.draft import is_remote
+from phiguard.lang import PROFILES
 from phiguard.models import Box
 
+# Debian's packages of Tesseract and of each language's OCR data (English data comes with the program)
+_TESSERACT_PACKAGES = " ".join(
+    ["tesseract-ocr", *(f"tesseract-ocr-{p.tesseract}" for p in PROFILES.values() if p.tesseract != "eng")]
+)
 MAX_FIELD = 10_000  # characters of one metadata field that are linted
 OCR_MAX_PIXELS = 12_000_000  # larger images are scaled down for OCR (boxes are scaled back)
 FACE_MAX_SIDE = 1600  # faces are looked for on a copy at most this wide or high
@@ -224,7 +229,7 @@ class ImageInspector:
         except pytesseract.TesseractNotFoundError:
             raise ImageToolsMissing(
                 "OCR of attached images needs the Tesseract program, which is not installed",
-                "apt-get install tesseract-ocr tesseract-ocr-spa (make setup does it), or set images.ocr = false",
+                f"apt-get install {_TESSERACT_PACKAGES} (make setup does it), or set images.ocr = false",
             ) from None
         except pytesseract.TesseractError as exc:  # the program failed on this image: unchecked
             raise _Unreadable(f"could not be read by Tesseract (exit status {exc.status})") from None
@@ -283,7 +288,7 @@ def _require_tesseract(languages: str) -> None:
     if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
         raise ImageToolsMissing(
             "OCR of attached images needs the Tesseract program, which is not installed",
-            "apt-get install tesseract-ocr tesseract-ocr-spa (make setup does it), or set images.ocr = false",
+            f"apt-get install {_TESSERACT_PACKAGES} (make setup does it), or set images.ocr = false",
         )
     try:
         have = set(pytesseract.get_languages(config=""))

@@ -1,36 +1,45 @@
-"""English or Spanish, per text, without a second model: function words from spaCy's own stop lists
-(those the two languages share are left out) plus Spanish-only letters and punctuation."""
+"""Which supported language a text is in, without a second model: function words from spaCy's own
+stop lists (those another supported language shares are left out) plus the letters and punctuation
+only one language writes (each profile's ``marks``)."""
 
 from __future__ import annotations
 
+import importlib
 from functools import lru_cache
 
 import regex
 
+from phiguard.lang import LANGS, PROFILES
 from phiguard.models import Lang
 
 _WORD = regex.compile(r"\p{L}+")
-_SPANISH_MARKS = regex.compile(r"[ñ¿¡áéíóú]", regex.I)
 
 
 @lru_cache(maxsize=1)
-def _stop_words() -> tuple[frozenset[str], frozenset[str]]:
-    from spacy.lang.en.stop_words import STOP_WORDS as EN
-    from spacy.lang.es.stop_words import STOP_WORDS as ES
+def _stop_words() -> dict[str, frozenset[str]]:
+    lists = {code: frozenset(importlib.import_module(p.stop_words).STOP_WORDS) for code, p in PROFILES.items()}
+    return {
+        code: words - frozenset().union(*(o for c, o in lists.items() if c != code)) for code, words in lists.items()
+    }
 
-    shared = EN & ES
-    return frozenset(EN - shared), frozenset(ES - shared)
+
+@lru_cache(maxsize=1)
+def _marks() -> dict[str, regex.Pattern[str] | None]:
+    return {
+        code: regex.compile(f"[{regex.escape(p.marks)}]", regex.I) if p.marks else None for code, p in PROFILES.items()
+    }
 
 
 def scores(text: str) -> dict[Lang, float]:
-    en_words, es_words = _stop_words()
     words = _WORD.findall(text.casefold())
-    en = sum(w in en_words for w in words)
-    es = sum(w in es_words for w in words) + 0.5 * min(len(_SPANISH_MARKS.findall(text)), 6)
-    return {"en": float(en), "es": float(es)}
+    out = {}
+    for code, own in _stop_words().items():
+        marks = _marks()[code]
+        out[code] = float(sum(w in own for w in words)) + (0.5 * min(len(marks.findall(text)), 6) if marks else 0)
+    return out
 
 
-def detect(text: str, default: Lang = "en", allowed: tuple[Lang, ...] = ("en", "es")) -> Lang:
+def detect(text: str, default: Lang = LANGS[0], allowed: tuple[Lang, ...] = LANGS) -> Lang:
     """The likelier of the allowed languages; ``default`` when the text gives no evidence or a tie."""
     if len(allowed) == 1:
         return allowed[0]

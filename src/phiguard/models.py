@@ -11,11 +11,14 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, computed_field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, computed_field
 
-Lang = Literal["en", "es"]
+from phiguard.lang import DEFAULT_LANG, LANGS, known_lang
+
+# A language code phiguard supports: one of the profiles of phiguard.lang ("en", "es").
+Lang = Annotated[str, AfterValidator(known_lang)]
 Box = tuple[int, int, int, int]  # left, top, width, height in pixels of the upright image
-LANGS: tuple[Lang, ...] = ("en", "es")
+__all__ = ["LANGS", "Lang"]
 
 
 class Severity(StrEnum):
@@ -211,7 +214,7 @@ class Finding(_Frozen):
     end: int
     message: str
     scope: ScopeName = Scope("body")
-    lang: Lang = "en"
+    lang: Lang = DEFAULT_LANG
     evidence: tuple[EvidenceItem, ...] = ()
     suggestion: str | None = None  # what to write instead (the advice rules' safe reply)
     image: str | None = None  # the attached image the finding is in (its path as the draft gives it)

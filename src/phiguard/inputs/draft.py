@@ -18,7 +18,8 @@ from functools import cached_property
 from typing import Any, TypeAlias
 
 from phiguard.errors import InputError
-from phiguard.models import LANGS, Lang, Post, Scope
+from phiguard.lang import LANGS, parse_language
+from phiguard.models import Lang, Post, Scope
 from phiguard.suppressions import Suppression
 
 # Post fields people use in exports and bulk-schedule sheets (compared case-insensitively).
@@ -302,10 +303,10 @@ def parse_lang(value: object, where: str) -> Lang | None:
     """A post's language field ("en", "es-ES", "English"...) or None; any other language is an error."""
     if value in (None, ""):
         return None
-    code = str(value).strip().lower()[:2]
-    if code not in LANGS:
+    code = parse_language(str(value))
+    if code is None:
         raise InputError(f"{where}: unsupported language {value!r}", f"use one of {', '.join(LANGS)}")
-    return "en" if code == "en" else "es"
+    return code
 
 
 def aligned(value: str, source: str, start: int, end: int) -> Field:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import regex
 
 from phiguard.context import CHECKS, Candidate, ScopeContext, _ner_label, _opens_clause
+from phiguard.lang import DEFAULT_LANG
 from phiguard.lexicon import LexiconIndex
 from phiguard.models import Lang, Post
 from phiguard.names import is_given_name, is_known_name
@@ -180,7 +181,7 @@ def post_signals(post: Post, lexicons: LexiconIndex, langs: Mapping[str, Lang], 
     rules found personal advice in it (the person advised is no featured patient)."""
     f: Features = {"advice": 1.0} if advice else {}
     for scope, text in post.scopes():
-        lang = langs.get(scope, "en")
+        lang = langs.get(scope, DEFAULT_LANG)
         f[f"lang:{lang}"] = 1.0
         f[f"has:{scope.kind}"] = 1.0
         for word in _POST_WORD.findall(text.lower()):

@@ -30,6 +30,7 @@ from pathlib import Path
 from phiguard.advice import ADDRESSED, addressee_end
 from phiguard.engine import Linter
 from phiguard.evaluation import GoldDoc, Tally, in_safe_harbor, read_corpus
+from phiguard.lang import DEFAULT_LANG
 from phiguard.learned import FORMAT, LinearModel, ModelName, Thresholds, model_path
 from phiguard.learned.features import (
     CandidateRecord,
@@ -221,7 +222,7 @@ def collect(
     advised = {}
     for post in posts:
         assert post.id is not None
-        lang = post.lang or "en"
+        lang = post.lang or DEFAULT_LANG
         gives_advice = post.id in advising
         if gives_advice:
             advised[post.id] = addressee_end(post)

@@ -13,47 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ValidationError
-
 from phiguard.context import CHECKS
 from phiguard.errors import RulePackError
 from phiguard.recognizers import PRESIDIO_RECOGNIZERS
+from phiguard.rulepack.files import builtin_rules_dir, validate
 from phiguard.rulepack.schema import Lexicon, Rule, RuleSet
 from phiguard.validators import VALIDATORS
-
-# libyaml's parser when PyYAML was built with it (the PyPI wheels are): rule packs load several times faster.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def builtin_rules_dir() -> Path:
-    """The packs shipped with phiguard: inside the wheel, or at the top of a source checkout."""
-    package = Path(__file__).resolve().parents[1]  # src/phiguard, or phiguard in site-packages
-    for candidate in (package / "rules", package.parents[1] / "rules"):
-        if (candidate / "lexicon").is_dir():
-            return candidate
-    raise RulePackError(
-        "the built-in rule packs are missing from this installation",
-        "reinstall phiguard (pip install --force-reinstall phiguard)",
-    )
-
-
-def _read_yaml(path: Path) -> object:
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RulePackError(f"cannot read {path}: {exc.__class__.__name__}", "check the file") from None
-    except yaml.YAMLError as exc:
-        raise RulePackError(f"{path} is not valid YAML: {exc}", "fix the YAML syntax") from None
-
-
-def _validate(model: type[BaseModel], path: Path) -> BaseModel:
-    data = _read_yaml(path)
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors())
-        raise RulePackError(f"{path}: {problems}", "fix the rule file") from None
 
 
 def load_rules(dirs: Iterable[Path] = ()) -> RuleSet:
@@ -65,14 +30,14 @@ def load_rules(dirs: Iterable[Path] = ()) -> RuleSet:
         if not root.is_dir():
             raise RulePackError(f"rule folder {root} does not exist", "fix rule-dirs in the config")
         for path in sorted(root.glob("lexicon/*.yml")):
-            lex = _validate(Lexicon, path)
+            lex = validate(Lexicon, path)
             assert isinstance(lex, Lexicon)
             if lex.name != path.stem:
                 raise RulePackError(f"{path}: name {lex.name!r} must match the file name")
             lexicons[lex.name] = lex
         files = [*root.glob("*.yml"), *(p for p in root.glob("*/*.yml") if p.parent.name != "lexicon")]
         for path in sorted(files):
-            rule = _validate(Rule, path)
+            rule = validate(Rule, path)
             assert isinstance(rule, Rule)
             if not path.stem.startswith(f"{rule.code}-") or path.stem != f"{rule.code}-{rule.name}":
                 raise RulePackError(f"{path}: file must be named {rule.code}-{rule.name}.yml")

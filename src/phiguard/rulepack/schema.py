@@ -192,13 +192,6 @@ class Rule(_Strict):
         return not any(_selects(s, scope) for s in self.scope if s.startswith("~"))
 
 
-class LexiconPatterns(_Strict):
-    """Regular expressions for phrases a word list cannot spell out ("your A1C came back")."""
-
-    en: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
-    es: tuple[Annotated[str, AfterValidator(_compiles)], ...] = ()
-
-
 class Lexicon(_Strict):
     """A named word list per language (plus optional regexes), with where it came from. Matching is
     case-insensitive and on word boundaries."""
@@ -206,15 +199,28 @@ class Lexicon(_Strict):
     name: str
     description: str
     source: str
-    en: tuple[str, ...] = ()
-    es: tuple[str, ...] = ()
-    patterns: LexiconPatterns = Field(default_factory=LexiconPatterns)
+    words_by_lang: dict[Lang, tuple[str, ...]] = Field(
+        default_factory=dict, description="written in the file as one key per language: `en: [...]`"
+    )
+    patterns: dict[Lang, tuple[Annotated[str, AfterValidator(_compiles)], ...]] = Field(
+        default_factory=dict,
+        description='regexes per language for phrases a list cannot spell out ("your A1C came back")',
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _languages_as_keys(cls, data: Any) -> Any:
+        """``en: [...]``, ``es: [...]`` (one key per language of phiguard.lang) are the word lists."""
+        if isinstance(data, dict):
+            words = {k: v for k, v in data.items() if k in LANGS}
+            data = {k: v for k, v in data.items() if k not in LANGS} | ({"words_by_lang": words} if words else {})
+        return data
 
     def words(self, lang: Lang) -> tuple[str, ...]:
-        return self.en if lang == "en" else self.es
+        return self.words_by_lang.get(lang, ())
 
     def regexes(self, lang: Lang) -> tuple[str, ...]:
-        return self.patterns.en if lang == "en" else self.patterns.es
+        return self.patterns.get(lang, ())
 
 
 class RuleSet(_Strict):

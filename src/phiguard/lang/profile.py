@@ -1,0 +1,31 @@
+"""What phiguard needs to know about a language, in one frozen record (one per module of this package)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+
+@dataclass(frozen=True)
+class LanguageProfile:
+    code: str  # ISO 639-1: the key of rule examples, lexicon lists, config `models` and `--lang`
+    name: str  # in English, for messages and docs
+    model: str  # the default spaCy package (config `models.<code>` overrides it)
+    install: str  # the command that installs the default model (shown when it is missing)
+    stop_words: str  # the module with spaCy's STOP_WORDS for the language (tells it from the others)
+    tesseract: str  # Tesseract's name for the language's OCR data ("eng")
+    name_locales: tuple[str, ...]  # Faker person providers with its common given names and surnames
+    imperative: Callable[[Token], bool]  # an instruction in the parse ("take", "tómate")
+    # a base-form verb the parse attached oddly, unless one of the given words is before it
+    bare_verb: Callable[[Token, frozenset[str]], bool] = lambda token, not_before: False
+    marks: str = ""  # letters and punctuation only this language writes (tell it from the others)
+    extra_name_locales: tuple[str, ...] = ()  # broader lists, counted only in the language's own text
+    phone_regions: tuple[str, ...] = ()  # regions of the phone numbers its posts write
+    aliases: tuple[str, ...] = ()  # other ways a draft names it ("english", "español")
+    # the model takes a capitalised function word for a name ("¡Gracias por tu mensaje! Te
+    # escribimos...": a pronoun after an exclamation): a lone stop word is no name
+    lone_stop_word_is_no_name: bool = False
