@@ -26,3 +26,59 @@ def test_no_evidence_falls_back_to_default() -> None:
 
 def test_single_allowed_language_wins() -> None:
     assert detect("Nuestro paciente", allowed=("en",)) == "en"
+
+
+# -- a language is a unit (phiguard.lang) ---------------------------------------------------------------
+def test_no_module_outside_phiguard_lang_names_a_language() -> None:
+    """Adding a language touches its profile, the YAML data and the model dependency: no other module
+    may name one (a code, an OCR data name, a language's name)."""
+    import ast
+    from pathlib import Path
+
+    import phiguard
+
+    root = Path(phiguard.__file__).parent
+    named = []
+    for path in sorted(root.rglob("*.py")):
+        if path.relative_to(root).parts[0] == "lang":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value in ("en", "es", "eng", "spa", "English", "Spanish"):
+                named.append(f"{path.relative_to(root)}:{node.lineno} {node.value!r}")
+    assert named == []
+
+
+def test_every_profile_is_complete_and_drives_the_defaults() -> None:
+    from phiguard.config import Config
+    from phiguard.lang import LANGS, PROFILES, parse_language
+    from phiguard.recognizers import PHONE_REGIONS
+
+    assert LANGS == ("en", "es")
+    config = Config()
+    for code, p in PROFILES.items():
+        assert p.code == code and p.model and p.install.startswith("pip install") and p.name_locales
+        assert config.models[code] == p.model and p.tesseract in config.images.ocr_languages.split("+")
+        assert set(p.phone_regions) <= set(PHONE_REGIONS)
+        assert parse_language(p.name) == parse_language(p.code.upper() + "-XX") == code
+    assert parse_language("Klingon") is None
+
+
+def test_lexicons_take_one_list_per_registered_language() -> None:
+    from pydantic import ValidationError
+
+    from phiguard.rulepack.schema import Lexicon
+
+    lex = Lexicon.model_validate({"name": "x", "description": "d", "source": "s", "en": ["a"], "es": ["b"]})
+    assert (lex.words("en"), lex.words("es")) == (("a",), ("b",))
+    with pytest.raises(ValidationError, match="pt"):
+        Lexicon.model_validate({"name": "x", "description": "d", "source": "s", "pt": ["c"]})
+
+
+@pytest.mark.parametrize(
+    ("text", "matched"),
+    [("in 2019", True), ("en 2019", True), ("año 2020s", True), ("on 2019", False), ("2019", True)],
+)
+def test_word_patterns_take_their_words_from_the_lexicons(text: str, matched: bool) -> None:
+    from phiguard.context import _YEAR_ONLY
+
+    assert (_YEAR_ONLY.match(text) is not None) == matched

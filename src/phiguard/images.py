@@ -38,10 +38,8 @@ from phiguard.inputs.draft import is_remote
 from phiguard.lang import PROFILES
 from phiguard.models import Box
 
-# Debian's packages of Tesseract and of each language's OCR data (English data comes with the program)
-_TESSERACT_PACKAGES = " ".join(
-    ["tesseract-ocr", *(f"tesseract-ocr-{p.tesseract}" for p in PROFILES.values() if p.tesseract != "eng")]
-)
+# Debian's packages of Tesseract and of each language's OCR data
+_TESSERACT_PACKAGES = " ".join(["tesseract-ocr", *(f"tesseract-ocr-{p.tesseract}" for p in PROFILES.values())])
 MAX_FIELD = 10_000  # characters of one metadata field that are linted
 OCR_MAX_PIXELS = 12_000_000  # larger images are scaled down for OCR (boxes are scaled back)
 FACE_MAX_SIDE = 1600  # faces are looked for on a copy at most this wide or high
