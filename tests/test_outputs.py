@@ -28,7 +28,7 @@ FINDING = Finding(
 
 def _result() -> tuple[CheckResult, Draft]:
     draft = load_draft("post.txt", SOURCE)
-    loc = Located("post.txt", FINDING, 1, 15, 1, 23, "post.txt", "f" * 32)
+    loc = Located("post.txt", FINDING, 1, 15, 1, 23, "post.txt", "f" * 32, post_index=0)
     return CheckResult([FileResult(draft, [loc])]), draft
 
 
@@ -71,3 +71,12 @@ def test_every_audit_format_writes_a_post_in_one_piece(name: str) -> None:
     if name == "jsonl":
         record = json.loads(writes[0].splitlines()[0])
         assert (record["line"], record["post"], record["start"], record["value"]) == (1, "post.txt", 14, "R*******")
+
+
+def test_the_html_report_keeps_posts_with_the_same_id_apart() -> None:
+    """An export may repeat an id: each post shows its own findings only."""
+    draft = load_draft("posts.json", '[{"id": "7", "text": "Welcome home, Rosalind!"}, {"id": "7", "text": "Hi all"}]')
+    loc = Located("posts.json", FINDING, 1, 30, 1, 38, "7", "f" * 32, post_index=0)
+    out = io.StringIO()
+    WRITERS["html"].write(CheckResult([FileResult(draft, [loc])]), out, WriteOptions())  # type: ignore[union-attr]
+    assert out.getvalue().count(FINDING.masked) == 1

@@ -43,6 +43,7 @@ class Located:
     end_column: int
     post_id: str | None
     fingerprint: str
+    post_index: int | None = None  # which post of the draft (ids may repeat in an export): None for the file
 
     @property
     def severity(self) -> Severity:
@@ -181,14 +182,16 @@ def _check_files(
     if today is not None:
         linter = linter.with_consent(linter.ledger, today)
     drafts = [_guarded(f"reading {f}", _read, f, config) for f in files]
-    posts = [(d, p) for d in drafts for p in d.posts]
-    reports = iter(linter.lint_many((p.post for _, p in posts), lang=lang))
+    posts = [(d, i, p) for d in drafts for i, p in enumerate(d.posts)]
+    reports = iter(linter.lint_many((p.post for _, _, p in posts), lang=lang))
     per_draft: dict[int, list[Located]] = {id(d): [] for d in drafts}
     seen: dict[int, Counter[str]] = {id(d): Counter() for d in drafts}  # contexts already fingerprinted
-    for draft, post in posts:
+    for draft, index, post in posts:
         report = _guarded(f"linting {draft.path}", next, reports)
         prints = fingerprints(draft.path, report.post, report.findings, seen[id(draft)])
-        per_draft[id(draft)] += [_locate(draft, post, f, fp) for f, fp in zip(report.findings, prints, strict=True)]
+        per_draft[id(draft)] += [
+            _locate(draft, post, f, fp, index) for f, fp in zip(report.findings, prints, strict=True)
+        ]
     out = []
     for draft in drafts:
         located = sorted(per_draft[id(draft)], key=lambda loc: (loc.line, loc.column, loc.finding.rule))
@@ -224,7 +227,7 @@ def _read(path: str, config: Config) -> Draft:
     return load_draft(path, read_text(Path(path), config.max_draft_bytes), config.csv_text_columns)
 
 
-def _locate(draft: Draft, post: DraftPost, f: Finding, fp: str) -> Located:
+def _locate(draft: Draft, post: DraftPost, f: Finding, fp: str, index: int) -> Located:
     line, col = draft.position(post, f.scope, f.start)
     end_line, end_col = draft.position(post, f.scope, max(f.end - 1, f.start))
     return Located(
@@ -236,6 +239,7 @@ def _locate(draft: Draft, post: DraftPost, f: Finding, fp: str) -> Located:
         end_column=end_col + (1 if f.end > f.start else 0),
         post_id=post.post.id,
         fingerprint=fp,
+        post_index=index,
     )
 
 

@@ -37,16 +37,16 @@ class HtmlWriter:
 
 def _post(fr: FileResult, options: WriteOptions) -> dict[str, object]:
     """A draft's scopes as lists of (text, finding or None) segments, with values masked in place."""
-    by_scope: dict[tuple[str | None, str], list[Located]] = {}
+    by_scope: dict[tuple[int | None, str], list[Located]] = {}
     for loc in fr.located:
-        by_scope.setdefault((loc.post_id, loc.finding.scope), []).append(loc)
+        by_scope.setdefault((loc.post_index, loc.finding.scope), []).append(loc)
     posts = []
-    for post in fr.draft.posts:
+    for index, post in enumerate(fr.draft.posts):
         scopes = []
         for scope, text in post.post.scopes():
             segments: list[tuple[str, Located | None]] = []
             pos = 0
-            for loc in sorted(by_scope.get((post.post.id, scope), []), key=lambda x: x.finding.start):
+            for loc in sorted(by_scope.get((index, scope), []), key=lambda x: x.finding.start):
                 f = loc.finding
                 if f.start < pos:
                     continue
