@@ -10,7 +10,7 @@ from imagekit import make
 from phiguard import Linter, Post, Severity
 from phiguard.consent import ConsentRecord, MemoryLedger
 from phiguard.rulepack.loader import load_rules
-from phiguard.rulepack.schema import Example, Rule
+from phiguard.rulepack.schema import Example, FixExample, Rule
 
 RULES = load_rules().rules
 CASES = [
@@ -54,3 +54,31 @@ def test_every_rule_has_examples_in_both_languages() -> None:
     for rule in RULES:
         for examples in (rule.examples.flag, rule.examples.pass_):
             assert {e.lang for e in examples} == {"en", "es"}, rule.code
+
+
+FIX_CASES = [
+    pytest.param(rule, ex, id=f"{rule.code}-fix-{ex.lang}-{i}")
+    for rule in RULES
+    if rule.fix is not None
+    for i, ex in enumerate(rule.fix.examples)
+]
+
+
+@pytest.mark.parametrize(("rule", "ex"), FIX_CASES)
+def test_fix_example(linter: Linter, rule: Rule, ex: FixExample) -> None:
+    """The rule fires on the example, `phiguard fix` writes exactly `fixed`, the rewrite lints clean
+    (nothing at warning or above) and fixing it again changes nothing."""
+    post = Post(text=ex.text, lang=ex.lang)
+    assert any(f.rule == rule.code and f.severity >= Severity.WARNING for f in linter.lint(post).findings)
+    result = linter.fix(post)
+    assert result.text == ex.fixed
+    assert not result.left(), [(f.rule, f.severity.value) for f in result.left()]
+    assert linter.fix(result.post).text == ex.fixed
+
+
+def test_every_identifier_rule_says_how_it_is_fixed() -> None:
+    for rule in RULES:
+        if rule.category.value == "identifier":
+            assert rule.fix is not None, rule.code
+            assert rule.fix.examples or rule.fix.operator == "redact-image", rule.code
+            assert {e.lang for e in rule.fix.examples} in ({"en", "es"}, set()), rule.code

@@ -17,6 +17,7 @@ from phiguard.models import Category, Finding, Lang, Post, Report, Severity
 
 if TYPE_CHECKING:
     from phiguard.engine import Linter
+    from phiguard.fixes import FixResult
 
 __version__ = "0.1.0"
 
@@ -28,6 +29,10 @@ def __getattr__(name: str) -> Any:
         from phiguard.engine import Linter
 
         return Linter
+    if name == "FixResult":
+        from phiguard.fixes import FixResult
+
+        return FixResult
     raise AttributeError(f"module 'phiguard' has no attribute {name!r}")
 
 
@@ -45,11 +50,19 @@ def lint(text: str | Post, lang: Lang | None = None) -> Report:
     return default_linter().lint(text, lang=lang)
 
 
+def fix(text: str | Post, lang: Lang | None = None) -> FixResult:
+    """A safe rewrite of one text (or Post) with the default configuration: the new text
+    (``.text``, ``.post``), the edits applied (rule, span, operator) and what the rewrite still has
+    (``.findings``, linted again)."""
+    return default_linter().fix(text, lang=lang)
+
+
 __all__ = [
     "Allowlist",
     "Category",
     "Config",
     "Finding",
+    "FixResult",
     "Lang",
     "Linter",
     "PhiguardError",
@@ -57,5 +70,6 @@ __all__ = [
     "Report",
     "Severity",
     "__version__",
+    "fix",
     "lint",
 ]

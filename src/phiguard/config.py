@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -120,6 +121,11 @@ class Config(_Strict):
         default=None, alias="consent-ledger", description="a .csv/.yaml file or sqlite:///path.db"
     )
     images: ImageSettings = Field(default_factory=ImageSettings)
+    fix_names: Literal["replace", "initials"] = Field(
+        default="replace",
+        alias="fix-names",
+        description="how `phiguard fix` rewrites a patient's name: the rule's text (\"our patient\") or initials",
+    )
     base_dir: Path | None = Field(default=None, exclude=True, description="where relative paths start")
 
     @field_validator("models")

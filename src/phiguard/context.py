@@ -148,6 +148,21 @@ def year_only(c: Candidate, ctx: ScopeContext) -> bool:
     return _YEAR_ONLY.match(ctx.value(c).strip()) is not None
 
 
+_AGGREGATE_AGE = WordPattern(
+    r"\b(?:{lex:aggregate_age_before})\s+90\b|\b90\s*(?:\+|(?:{lex:aggregate_age_after})\b)", regex.I
+)
+
+
+def aggregated_age(c: Candidate, ctx: ScopeContext) -> bool:
+    """Safe Harbor's own category for the oldest patients, "90 or older" ("over 90", "más de 90",
+    "90+"): what `phiguard fix` writes for an age over 89, not an age."""
+    window_start = max(0, c.start - 25)
+    return any(
+        m.start() < c.end and c.start < m.end()
+        for m in _AGGREGATE_AGE.compiled.finditer(ctx.text, window_start, min(len(ctx.text), c.end + 20))
+    )
+
+
 def vague_time(c: Candidate, ctx: ScopeContext) -> bool:
     """Relative or weekday-only time ("today", "this week", "el jueves") with no month or number."""
     value = ctx.value(c)
@@ -452,6 +467,7 @@ CHECKS: dict[str, Check] = {
     "allowlisted": allowlisted,
     "large_region": large_region,
     "year_only": year_only,
+    "aggregated_age": aggregated_age,
     "vague_time": vague_time,
     "fraction_like": fraction_like,
     "role_before": role_before,

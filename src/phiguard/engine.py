@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from phiguard import fixes
 from phiguard.advice import AdviceContext, Parsed, addressee_end
 from phiguard.advice import assess as assess_advice
 from phiguard.config import Config
@@ -29,6 +30,7 @@ from phiguard.context import CHECKS, Candidate, ScopeContext
 from phiguard.errors import InputError
 from phiguard.featured import assess
 from phiguard.findings import FindingMaker
+from phiguard.fixes import FixResult
 from phiguard.language import detect
 from phiguard.learned import LinearModel
 from phiguard.learned import load as load_model
@@ -176,6 +178,27 @@ class Linter:
         it = iter(posts)
         while batch := list(islice(it, self.config.batch_size * 4)):
             yield from self._lint_batch([_as_post(p) for p in batch], lang)
+
+    def fix(self, post: Post | str, lang: Lang | None = None) -> FixResult:
+        """A safe rewrite of one post (or text): see :meth:`fix_many`."""
+        return next(self.fix_many([post], lang=lang))
+
+    def fix_many(self, posts: Iterable[Post | str], lang: Lang | None = None) -> Iterator[FixResult]:
+        """Each post rewritten by its rules' ``fix`` operators (phiguard.fixes, through
+        presidio-anonymizer) and linted again, in order and batched as :meth:`lint_many`. A rewrite is
+        linted in the language its post was read in."""
+        it = iter(posts)
+        while batch := [_as_post(p) for p in islice(it, self.config.batch_size * 4)]:
+            reports = list(self.lint_many(batch, lang=lang))
+            initials = self.config.fix_names == "initials"
+            edits = [fixes.plan(p, r, self.rules, initials=initials) for p, r in zip(batch, reports, strict=True)]
+            rewrites = [
+                fixes.rewrite(p, e).model_copy(update={"lang": lang or r.languages.get("body") or p.lang})
+                for p, r, e in zip(batch, reports, edits, strict=True)
+            ]
+            after = self.lint_many(rewrites, lang=lang)
+            for p, e, fixed, report in zip(batch, edits, rewrites, after, strict=True):
+                yield fixes.FixResult(p, fixed.model_copy(update={"lang": p.lang}), tuple(e), report.findings)
 
     def with_consent(self, ledger: MemoryLedger | None, today: date | None = None) -> Linter:
         """A Linter sharing this one's rules and loaded models, with another consent ledger and date."""

@@ -39,6 +39,18 @@ def rule_page(rule: Rule) -> str:
         lines += ["## Suggested reply", ""]
         lines += [f"- `{lang}` {text}" for lang, text in sorted(rule.reply.items())]
         lines.append("")
+    if rule.fix:
+        how = {"replace": "replaced by", "remove": "removed, with its label or preposition", "mask": "masked"}
+        what = how.get(rule.fix.operator, rule.fix.operator)
+        if rule.fix.operator == "replace":
+            what += " " + ", ".join(f"`{lang}` {text!r}" for lang, text in sorted(rule.fix.with_.items()))
+        if rule.fix.function:
+            what = f"rewritten by `{rule.fix.function}` (phiguard.fixes)"
+        if rule.fix.operator == "redact-image":
+            what = "in the image itself: `phiguard redact-image` covers it"
+        lines += ["## Fix (`phiguard fix`)", "", f"Operator `{rule.fix.operator}`: {what}.", ""]
+        lines += [f"- `{e.lang}` {e.text} → {e.fixed}" for e in rule.fix.examples]
+        lines.append("")
     for title, items in (("Flagged", rule.examples.flag), ("Not flagged", rule.examples.pass_)):
         lines += [f"## {title}", ""]
         lines += [f"- `{e.lang}` {e.text}" for e in items]

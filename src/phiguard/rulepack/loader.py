@@ -15,6 +15,7 @@ from pathlib import Path
 
 from phiguard.context import CHECKS
 from phiguard.errors import RulePackError
+from phiguard.fixes import FUNCTIONS
 from phiguard.recognizers import PRESIDIO_RECOGNIZERS
 from phiguard.rulepack.files import builtin_rules_dir, validate
 from phiguard.rulepack.schema import Lexicon, Rule, RuleSet
@@ -58,6 +59,10 @@ def load_rules(dirs: Iterable[Path] = ()) -> RuleSet:
                 raise RulePackError(
                     f"{path}: unknown validator {rule.detect.validator!r}",
                     f"use one of {sorted(VALIDATORS)}",
+                )
+            if rule.fix and rule.fix.function and rule.fix.function not in FUNCTIONS:
+                raise RulePackError(
+                    f"{path}: unknown fix function {rule.fix.function!r}", f"use one of {sorted(FUNCTIONS)}"
                 )
             post = rule.detect.post
             if post and any(other.detect.post == post for other in rules.values()):

@@ -156,6 +156,39 @@ class ContextSpec(_Strict):
     floor: Floor | None = None
 
 
+FixOperator = Literal["replace", "remove", "mask", "custom", "redact-image"]
+
+
+class FixExample(_Strict):
+    """A text and what ``phiguard fix`` makes of it; the suite fixes it and re-lints the result clean."""
+
+    lang: Lang
+    text: str
+    fixed: str
+
+
+class FixSpec(_Strict):
+    """How ``phiguard fix`` rewrites a finding of the rule (executed by presidio-anonymizer):
+    ``replace`` with a text per language (``with``), ``remove`` (with the label or preposition
+    before it: "bed 3", "at 555..."), ``mask`` (``*`` over the value), ``custom`` (a function of
+    ``phiguard.fixes.FUNCTIONS``), or ``redact-image`` (found in an image: no text to rewrite)."""
+
+    operator: FixOperator
+    with_: dict[Lang, str] = Field(default_factory=dict, alias="with")
+    function: str | None = None
+    examples: tuple[FixExample, ...] = ()
+
+    @model_validator(mode="after")
+    def _complete(self) -> FixSpec:
+        if self.operator == "replace" and set(self.with_) != set(LANGS):
+            raise ValueError(f"fix.with needs a text in each of {list(LANGS)}")
+        if (self.operator == "custom") != (self.function is not None):
+            raise ValueError("fix.function goes with operator custom, and only with it")
+        if self.operator != "redact-image" and not self.examples:
+            raise ValueError("fix.examples needs at least one example")
+        return self
+
+
 class Rule(_Strict):
     code: Annotated[str, Field(pattern=CODE_PATTERN)]
     name: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
@@ -182,6 +215,7 @@ class Rule(_Strict):
     reply: dict[Lang, str] | None = Field(
         default=None, description="a safe reply to offer instead, per language (the finding's suggestion)"
     )
+    fix: FixSpec | None = Field(default=None, description="how `phiguard fix` rewrites a finding (identifiers)")
     examples: Examples
 
     def applies_to(self, scope: Scope) -> bool:
