@@ -182,6 +182,14 @@ def _check_files(
     if today is not None:
         linter = linter.with_consent(linter.ledger, today)
     drafts = [_guarded(f"reading {f}", _read, f, config) for f in files]
+    return check_drafts(linter, drafts, lang, progress)
+
+
+def check_drafts(
+    linter: Linter, drafts: Sequence[Draft], lang: Lang | None = None, progress: Callable[[int], None] | None = None
+) -> list[FileResult]:
+    """Drafts already read (``phiguard fix`` checks its rewrites before writing them): every post
+    linted in one batch, each finding placed at ``path:line:column``, inline suppressions applied."""
     posts = [(d, i, p) for d in drafts for i, p in enumerate(d.posts)]
     reports = iter(linter.lint_many((p.post for _, _, p in posts), lang=lang))
     per_draft: dict[int, list[Located]] = {id(d): [] for d in drafts}

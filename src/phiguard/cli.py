@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from phiguard.baseline import Baseline
 from phiguard.config import Config, find_config_file, load_config_file
@@ -25,6 +25,10 @@ from phiguard.lang import LANGS
 from phiguard.linters import LinterCache
 from phiguard.models import Post, Severity, printable
 from phiguard.outputs import AUDIT_FORMATS, CHECK_FORMATS, WriteOptions, post_writer, writer
+
+if TYPE_CHECKING:
+    from phiguard.checker import Located
+    from phiguard.fixer import FileFix
 
 # The checker and the engine import spaCy and Presidio (about a second): they are
 # imported by the commands that lint, so `phiguard --version` and `phiguard rules` start at once.
@@ -51,6 +55,21 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     check.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     check.add_argument(
+        "--today", type=date.fromisoformat, metavar="YYYY-MM-DD", help="judge consent expiry as of this date"
+    )
+
+    fx = add("fix", help="rewrite the identifiers of drafts safely: a diff by default, the files with --write")
+    fx.add_argument("paths", nargs="+", help="draft files or folders")
+    _common(fx)
+    fx.add_argument("--write", action="store_true", help="write the rewrites into the files (default: print a diff)")
+    fx.add_argument("--diff", action="store_true", help="print a unified diff of the rewrites (the default)")
+    fx.add_argument("--select", metavar="CODES", help="fix only these codes (comma-separated prefixes: PHI0,PHI053)")
+    fx.add_argument("--ignore", metavar="CODES", help="do not fix these codes (comma-separated prefixes)")
+    fx.add_argument("--format", choices=["text", "json"], default="text", help="how to report (json: no diff)")
+    fx.add_argument("--fail-on", choices=["info", "warning", "error"], help="what a rewrite may not keep")
+    fx.add_argument("--show-values", action="store_true", help="print matched values unmasked")
+    fx.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    fx.add_argument(
         "--today", type=date.fromisoformat, metavar="YYYY-MM-DD", help="judge consent expiry as of this date"
     )
 
@@ -179,6 +198,108 @@ def _open_output(path: Path) -> TextIO:
         raise InputError(
             f"{path}: cannot write ({exc.strerror})", "check the path and that its folder exists"
         ) from None
+
+
+def _fix(args: argparse.Namespace) -> int:
+    import difflib
+    import json
+
+    from phiguard.fixer import check_writable, fix_files, write_atomically
+
+    config, root = _config(args, args.paths)
+    fail_on = Severity(args.fail_on) if args.fail_on else config.fail_on
+    select = tuple(c.strip().upper() for c in (args.select or "").split(",") if c.strip())
+    ignore = tuple(c.strip().upper() for c in (args.ignore or "").split(",") if c.strip())
+
+    def selected(code: str) -> bool:
+        return (not select or code.startswith(select)) and not (ignore and code.startswith(ignore))
+
+    for _ in _progress(args, "fixing drafts"):
+        results = fix_files(
+            args.paths, config, LINTERS.get(config), lang=args.lang, selected=selected, root=root, today=args.today
+        )
+    records: list[dict[str, object]] = []
+    pending = left_over = 0
+    blocked = {id(f): f.blocking(fail_on, selected) if f.changed else [] for f in results}
+    if args.write:  # every file to write is checked first: a read-only one stops the run before any write
+        for f in results:
+            if f.changed and not blocked[id(f)]:
+                check_writable(f.draft.path)
+    for f in results:
+        path = f.draft.path
+        blocking = blocked[id(f)]
+        written = False
+        if f.changed and args.write and not blocking:
+            write_atomically(path, f.source)
+            written = True
+        pending += f.changed and not written
+        left = f.left(fail_on)
+        left_over += bool(left)
+        if args.format == "json":
+            records.append(_fix_record(f, left, written, blocking, args.show_values))
+            continue
+        if f.changed and not args.write:
+            diff = difflib.unified_diff(
+                f.draft.source.splitlines(keepends=True), f.source.splitlines(keepends=True), path, path
+            )
+            sys.stdout.writelines(line if line.endswith("\n") else line + "\n" for line in diff)
+        codes = ", ".join(sorted({e.rule for _, e in f.edits}))
+        if f.problem:
+            print(f"phiguard: {printable(path)}: not rewritten: {f.problem}", file=sys.stderr)
+        elif blocking:
+            kept = ", ".join(sorted({loc.finding.rule for loc in blocking}))
+            print(f"phiguard: {printable(path)}: not written: the rewrite would still have {kept}", file=sys.stderr)
+        elif written:
+            print(f"phiguard: {printable(path)}: fixed ({len(f.edits)} edit(s): {codes})", file=sys.stderr)
+        for loc in left:
+            g = loc.finding
+            value = g.value if args.show_values else g.masked
+            hint = " (use `phiguard redact-image`)" if g.scope.kind == "image" else ""
+            print(
+                f"{printable(path)}:{loc.line}:{loc.column}: {g.rule} [{g.severity.value}] left after the fix: "
+                f"{printable(g.message)}{f' ({value!r})' if value else ''}{hint}",
+                file=sys.stderr,
+            )
+    if args.format == "json":
+        json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    action = "written" if args.write else "shown"
+    print(
+        f"phiguard: {len(results)} draft(s), {sum(f.changed for f in results)} with fixes {action}, "
+        f"{left_over} with findings a fix does not remove",
+        file=sys.stderr,
+    )
+    return 1 if pending or left_over else 0
+
+
+def _fix_record(
+    f: FileFix, left: list[Located], written: bool, blocking: list[Located], show: bool
+) -> dict[str, object]:
+    def finding(loc: Located) -> dict[str, object]:
+        g = loc.finding
+        return {
+            "rule": g.rule,
+            "severity": g.severity.value,
+            "line": loc.line,
+            "column": loc.column,
+            "scope": str(g.scope),
+            "message": g.message,
+            "value": g.value if show else g.masked,
+        }
+
+    edits = [
+        {"post": i, "rule": e.rule, "scope": str(e.scope), "start": e.start, "end": e.end, "operator": e.operator}
+        for i, e in f.edits
+    ]
+    return {
+        "path": f.draft.path,
+        "changed": f.changed,
+        "written": written,
+        "problem": f.problem,
+        "edits": edits,
+        "blocking": [finding(loc) for loc in blocking],
+        "left": [finding(loc) for loc in left],
+    }
 
 
 def _audit(args: argparse.Namespace) -> int:
@@ -332,6 +453,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     handlers = {
         "check": _check,
+        "fix": _fix,
         "audit": _audit,
         "baseline": _baseline,
         "redact-image": _redact_image,

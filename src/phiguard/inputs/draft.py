@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from phiguard.errors import InputError
 from phiguard.lang import LANGS, parse_language
@@ -36,12 +36,26 @@ IMAGE_PATH_KEYS = ("path", "src", "file", "url", "ruta", "archivo")
 _IMAGE_REF = re.compile(r"[^;|\n]+")  # several images in one text: separated by ; | or new lines
 
 
+TokenStyle = Literal["json", "yaml-plain", "yaml-single", "yaml-double", "yaml-block", "csv", "csv-quoted"]
+
+
+@dataclass(frozen=True)
+class Token:
+    """Where a quoted or escaped value is written in the file (quotes included) and how: ``phiguard
+    fix`` writes a new value as a whole token of the same kind, so the file stays valid."""
+
+    start: int
+    end: int
+    style: TokenStyle
+
+
 @dataclass(frozen=True)
 class Field:
     """One text of a draft and where each of its characters sits in the file."""
 
     text: str
     offsets: tuple[int, ...]  # file offset of text[i]; one extra entry for the end
+    token: Token | None = None  # None: the text is the file's own characters (Markdown, plain text)
 
     @classmethod
     def contiguous(cls, text: str, base: int) -> Field:

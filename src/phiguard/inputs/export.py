@@ -3,6 +3,7 @@ positions so every text points at its place in the file; also the front matter o
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ from phiguard.inputs.draft import (
     Reader,
     ReadOptions,
     Record,
+    Token,
+    TokenStyle,
     Value,
     aligned,
     record_id,
@@ -65,7 +68,19 @@ def _value(node: yaml.Node, source: str, base: int) -> Value:
     if node.tag != _STR:
         return NotText(node.tag.rsplit(":", 1)[-1])  # int, float, bool, timestamp...
     start, end = base + node.start_mark.index, base + node.end_mark.index
-    return aligned(safeio.clean_text(str(node.value)), source, start, end)
+    field = aligned(safeio.clean_text(str(node.value)), source, start, end)
+    while end > start and source[end - 1] in " \t\r\n":
+        end -= 1  # a block scalar's token runs on to the next key
+    return replace(field, token=Token(start, end, _style(node)))
+
+
+def _style(node: yaml.Node) -> TokenStyle:
+    style = getattr(node, "style", None)
+    if style == "'":
+        return "yaml-single"
+    if style == '"':
+        return "yaml-double"
+    return "yaml-block" if style in ("|", ">") else "yaml-plain"
 
 
 def compose(path: str, text: str, base: int, source: str) -> yaml.Node | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from json.decoder import scanstring  # type: ignore[attr-defined]  # public, untyped in typeshed
 
 from phiguard import safeio
@@ -19,6 +20,7 @@ from phiguard.inputs.draft import (
     Reader,
     ReadOptions,
     Record,
+    Token,
     Value,
     aligned,
     record_id,
@@ -76,7 +78,8 @@ def _value(value: object, line: int, spans: Iterator[tuple[int, int]] | None, so
         if spans is None or source is None:
             return Field.contiguous(text, 0)
         start, end = next(spans)
-        return aligned(text, source, base + start + 1, base + end - 1)
+        field = aligned(text, source, base + start + 1, base + end - 1)
+        return replace(field, token=Token(base + start, base + end, "json"))
     if isinstance(value, tuple):
         return _record(value, line, spans, source, base)
     if isinstance(value, list):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from phiguard.errors import InputError
 from phiguard.inputs.draft import (
@@ -16,6 +17,8 @@ from phiguard.inputs.draft import (
     Reader,
     ReadOptions,
     Record,
+    Token,
+    TokenStyle,
     aligned,
     line_starts,
     record_id,
@@ -78,11 +81,17 @@ def _posts(path: str, lines: Iterable[str], options: ReadOptions, source: str | 
 def _cell_fields(row: list[str], source: str, start: int, end: int) -> list[Field]:
     out = []
     pos = start
+    line_end = end
+    while line_end > start and source[line_end - 1] in "\r\n":
+        line_end -= 1
     for cell in row:
+        cell_start = pos
         f = aligned(cell, source, pos, end)
-        out.append(f)
         pos = f.offsets[-1] if cell else pos
         comma = source.find(",", pos, end)
+        token_end = comma if comma >= 0 else line_end
+        style: TokenStyle = "csv-quoted" if source[cell_start : cell_start + 1] == '"' else "csv"
+        out.append(replace(f, token=Token(cell_start, max(token_end, cell_start), style)))
         pos = comma + 1 if comma >= 0 else pos
     return out
 

@@ -1,0 +1,138 @@
+"""``phiguard fix`` without the printing: check the drafts, rewrite each post's findings (phiguard.fixes),
+write the rewrites back into the files' own text (phiguard.inputs.rewrite), check the rewrites again
+and say what no rewrite removes. Nothing is written here; :func:`write_atomically` does that for the CLI.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from phiguard import fixes
+from phiguard.checker import FileResult, Located, check, check_drafts
+from phiguard.config import Config
+from phiguard.engine import Linter
+from phiguard.errors import InputError
+from phiguard.fixes import Edit
+from phiguard.inputs import Draft, load_draft
+from phiguard.inputs.rewrite import CannotRewrite, rewrite_source
+from phiguard.models import Category, Lang, Report, Severity
+
+
+@dataclass
+class FileFix:
+    """One draft, its rewrite and what the rewrite still has."""
+
+    draft: Draft
+    source: str  # the rewrite (the draft's own text when nothing is fixed)
+    edits: list[tuple[int, Edit]] = field(default_factory=list)  # (post index, edit)
+    before: list[Located] = field(default_factory=list)
+    after: list[Located] = field(default_factory=list)  # the rewrite checked (images: the original's)
+    problem: str | None = None  # why the draft cannot be rewritten in place
+
+    @property
+    def changed(self) -> bool:
+        return self.source != self.draft.source
+
+    def left(self, level: Severity) -> list[Located]:
+        """What remains at ``level`` or above once the rewrite is in: a consent or advice finding, an
+        identifier of a rule without a text fix, anything found in an image."""
+        return [loc for loc in (self.after if self.changed else self.before) if loc.severity >= level]
+
+    def blocking(self, level: Severity, selected: Callable[[str], bool] = lambda code: True) -> list[Located]:
+        """Identifier findings of the rewrite's own text at ``level`` or above, of the rules being fixed:
+        the rewrite is not written."""
+        return [
+            loc
+            for loc in self.left(level)
+            if loc.finding.category == Category.IDENTIFIER
+            and loc.finding.scope.kind != "image"
+            and selected(loc.finding.rule)
+        ]
+
+
+def fix_files(
+    paths: Sequence[str],
+    config: Config,
+    linter: Linter,
+    *,
+    lang: Lang | None = None,
+    selected: Callable[[str], bool] = lambda code: True,
+    root: Path | None = None,
+    today: date | None = None,
+) -> list[FileFix]:
+    """Each draft under ``paths`` with its rewrite; ``selected`` picks the rules whose findings are fixed."""
+    checked = check(paths, config, lang=lang, root=root, linter=linter, today=today)
+    out = [_planned(fr, linter, config, selected) for fr in checked.files]
+    changed = [f for f in out if f.changed]
+    rewritten = [load_draft(f.draft.path, f.source, config.csv_text_columns) for f in changed]
+    for draft in rewritten:  # the images are the same: what was found in them stays, unread again
+        for post in draft.posts:
+            post.post = post.post.model_copy(update={"images": ()})
+    if today is not None:
+        linter = linter.with_consent(linter.ledger, today)
+    for f, result in zip(changed, check_drafts(linter, rewritten, lang), strict=True):
+        images = [loc for loc in f.before if loc.finding.scope.kind == "image"]
+        f.after = sorted([*result.located, *images], key=lambda loc: (loc.line, loc.column, loc.finding.rule))
+    return out
+
+
+def _planned(fr: FileResult, linter: Linter, config: Config, selected: Callable[[str], bool]) -> FileFix:
+    by_post: dict[int, list[Located]] = {}
+    for loc in fr.located:
+        if loc.post_index is not None:
+            by_post.setdefault(loc.post_index, []).append(loc)
+    edits: dict[int, list[Edit]] = {}
+    texts: dict[int, dict[str, str]] = {}
+    for i, located in by_post.items():
+        post = fr.draft.posts[i].post
+        report = Report(post=post, findings=tuple(loc.finding for loc in located))
+        planned = [
+            e
+            for e in fixes.plan(post, report, linter.rules, initials=config.fix_names == "initials")
+            if selected(e.rule)
+        ]
+        if planned:
+            edits[i] = planned
+            scopes = dict(post.scopes())
+            texts[i] = {
+                s: fixes.apply(scopes[s], [e for e in planned if e.scope == s]) for s in {e.scope for e in planned}
+            }
+    fix = FileFix(fr.draft, fr.draft.source, [(i, e) for i, es in edits.items() for e in es], list(fr.located))
+    try:
+        fix.source = rewrite_source(fr.draft, edits, texts)
+    except CannotRewrite as exc:
+        fix.problem, fix.edits = str(exc), []
+    return fix
+
+
+def check_writable(path: str) -> None:
+    """A draft this user may not (or should not: read-only, even for root) write is an error (exit 2)."""
+    target = Path(path)
+    if not os.access(target, os.W_OK) or not target.stat().st_mode & stat.S_IWUSR:
+        raise InputError(f"{path}: cannot write (read-only)", "make it writable, or run `phiguard fix` without --write")
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Replace the file with ``text``: written to a temporary file beside it and renamed over it, so an
+    interrupted or refused write leaves the draft as it was."""
+    check_writable(path)
+    target = Path(path)
+    mode = target.stat().st_mode & 0o7777
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".phiguard-fix", dir=target.parent)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write beside it ({exc.strerror})", "check the folder's permissions") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
