@@ -80,3 +80,13 @@ def test_the_html_report_keeps_posts_with_the_same_id_apart() -> None:
     out = io.StringIO()
     WRITERS["html"].write(CheckResult([FileResult(draft, [loc])]), out, WriteOptions())  # type: ignore[union-attr]
     assert out.getvalue().count(FINDING.masked) == 1
+
+
+def test_the_html_report_shows_the_suggested_rewrite_beside_each_text() -> None:
+    from phiguard.rulepack.loader import load_rules
+
+    result, _ = _result()
+    out = io.StringIO()
+    WRITERS["html"].write(result, out, WriteOptions(rules=load_rules()))  # type: ignore[union-attr]
+    page = out.getvalue()
+    assert 'data-rewrite="body">Welcome home, our patient!' in page and "Rosalind" not in page

@@ -1,5 +1,6 @@
 """``html``: one self-contained page (Jinja2 template, no scripts from elsewhere): each post with its
-findings highlighted in place, and a summary."""
+findings highlighted in place beside the suggested rewrite (what ``phiguard fix`` would write), and a
+summary."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from phiguard.outputs.base import WriteOptions, shown
 
 if TYPE_CHECKING:
     from phiguard.checker import CheckResult, FileResult, Located
+    from phiguard.models import Post
 
 
 class HtmlWriter:
@@ -43,6 +45,7 @@ def _post(fr: FileResult, options: WriteOptions) -> dict[str, object]:
     posts = []
     for index, post in enumerate(fr.draft.posts):
         scopes = []
+        rewrites = _rewrites(post.post, [loc for loc in fr.located if loc.post_index == index], options)
         for scope, text in post.post.scopes():
             segments: list[tuple[str, Located | None]] = []
             pos = 0
@@ -54,10 +57,22 @@ def _post(fr: FileResult, options: WriteOptions) -> dict[str, object]:
                 segments.append((shown(f, options), loc))
                 pos = f.end
             segments.append((text[pos:], None))
-            scopes.append({"name": scope, "segments": segments})
+            scopes.append({"name": scope, "segments": segments, "rewrite": rewrites.get(scope)})
         posts.append({"id": post.post.id, "scopes": scopes})
     tool = [loc for loc in fr.located if loc.finding.scope == "file"]
     return {"path": fr.draft.path, "posts": posts, "findings": fr.located, "tool": tool}
+
+
+def _rewrites(post: Post, located: list[Located], options: WriteOptions) -> dict[str, str]:
+    """The suggested rewrite of each scope that ``phiguard fix`` would change (phiguard.fixes)."""
+    if options.rules is None or not located:
+        return {}
+    from phiguard import fixes
+    from phiguard.models import Report
+
+    edits = fixes.plan(post, Report(post=post, findings=tuple(loc.finding for loc in located)), options.rules)
+    texts = dict(post.scopes())
+    return {s: fixes.apply(texts[s], [e for e in edits if e.scope == s]) for s in {e.scope for e in edits}}
 
 
 WRITER = HtmlWriter()
