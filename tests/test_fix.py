@@ -121,3 +121,24 @@ def test_advice_gets_the_safe_reply_and_fix_many_keeps_order(linter: Linter) -> 
     assert not free.changed and free.text == posts[0]
     assert reply.text.startswith("We're sorry you're going through this.") and "@tina_r" not in reply.text
     assert not reply.left()
+
+
+@pytest.mark.slow
+def test_a_rewrite_that_keeps_an_identifier_is_not_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "post.txt"
+    source = "Congrats Dr. Osei on the award! Our patient is in bed 3 today.\n"
+    path.write_text(source, encoding="utf-8")
+    code, _, err = _run(capsys, "fix", "--write", "--fail-on", "info", "--no-images", str(path))
+    assert code == 1 and "not written" in err and "Osei" not in err  # the staff name stays (info), masked
+    assert path.read_text(encoding="utf-8") == source
+
+
+@pytest.mark.slow
+def test_what_no_rewrite_removes_is_reported_with_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "post.md"
+    source = (Path(__file__).parent / "fixtures" / "consent" / "drafts" / "con003-en.md").read_text(encoding="utf-8")
+    path.write_text(source, encoding="utf-8")
+    code, _, err = _run(capsys, "fix", "--write", "--today", "2026-12-04", "--no-images", str(path))
+    assert code == 1 and "CON005" in err and "left after the fix" in err  # the consent names nobody now
+    fixed = path.read_text(encoding="utf-8")
+    assert "Welcome home, our patient!" in fixed and fixed.startswith(source.split("---\n", 2)[1].join(["---\n"] * 2))

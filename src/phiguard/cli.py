@@ -263,10 +263,10 @@ def _fix(args: argparse.Namespace) -> int:
     if args.format == "json":
         json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
-    action = "written" if args.write else "shown"
+    changed = sum(f.changed for f in results)
+    done = f"{changed - pending} written, {pending} not written" if args.write else f"{changed} shown"
     print(
-        f"phiguard: {len(results)} draft(s), {sum(f.changed for f in results)} with fixes {action}, "
-        f"{left_over} with findings a fix does not remove",
+        f"phiguard: {len(results)} draft(s), fixes: {done}; {left_over} with findings a fix does not remove",
         file=sys.stderr,
     )
     return 1 if pending or left_over else 0
