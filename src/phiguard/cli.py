@@ -206,6 +206,8 @@ def _fix(args: argparse.Namespace) -> int:
 
     from phiguard.fixer import check_writable, fix_files, write_atomically
 
+    if args.write and "-" in args.paths:
+        raise InputError("--write cannot write to standard input", "pass the draft's path, or drop --write for a diff")
     config, root = _config(args, args.paths)
     fail_on = Severity(args.fail_on) if args.fail_on else config.fail_on
     select = tuple(c.strip().upper() for c in (args.select or "").split(",") if c.strip())
