@@ -165,6 +165,7 @@ class FixExample(_Strict):
     lang: Lang
     text: str
     fixed: str
+    image: ImageRecipe | None = Field(default=None, description="an attached image (redact-image rules)")
 
 
 class FixSpec(_Strict):
@@ -184,7 +185,7 @@ class FixSpec(_Strict):
             raise ValueError(f"fix.with needs a text in each of {list(LANGS)}")
         if (self.operator == "custom") != (self.function is not None):
             raise ValueError("fix.function goes with operator custom, and only with it")
-        if self.operator != "redact-image" and not self.examples:
+        if not self.examples:
             raise ValueError("fix.examples needs at least one example")
         return self
 
