@@ -129,6 +129,7 @@ def check(
     progress: Callable[[int], None] | None = None,
     today: date | None = None,
     linter: Linter | None = None,
+    stdin_name: str = "<stdin>",
 ) -> CheckResult:
     """Check drafts; ``today`` is the date consents are judged by (default: the current date).
     ``linter`` (built from ``config``) is the caller's to reuse; without one a new Linter is built.
@@ -146,7 +147,7 @@ def check(
                         progress(1)
         ordered = [results[f] for f in files]
     else:
-        ordered = _check_files(linter or Linter(config), files, lang, progress, today, roots)
+        ordered = _check_files(linter or Linter(config), files, lang, progress, today, roots, stdin_name)
     if baseline is not None:
         for fr in ordered:
             new = baseline.filter_new([loc.fingerprint for loc in fr.located])
@@ -175,13 +176,14 @@ def _check_files(
     progress: Callable[[int], None] | None = None,
     today: date | None = None,
     image_roots: tuple[Path, ...] = (),
+    stdin_name: str = "<stdin>",
 ) -> list[FileResult]:
     config = linter.config
     if image_roots:
         linter = linter.with_image_roots(image_roots)
     if today is not None:
         linter = linter.with_consent(linter.ledger, today)
-    drafts = [_guarded(f"reading {f}", _read, f, config) for f in files]
+    drafts = [_guarded(f"reading {f}", _read, f, config, stdin_name) for f in files]
     return check_drafts(linter, drafts, lang, progress)
 
 
@@ -204,7 +206,8 @@ def check_drafts(
     for draft in drafts:
         located = sorted(per_draft[id(draft)], key=lambda loc: (loc.line, loc.column, loc.finding.rule))
         keep = apply([(loc.finding.rule, loc.line) for loc in located], draft.suppressions)
-        located = [loc for loc, k in zip(located, keep, strict=True) if k]
+        ignored = _ignored_here(draft.path, linter.config)
+        located = [loc for loc, k in zip(located, keep, strict=True) if k and not loc.finding.rule.startswith(ignored)]
         for p in problems(draft.suppressions):
             f = p.finding()
             fp = fingerprint(f.rule, draft.path, f"{p.line}:{p.column}")
@@ -214,6 +217,22 @@ def check_drafts(
         if progress:
             progress(1)
     return out
+
+
+def _ignored_here(path: str, config: Config) -> tuple[str, ...]:
+    """The codes ``per-file-ignores`` leaves out of this draft (gitignore-style patterns, relative to
+    the config's folder)."""
+    if not config.per_file_ignores or path.startswith("<"):
+        return ()
+    base = (config.base_dir or Path.cwd()).resolve()
+    full = Path(path).resolve()
+    rel = full.relative_to(base).as_posix() if full.is_relative_to(base) else Path(path).as_posix()
+    return tuple(
+        code
+        for pattern, codes in config.per_file_ignores.items()
+        if pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(rel)
+        for code in codes
+    )
 
 
 def _guarded(phase: str, step: Callable[..., T], *args: object) -> T:
@@ -227,9 +246,9 @@ def _guarded(phase: str, step: Callable[..., T], *args: object) -> T:
         raise InternalError(phase, exc) from exc
 
 
-def _read(path: str, config: Config) -> Draft:
-    if path == STDIN:
-        return load_draft("<stdin>", read_stdin(sys.stdin.buffer, config.max_draft_bytes), config.csv_text_columns)
+def _read(path: str, config: Config, stdin_name: str = "<stdin>") -> Draft:
+    if path == STDIN:  # --stdin-filename names it: its suffix says how to read it, per-file-ignores match it
+        return load_draft(stdin_name, read_stdin(sys.stdin.buffer, config.max_draft_bytes), config.csv_text_columns)
     if Path(path).suffix.lower() in IMAGE_SUFFIXES:
         return image_draft(path)
     return load_draft(path, read_text(Path(path), config.max_draft_bytes), config.csv_text_columns)

@@ -27,8 +27,9 @@ from phiguard.models import Post, Severity, printable
 from phiguard.outputs import AUDIT_FORMATS, CHECK_FORMATS, WriteOptions, post_writer, writer
 
 if TYPE_CHECKING:
-    from phiguard.checker import Located
+    from phiguard.checker import CheckResult, Located
     from phiguard.fixer import FileFix
+    from phiguard.rulepack.schema import RuleSet
 
 # The checker and the engine import spaCy and Presidio (about a second): they are
 # imported by the commands that lint, so `phiguard --version` and `phiguard rules` start at once.
@@ -44,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     add = partial(sub.add_parser, parents=[debug])
 
     check = add("check", help="lint draft files (.md, .txt, .json, .yaml, .csv) or - for stdin")
-    check.add_argument("paths", nargs="+", help="files or folders; - reads standard input")
+    check.add_argument("paths", nargs="*", help="files or folders (default: .); - reads standard input")
     _common(check)
     check.add_argument("--format", choices=CHECK_FORMATS, default="text", help="output format (default: text)")
     check.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
@@ -53,7 +54,17 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--baseline", type=Path, help="report only findings not accepted in this baseline")
     check.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (0: one per core)")
     check.add_argument("--no-progress", action="store_true", help="never show a progress bar")
-    check.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    check.add_argument(
+        "--color", choices=["auto", "always", "never"], default="auto", help="auto: a terminal, or FORCE_COLOR"
+    )
+    _selection(check)
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings (2 still means an error)")
+    check.add_argument("--quiet", "-q", action="store_true", help="print the findings only, no summary")
+    check.add_argument("--statistics", action="store_true", help="print how many findings each rule has, not them")
+    check.add_argument(
+        "--min-severity", choices=["info", "warning", "error"], help="hide lines below this level (fail-on unchanged)"
+    )
+    check.add_argument("--stdin-filename", metavar="NAME", help="the name of the draft read from - (its type, ignores)")
     check.add_argument(
         "--today", type=date.fromisoformat, metavar="YYYY-MM-DD", help="judge consent expiry as of this date"
     )
@@ -151,10 +162,43 @@ def _progress(args: argparse.Namespace, label: str = "checking drafts") -> Itera
         yield lambda n: bar.advance(task, n)
 
 
-def _check(args: argparse.Namespace) -> int:
-    from phiguard.checker import check, default_jobs
+def _selection(p: argparse.ArgumentParser) -> None:
+    """ruff's selection flags: code prefixes, comma-separated."""
+    p.add_argument("--select", metavar="CODES", help="only these codes (prefixes: PHI0,CON,ADV); replaces the config's")
+    p.add_argument("--extend-select", metavar="CODES", help="these codes too, on top of select")
+    p.add_argument("--ignore", metavar="CODES", help="not these codes, on top of the config's ignore")
 
+
+def _codes(value: str | None) -> tuple[str, ...]:
+    return tuple(c.strip().upper() for c in (value or "").split(",") if c.strip())
+
+
+def _selected_config(config: Config, args: argparse.Namespace) -> Config:
+    update: dict[str, object] = {}
+    if args.select is not None:
+        update["select"] = _codes(args.select)
+    if args.extend_select:
+        update["extend_select"] = (*config.extend_select, *_codes(args.extend_select))
+    if args.ignore:
+        update["ignore"] = (*config.ignore, *_codes(args.ignore))
+    return config.model_copy(update=update) if update else config
+
+
+def _color(args: argparse.Namespace) -> bool:
+    """--color, else FORCE_COLOR or a terminal; NO_COLOR turns auto off (no-color.org, force-color.org)."""
+    if args.color != "auto":
+        return bool(args.color == "always")
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
+
+
+def _check(args: argparse.Namespace) -> int:
+    from phiguard.checker import CheckResult, FileResult, check, default_jobs
+
+    args.paths = args.paths or ["."]
     config, root = _config(args, args.paths)
+    config = _selected_config(config, args)
     fail_on = Severity(args.fail_on) if args.fail_on else config.fail_on
     baseline = Baseline.load(args.baseline) if args.baseline else None
     jobs = default_jobs() if args.jobs == 0 else max(1, args.jobs)
@@ -169,25 +213,49 @@ def _check(args: argparse.Namespace) -> int:
             progress=progress,
             today=args.today,
             linter=LINTERS.get(config),
+            stdin_name=args.stdin_filename or "<stdin>",
         )
     rules = LINTERS.get(config).rules  # the same rules the check used, loaded once
-    if args.output:
-        with _open_output(args.output) as out:
-            writer(args.format).write(result, out, WriteOptions(args.show_values, False, rules))
-    else:
-        color = args.color == "always" or (args.color == "auto" and args.format == "text" and sys.stdout.isatty())
-        color = color and not os.environ.get("NO_COLOR")
-        writer(args.format).write(result, sys.stdout, WriteOptions(args.show_values, color, rules))
+    shown = result
+    if args.min_severity:  # what is printed, not what fails
+        least = Severity(args.min_severity)
+        shown = CheckResult(
+            [
+                FileResult(fr.draft, [loc for loc in fr.located if loc.severity >= least], fr.baselined)
+                for fr in result.files
+            ]
+        )
+    out = _open_output(args.output) if args.output else sys.stdout
+    try:
+        if args.statistics:
+            _statistics(shown, rules, out)
+        else:
+            color = not args.output and args.format == "text" and _color(args)
+            writer(args.format).write(shown, out, WriteOptions(args.show_values, color, rules))
+    finally:
+        if args.output:
+            out.close()
     failing = result.failing(fail_on)
     files = len(result.files)
     flagged = len({loc.path for loc in failing})
     accepted = sum(fr.baselined for fr in result.files)
     note = f", {accepted} accepted by the baseline" if accepted else ""
-    print(
-        f"phiguard: {files} draft(s) checked, {flagged} with findings at or above {fail_on.value}{note}",
-        file=sys.stderr,
-    )
-    return 1 if failing else 0
+    if not args.quiet:
+        print(
+            f"phiguard: {files} draft(s) checked, {flagged} with findings at or above {fail_on.value}{note}",
+            file=sys.stderr,
+        )
+    return 1 if failing and not args.exit_zero else 0
+
+
+def _statistics(result: CheckResult, rules: RuleSet, out: TextIO) -> None:
+    """ruff's --statistics: how many findings each rule has, the most first."""
+    from collections import Counter
+
+    counts = Counter(loc.finding.rule for loc in result.findings)
+    for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        rule = rules.get(code)
+        out.write(f"{n:>6}  {code}  {rule.name if rule else ''}\n")
 
 
 def _open_output(path: Path) -> TextIO:

@@ -95,7 +95,13 @@ class Config(_Strict):
     models: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_MODELS))
     rule_dirs: tuple[Path, ...] = Field(default=(), alias="rule-dirs")
     select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = Field(default=(), alias="extend-select", description="added to select")
     ignore: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        alias="per-file-ignores",
+        description="gitignore-style pattern (relative to the config's folder) -> codes not reported there",
+    )
     severity: dict[str, Severity] = Field(default_factory=dict, description="code -> severity")
     allowlist: Allowlist = Field(default_factory=Allowlist)
     batch_size: int = Field(default=64, alias="batch-size", ge=1)
@@ -147,7 +153,8 @@ class Config(_Strict):
 
     def selected(self, code: str) -> bool:
         """flake8/ruff style selection: the longest matching prefix of select/ignore wins."""
-        best_sel = max((len(p) for p in self.select if code.startswith(p)), default=-1)
+        select = (*self.select, *self.extend_select)
+        best_sel = max((len(p) for p in select if code.startswith(p)), default=-1)
         best_ign = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
         if not self.select:
             best_sel = max(best_sel, 0)
@@ -190,7 +197,16 @@ def load_config_file(path: Path) -> Config:
         raise ConfigError(exc.message, "check the --config path") from None
     except tomllib.TOMLDecodeError as exc:  # "Invalid value (at line 3, column 9)": no content quoted
         raise ConfigError(f"{path}: not valid TOML ({exc})", "fix the file") from None
-    table = data.get("tool", {}).get("phiguard", {}) if path.name == "pyproject.toml" else data
+    tool = data.get("tool", {}).get("phiguard") if isinstance(data.get("tool"), dict) else None
+    if path.name == "pyproject.toml":
+        table = tool or {}
+    elif tool is not None:  # a phiguard.toml may hold pyproject's table as it is
+        others = sorted(k for k in data if k != "tool")
+        if others:
+            raise ConfigError(f"{path}: both [tool.phiguard] and top-level keys ({', '.join(others)})", "use one")
+        table = tool
+    else:
+        table = data
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.phiguard] is not a table", "write it as a TOML table")
     dirs = table.get("rule-dirs", table.get("rule_dirs"))
