@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -231,7 +232,9 @@ def _check(args: argparse.Namespace) -> int:
             _statistics(shown, rules, out)
         else:
             color = not args.output and args.format == "text" and _color(args)
-            writer(args.format).write(shown, out, WriteOptions(args.show_values, color, rules))
+            command = shlex.join(["phiguard", *args.argv])
+            options = WriteOptions(args.show_values, color, rules, root=root, command_line=command)
+            writer(args.format).write(shown, out, options)
     finally:
         if args.output:
             out.close()
@@ -516,6 +519,7 @@ def _rules(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # for SARIF's invocation
     if args.version:
         from phiguard import __version__
 

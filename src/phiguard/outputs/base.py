@@ -6,6 +6,7 @@ CI logs and uploaded reports never carry the identifiers they warn about."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO, runtime_checkable
 
 from phiguard.models import Finding, printable
@@ -22,6 +23,8 @@ class WriteOptions:
     show_values: bool = False  # print matched values unmasked (--show-values)
     color: bool = False  # a terminal that takes colour (text only)
     rules: RuleSet | None = None  # the rules the check ran with (SARIF describes them)
+    root: Path | None = None  # what file paths are relative to in SARIF (%SRCROOT%): the config's folder
+    command_line: str | None = None  # the run, for SARIF's invocation
 
 
 @runtime_checkable

@@ -1,9 +1,15 @@
 """``sarif``: SARIF 2.1.0 for code-scanning dashboards (GitHub uploads it with
-codeql-action/upload-sarif), built with sarif-pydantic's models."""
+codeql-action/upload-sarif), built with sarif-pydantic's models. What GitHub code scanning reads is
+filled in: each rule's ``helpUri`` (its page in docs/rules) and ``help.markdown`` (the same page),
+``defaultConfiguration.level``, ``properties.tags`` and ``security-severity``; the run's
+``invocations`` and ``automationDetails``; file URIs relative to ``%SRCROOT%``; a fingerprint per
+finding that differs for the same rule and value at two places."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import quote
 
 from phiguard import __version__
 from phiguard.models import Severity
@@ -13,6 +19,10 @@ if TYPE_CHECKING:
     from phiguard.checker import CheckResult
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+# GitHub's security-severity: 9.0+ critical, 7.0+ high, 4.0+ medium, below low
+_SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.0", Severity.INFO: "2.0"}
+DOCS = "https://github.com/phiguard/phiguard/blob/main/docs/rules"
+SRCROOT = "%SRCROOT%"
 
 
 class SarifWriter:
@@ -21,10 +31,12 @@ class SarifWriter:
     def write(self, result: CheckResult, out: TextIO, options: WriteOptions) -> None:
         from sarif_pydantic import (
             ArtifactLocation,
+            Invocation,
             Location,
             Message,
             PhysicalLocation,
             Region,
+            ReportingConfiguration,
             ReportingDescriptor,
             Result,
             Run,
@@ -32,8 +44,9 @@ class SarifWriter:
             Tool,
             ToolDriver,
         )
+        from sarif_pydantic.sarif import RunAutomationDetails
 
-        from phiguard.ruledocs import TOOL_RULES
+        from phiguard.ruledocs import TOOL_RULES, rule_page
 
         tool_rules = {code: summary for code, (_, _, summary) in TOOL_RULES.items()}
         packs = options.rules.rules if options.rules else []
@@ -41,17 +54,33 @@ class SarifWriter:
         descriptors = []
         for code in used:
             rule = options.rules.get(code) if options.rules else None
+            tool_severity = Severity(TOOL_RULES[code][1]) if code in TOOL_RULES else Severity.ERROR
+            severity = rule.severity if rule else tool_severity
+            category = rule.category.value if rule else "tool"
             descriptors.append(
                 ReportingDescriptor(
                     id=code,
                     name=rule.name if rule else code,
                     short_description=Message(text=rule.summary if rule else tool_rules.get(code, code)),
                     full_description=Message(text=(rule.why.strip() if rule else tool_rules.get(code, code))),
-                    help=Message(text=rule.message.strip() if rule else tool_rules.get(code, code)),
-                    properties={"category": rule.category.value if rule else "tool"},
+                    help=Message(
+                        text=rule.message.strip() if rule else tool_rules.get(code, code),
+                        markdown=rule_page(rule) if rule else tool_rules.get(code, code),
+                    ),
+                    help_uri=f"{DOCS}/{code}.md"
+                    if rule
+                    else "https://github.com/phiguard/phiguard/blob/main/docs/cli.md#inline-suppressions",
+                    default_configuration=ReportingConfiguration(level=_LEVEL[severity]),
+                    properties={
+                        "category": category,
+                        "tags": ["phi", "hipaa", category] if category != "tool" else ["phiguard"],
+                        "security-severity": _SECURITY_SEVERITY[severity],
+                        "precision": "high" if rule and rule.detect.validator else "medium",
+                    },
                 )
             )
         index = {code: i for i, code in enumerate(used)}
+        root = (options.root or Path.cwd()).resolve()
         results = []
         for loc in result.findings:
             f = loc.finding
@@ -64,7 +93,7 @@ class SarifWriter:
                     locations=[
                         Location(
                             physical_location=PhysicalLocation(
-                                artifact_location=ArtifactLocation(uri=_uri(loc.path)),
+                                artifact_location=_artifact(loc.path, root, ArtifactLocation),
                                 region=Region(
                                     start_line=loc.line,
                                     start_column=loc.column,
@@ -84,17 +113,25 @@ class SarifWriter:
             information_uri="https://github.com/phiguard/phiguard",
             rules=descriptors,
         )
-        log = Sarif(
-            version="2.1.0",
-            schema_uri="https://json.schemastore.org/sarif-2.1.0.json",
-            runs=[Run(tool=Tool(driver=driver), results=results)],
+        run = Run(
+            tool=Tool(driver=driver),
+            results=results,
+            invocations=[Invocation(execution_successful=True, command_line=options.command_line)],
+            automation_details=RunAutomationDetails(id="phiguard/check/"),
+            original_uri_base_ids={SRCROOT: ArtifactLocation(uri=root.as_uri() + "/")},
         )
+        log = Sarif(version="2.1.0", schema_uri="https://json.schemastore.org/sarif-2.1.0.json", runs=[run])
         out.write(log.model_dump_json(by_alias=True, exclude_none=True, indent=2))
         out.write("\n")
 
 
-def _uri(path: str) -> str:
-    return path.replace("\\", "/").removeprefix("./")
+def _artifact(path: str, root: Path, make: Any) -> Any:
+    """A file's location relative to ``%SRCROOT%`` (also when the path was given absolute); a file
+    outside it (or standard input) keeps its own URI."""
+    full = Path(path).resolve()
+    if not path.startswith("<") and full.is_relative_to(root):
+        return make(uri=quote(full.relative_to(root).as_posix()), uri_base_id=SRCROOT)
+    return make(uri=full.as_uri() if not path.startswith("<") else path)
 
 
 WRITER = SarifWriter()
