@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 import phiguard
 from phiguard import Category, Finding, Linter, Post, Report, Severity
 
@@ -119,3 +121,17 @@ def test_severity_overrides_reach_every_rule_family() -> None:
     by_rule = {f.rule: f.severity for f in relaxed.lint(consent).findings}
     assert by_rule["CON001"] == Severity.INFO and by_rule["PHI010"] == Severity.INFO
     assert {f.rule: f.severity for f in relaxed.lint(advice).findings}["ADV001"] == Severity.WARNING
+
+
+@pytest.mark.slow
+def test_a_report_round_trips_through_json_with_masked_values() -> None:
+    from phiguard import Report
+
+    report = phiguard.lint("Welcome home, Rosa Alvarez! She is resting in bed 3.")
+    text = report.model_dump_json()
+    again = Report.model_validate_json(text)
+    assert again.model_dump_json() == text and "Rosa" not in text
+    assert [(f.rule, f.scope, f.start, f.end, f.masked) for f in again.findings] == [
+        (f.rule, f.scope, f.start, f.end, f.masked) for f in report.findings
+    ]
+    assert all(f.value == "" and f.masked for f in again.findings)  # the value itself never travels

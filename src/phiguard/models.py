@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 import regex
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, computed_field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, model_validator
 
 from phiguard.lang import DEFAULT_LANG, LANGS, known_lang
 
@@ -221,17 +221,20 @@ class Finding(_Frozen):
     box: Box | None = None  # where in that image: a face, or the OCR words of the match
     score: float | None = None  # the learned model's probability (phiguard.learned): identifier, consent
     value: str = Field(default="", repr=False, exclude=True)
+    masked: str = Field(default="", description="the value masked: what every output prints (set from value)")
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def masked(self) -> str:
-        return mask(self.value)
+    @model_validator(mode="after")
+    def _mask(self) -> Finding:
+        """``masked`` follows ``value``; a finding read back from JSON (no value) keeps its masked text."""
+        if self.value:
+            object.__setattr__(self, "masked", mask(self.value))
+        return self
 
 
 class Report(_Frozen):
     """Every finding for one post, most severe first, plus the language chosen for each scope."""
 
-    post: Post = Field(repr=False, exclude=True)
+    post: Post = Field(default_factory=Post, repr=False, exclude=True)  # not serialised: a report read back has none
     findings: tuple[Finding, ...] = ()
     languages: dict[str, Lang] = Field(default_factory=dict)
     fail_on: Severity = Field(default=Severity.WARNING, description="the config's fail-on: what makes a post not ok")
