@@ -214,19 +214,26 @@ def test_web_address_is_never_downloaded(linter: Linter) -> None:
     assert "never downloads" in _in_image(report, "IMG001")[0].message
 
 
-def test_ocr_without_tesseract_is_an_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_ocr_without_tesseract_is_a_warning_or_with_require_tools_an_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import pytesseract
 
     monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
     path = make(ImageRecipe(lines=("hello",)), tmp_path)
     with pytest.raises(ImageToolsMissing, match="Tesseract"):
-        Linter().lint(Post(text="x", images=(path,), lang="en"))
+        Linter(Config(images=ImageSettings(require_tools=True))).lint(Post(text="x", images=(path,), lang="en"))
+    (partly,) = _in_image(Linter().lint(Post(text="x", images=(path,), lang="en")), "IMG001")
+    assert partly.severity == Severity.WARNING and "visible text was not read" in partly.message
     # switching OCR off is explicit, and then the rest of the image is still checked
     report = Linter(Config(images=ImageSettings(ocr=False))).lint(Post(text="x", images=(path,), lang="en"))
     assert not _in_image(report, "IMG001")
     draft = tmp_path / "post.md"
     draft.write_text(f"Hello\n\n![sign]({Path(path).name})\n", encoding="utf-8")
-    assert main(["check", "--no-progress", str(draft)]) == 2
+    capsys.readouterr()
+    assert main(["check", "--no-progress", str(draft)]) == 1  # a warning per image, said once
+    assert capsys.readouterr().err.count("checked without OCR") == 1
+    assert main(["check", "--no-progress", "--require-images", str(draft)]) == 2
     assert main(["check", "--no-progress", "--no-ocr", str(draft)]) == 0
 
 

@@ -128,6 +128,11 @@ def _common(p: argparse.ArgumentParser, attached: bool = True) -> None:
     if attached:
         p.add_argument("--no-images", action="store_true", help="do not open attached images")
     p.add_argument("--no-ocr", action="store_true", help="do not read the visible text of images")
+    p.add_argument(
+        "--require-images",
+        action="store_true",
+        help="a missing OCR or face tool is an error (exit 2), not an IMG001 warning per image",
+    )
     p.add_argument("--no-faces", action="store_true", help="do not look for faces in images")
 
 
@@ -146,6 +151,8 @@ def _config(args: argparse.Namespace, paths: Sequence[str] = ()) -> tuple[Config
         for key, flag in (("check", "no_images"), ("ocr", "no_ocr"), ("faces", "no_faces"))
         if getattr(args, flag, False)
     }
+    if getattr(args, "require_images", False):
+        switches["require_tools"] = True
     if switches:
         config = config.model_copy(update={"images": config.images.model_copy(update=switches)})
     return config, root
@@ -243,6 +250,13 @@ def _check(args: argparse.Namespace) -> int:
     flagged = len({loc.path for loc in failing})
     accepted = sum(fr.baselined for fr in result.files)
     note = f", {accepted} accepted by the baseline" if accepted else ""
+    partly = [loc for loc in result.findings if "image:tools-missing" in loc.finding.evidence]
+    if partly and not args.quiet:  # said once; each image has its IMG001 warning
+        print(
+            f"phiguard: {len(partly)} image(s) checked without OCR or face detection (IMG001 warnings): install "
+            "phiguard[images] and Tesseract (make setup), or pass --require-images to make it an error",
+            file=sys.stderr,
+        )
     if not args.quiet:
         print(
             f"phiguard: {files} draft(s) checked, {flagged} with findings at or above {fail_on.value}{note}",

@@ -67,9 +67,14 @@ def _loose(value: str) -> str:
 
 class ImageSettings(_Strict):
     """How the images a draft attaches are checked (``[tool.phiguard.images]``). Every check is on by
-    default: asking for OCR or faces without their tools installed is an error, never a silent skip."""
+    default. Without Tesseract or OpenCV an image is still checked for what Pillow reads (metadata,
+    GPS, serials) and gets an IMG001 warning saying what was not checked, never a silent skip;
+    ``require-tools`` (``--require-images``) makes a missing tool an error (exit 2), for CI."""
 
     check: bool = Field(default=True, description="open attached images at all (metadata, OCR, faces)")
+    require_tools: bool = Field(
+        default=False, alias="require-tools", description="a missing OCR or face tool is an error (exit 2)"
+    )
     ocr: bool = Field(default=True, description="read visible text with Tesseract (phiguard[images])")
     faces: bool = Field(default=True, description="detect faces with OpenCV (phiguard[images])")
     ocr_languages: str = Field(

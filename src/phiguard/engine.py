@@ -368,6 +368,24 @@ class Linter:
             )
             for source, k, fact, value, box, note in events
             if (rule := self._image_rules.get(source)) is not None  # None: not selected
+        ] + self._partly_checked(facts, lang)
+
+    def _partly_checked(self, facts: list[ImageFacts], lang: Lang) -> list[Finding]:
+        """An IMG001 warning for each image checked without a tool that is not installed (``images.require-tools``
+        off): a person should look at what phiguard could not read."""
+        rule = self._image_rules.get("unchecked")
+        return [
+            self.findings.make(
+                rule.code,
+                severity=Severity.WARNING,
+                message=f"An attached image was checked only in part: {fact.partial}.",
+                scope=Scope.of("image", k),
+                lang=lang,
+                evidence=(Evidence.of("image", "tools-missing"),),
+                image=fact.path,
+            )
+            for k, fact in enumerate(facts)
+            if fact.partial and rule is not None
         ]
 
     def _analyze(

@@ -127,6 +127,7 @@ class ImageFacts:
     serials: tuple[tuple[str, str], ...] = ()  # (EXIF tag name, value)
     faces: tuple[Box, ...] = ()
     problem: str | None = None  # why it could not be checked (fully)
+    partial: str | None = None  # what was not checked because a tool is missing (an IMG001 warning)
 
 
 def _inside(file: Path, roots: tuple[Path, ...]) -> bool:
@@ -142,6 +143,7 @@ class ImageInspector:
     def __init__(self, settings: ImageSettings) -> None:
         self.settings = settings
         self._checked = False
+        self.missing: list[str] = []  # the tools not installed, when require-tools is off
         self._face_lock = threading.Lock()  # one cascade, shared: OpenCV parallelises inside a call
 
     def require(self) -> None:
@@ -150,9 +152,21 @@ class ImageInspector:
             return
         s = self.settings
         if s.check and s.ocr:
-            _require_tesseract(s.ocr_languages)
+            try:
+                _require_tesseract(s.ocr_languages)
+            except ImageToolsMissing as exc:
+                if s.require_tools:
+                    raise
+                self.missing.append(f"its visible text was not read ({exc.message}; {exc.fix})")
+                self.settings = s = s.model_copy(update={"ocr": False})
         if s.check and s.faces:
-            _ = self._cascade
+            try:
+                _ = self._cascade
+            except ImageToolsMissing as exc:
+                if s.require_tools:
+                    raise
+                self.missing.append(f"faces were not looked for ({exc.message}; {exc.fix})")
+                self.settings = s.model_copy(update={"faces": False})
         self._checked = True
 
     def inspect(self, path: str) -> ImageFacts:
@@ -176,7 +190,8 @@ class ImageInspector:
         except OSError as exc:
             return ImageFacts(path, problem=f"cannot be read ({exc.strerror or exc.__class__.__name__})")
         with image:
-            return self._inspect_open(path, image)
+            facts = self._inspect_open(path, image)
+        return replace(facts, partial="; ".join(self.missing)) if self.missing and not facts.problem else facts
 
     def _inspect_open(self, path: str, image: Image.Image) -> ImageFacts:
         size = image.size
