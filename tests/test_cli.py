@@ -88,3 +88,33 @@ def test_the_cli_module_imports_no_nlp() -> None:
     code = "import sys, phiguard.cli; print(any(m in sys.modules for m in ('spacy', 'presidio_analyzer')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_progress_shows_count_rate_and_time_left() -> None:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from phiguard.cli import progress_columns
+
+    console = Console(record=True, width=120, force_terminal=True)
+    with Progress(*progress_columns("posts"), console=console, auto_refresh=False) as bar:
+        task = bar.add_task("auditing posts", total=1000, count=0)
+        bar.update(task, completed=250, count=40)
+        console.print(bar.make_tasks_table(bar.tasks))
+    shown = console.export_text()
+    assert "auditing posts" in shown and "40 posts" in shown and "posts/s" in shown and "left" in shown
+
+
+def test_audit_meter_follows_the_bytes_read(tmp_path: Path) -> None:
+    from phiguard.archive import Meter, iter_archive
+
+    path = tmp_path / "a.jsonl"
+    path.write_text(
+        "".join(f'{{"id": "{i}", "text": "Free flu shots, day {i}!"}}\n' for i in range(300)), encoding="utf-8"
+    )
+    meter = Meter()
+    posts = iter_archive(path, meter=meter)
+    next(posts)
+    assert meter.total == path.stat().st_size and 0 < meter.done <= meter.total
+    list(posts)
+    assert meter.done == meter.total

@@ -16,8 +16,10 @@ drafts under ``phiguard check``: an audit reports everything. A line that is not
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
@@ -31,9 +33,20 @@ from phiguard.models import Lang, Post, Report
 CHUNK = 256  # posts per task sent to a worker process
 
 
-def iter_archive(path: Path, text_columns: Iterable[str] = (), max_line: int = safeio.MAX_BYTES) -> Iterator[DraftPost]:
+@dataclass
+class Meter:
+    """How far into an archive the reader is, in bytes (for a progress bar's rate and time left)."""
+
+    total: int = 0
+    done: int = 0
+
+
+def iter_archive(
+    path: Path, text_columns: Iterable[str] = (), max_line: int = safeio.MAX_BYTES, meter: Meter | None = None
+) -> Iterator[DraftPost]:
     """Posts of an archive (a regular file), read lazily where its format allows; a line (or, for a
-    format read whole, a file) longer than ``max_line`` bytes (``max-draft-bytes``) is an error."""
+    format read whole, a file) longer than ``max_line`` bytes (``max-draft-bytes``) is an error.
+    ``meter`` follows the bytes read."""
     reader = reader_for(str(path))
     if reader is None:
         known = ", ".join(sorted(s for r in READERS for s in r.suffixes))
@@ -44,17 +57,21 @@ def iter_archive(path: Path, text_columns: Iterable[str] = (), max_line: int = s
         return
     try:
         with safeio.open_regular(path) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as fh:
-            yield from reader.stream(str(path), _bounded_lines(path, fh, max_line), options)
+            if meter is not None:
+                meter.total = os.fstat(raw.fileno()).st_size
+            yield from reader.stream(str(path), _bounded_lines(path, fh, max_line, meter), options)
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})", "check the path") from None
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text (byte {exc.start} of a block)", "save the archive as UTF-8") from None
 
 
-def _bounded_lines(path: Path, fh: io.TextIOWrapper, limit: int) -> Iterator[str]:
+def _bounded_lines(path: Path, fh: io.TextIOWrapper, limit: int, meter: Meter | None = None) -> Iterator[str]:
     n = 0
     while line := fh.readline(limit + 1):
         n += 1
+        if meter is not None:
+            meter.done = fh.buffer.tell()  # type: ignore[attr-defined]  # the position, read ahead by a block at most
         if len(line) > limit:
             raise InputError(f"{path}:{n}: line longer than {limit:,} characters (max-draft-bytes)", "split the post")
         yield line

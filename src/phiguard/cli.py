@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from phiguard.baseline import Baseline
 from phiguard.config import Config, find_config_file, load_config_file
@@ -28,6 +28,7 @@ from phiguard.models import Post, Severity, printable
 from phiguard.outputs import AUDIT_FORMATS, CHECK_FORMATS, WriteOptions, post_writer, writer
 
 if TYPE_CHECKING:
+    from phiguard.archive import Meter
     from phiguard.checker import CheckResult, Located
     from phiguard.fixer import FileFix
     from phiguard.rulepack.schema import RuleSet
@@ -158,16 +159,53 @@ def _config(args: argparse.Namespace, paths: Sequence[str] = ()) -> tuple[Config
     return config, root
 
 
-def _progress(args: argparse.Namespace, label: str = "checking drafts") -> Iterator[Callable[[int], None] | None]:
-    """A rich progress bar on an interactive terminal; nothing in CI, pipes or files."""
+def _progress(
+    args: argparse.Namespace,
+    label: str = "checking drafts",
+    total: int | None = None,
+    unit: str = "drafts",
+    meter: Meter | None = None,
+) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on an interactive terminal (nothing in CI, pipes or files): the count, the
+    rate and the time left. ``meter``: an archive's bytes, which give the total and the time left."""
     if args.no_progress or not sys.stderr.isatty() or os.environ.get("CI"):
         yield None
         return
     from rich.progress import Progress
 
-    with Progress(transient=True) as bar:
-        task = bar.add_task(label, total=None)
-        yield lambda n: bar.advance(task, n)
+    with Progress(*progress_columns(unit), transient=True) as bar:
+        task = bar.add_task(label, total=meter.total if meter else total, count=0)
+
+        def advance(n: int) -> None:
+            count = bar.tasks[0].fields["count"] + n
+            if meter is not None:
+                bar.update(task, completed=meter.done, total=meter.total or None, count=count)
+            else:
+                bar.update(task, advance=n, count=count)
+
+        yield advance
+
+
+def progress_columns(unit: str) -> tuple[Any, ...]:
+    """rich's columns: what, the bar, how many, how many a second, elapsed and left."""
+    from rich.progress import BarColumn, ProgressColumn, Task, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            elapsed = task.elapsed or 0.0
+            count = task.fields.get("count", 0)
+            return Text(f"{count / elapsed:.1f} {unit}/s" if elapsed > 0 and count else f"- {unit}/s")
+
+    return (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[count]} " + unit),
+        Rate(),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+    )
 
 
 def _selection(p: argparse.ArgumentParser) -> None:
@@ -210,7 +248,10 @@ def _check(args: argparse.Namespace) -> int:
     fail_on = Severity(args.fail_on) if args.fail_on else config.fail_on
     baseline = Baseline.load(args.baseline) if args.baseline else None
     jobs = default_jobs() if args.jobs == 0 else max(1, args.jobs)
-    for progress in _progress(args):
+    from phiguard.checker import discover
+
+    total = len(discover(args.paths, config.exclude, root))
+    for progress in _progress(args, total=total):
         result = check(
             args.paths,
             config,
@@ -390,7 +431,7 @@ def _fix_record(
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from phiguard.archive import audit, iter_archive
+    from phiguard.archive import Meter, audit, iter_archive
     from phiguard.checker import default_jobs
 
     config, _ = _config(args, [str(args.archive)])
@@ -401,9 +442,10 @@ def _audit(args: argparse.Namespace) -> int:
     write, options = post_writer(args.format).write_post, WriteOptions(args.show_values)
     last = 0  # the archive line of the last post whose findings were written
     try:
-        for progress in _progress(args, "auditing posts"):
+        meter = Meter()
+        for progress in _progress(args, "auditing posts", unit="posts", meter=meter):
             for item, report in audit(
-                iter_archive(args.archive, config.csv_text_columns, config.max_draft_bytes),
+                iter_archive(args.archive, config.csv_text_columns, config.max_draft_bytes, meter),
                 LINTERS.get(config),
                 lang=args.lang,
                 jobs=jobs,
