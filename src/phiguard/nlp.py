@@ -28,6 +28,42 @@ from phiguard.rulepack.schema import RuleSet
 INSTALL_HINT = {p.model: p.install for p in PROFILES.values()}  # the default models' install commands
 
 
+def model_installed(model: str) -> bool:
+    import spacy
+
+    return bool(spacy.util.is_package(model) or Path(model).exists())
+
+
+def install_missing_models(models: dict[str, str], say: Callable[[str], None]) -> list[str]:
+    """Install, into this Python environment, the default model of each language that is missing
+    (``phiguard check --install-models``: the pre-commit hook's own environment cannot declare the
+    GPL-licensed Spanish model as a dependency). The only place phiguard runs pip; linting never
+    opens a network connection. Returns the models installed; a failed install is ModelNotAvailable."""
+    import shlex
+    import subprocess
+    import sys
+
+    installed = []
+    for lang, model in models.items():
+        if model_installed(model) or model not in INSTALL_HINT:
+            continue  # present, or a model of the user's own choosing: not ours to install
+        command = shlex.split(INSTALL_HINT[model])
+        assert command[:2] == ["pip", "install"]
+        say(f"phiguard: installing the {lang} model {model} into this environment, once: {INSTALL_HINT[model]}")
+        done = subprocess.run([sys.executable, "-m", *command, "--quiet"], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise ModelNotAvailable(
+                f"spaCy model {model!r} for language {lang!r} could not be installed (pip exit {done.returncode})",
+                f"run `{INSTALL_HINT[model]}` yourself",
+            )
+        installed.append(model)
+    if installed:
+        import importlib
+
+        importlib.invalidate_caches()
+    return installed
+
+
 # Pipeline components phiguard does not run on every text: the lemmatizer is only needed for the few
 # tokens a context check looks up, so it runs on demand (LanguageRuntime.lemma).
 ON_DEMAND = ("lemmatizer",)
@@ -112,12 +148,11 @@ class LanguageRuntime:
 
 
 def load_language(lang: Lang, model: str, rules: RuleSet) -> LanguageRuntime:
-    import spacy
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NerModelConfiguration
 
     _quiet_presidio()
-    if not (spacy.util.is_package(model) or Path(model).exists()):
+    if not model_installed(model):
         hint = INSTALL_HINT.get(model, f"install the spaCy package {model!r} or fix models.{lang}")
         raise ModelNotAvailable(
             f"spaCy model {model!r} for language {lang!r} is not installed", f"run `{hint}` (or `make setup`)"
