@@ -152,6 +152,7 @@ def _config(args: argparse.Namespace, paths: Sequence[str] = ()) -> tuple[Config
     if path is not None and not path.is_file():
         raise ConfigError(f"{path}: no such config file", "check the --config path")
     config, root = (Config(), Path.cwd()) if path is None else (load_config_file(path), path.parent)
+    args.config_used = str(path) if path is not None else None
     switches = {
         key: False
         for key, flag in (("check", "no_images"), ("ocr", "no_ocr"), ("faces", "no_faces"))
@@ -294,7 +295,15 @@ def _check(args: argparse.Namespace) -> int:
         else:
             color = not args.output and args.format == "text" and _color(args)
             command = shlex.join(["phiguard", *args.argv])
-            options = WriteOptions(args.show_values, color, rules, root=root, command_line=command)
+            options = WriteOptions(
+                args.show_values,
+                color,
+                rules,
+                root=root,
+                command_line=command,
+                fail_on=fail_on,
+                config_file=args.config_used,
+            )
             writer(args.format).write(shown, out, options)
     finally:
         if args.output:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO, runtime_checkable
 
-from phiguard.models import Finding, printable
+from phiguard.models import Finding, Severity, printable
 
 if TYPE_CHECKING:
     from phiguard.checker import CheckResult
@@ -25,6 +25,8 @@ class WriteOptions:
     rules: RuleSet | None = None  # the rules the check ran with (SARIF describes them)
     root: Path | None = None  # what file paths are relative to in SARIF (%SRCROOT%): the config's folder
     command_line: str | None = None  # the run, for SARIF's invocation
+    fail_on: Severity = Severity.WARNING  # what the run fails on: the HTML summary counts as the CLI does
+    config_file: str | None = None  # the configuration the run read (the HTML report names it)
 
 
 @runtime_checkable

@@ -4,16 +4,20 @@ summary."""
 
 from __future__ import annotations
 
+import base64
+import io
+from datetime import UTC, datetime
 from importlib.resources import files
 from typing import TYPE_CHECKING, TextIO
 
 from phiguard import __version__
 from phiguard.models import Severity
 from phiguard.outputs.base import WriteOptions, shown
+from phiguard.outputs.sarif import DOCS
 
 if TYPE_CHECKING:
     from phiguard.checker import CheckResult, FileResult, Located
-    from phiguard.models import Post
+    from phiguard.models import Box, Post
 
 
 class HtmlWriter:
@@ -25,14 +29,22 @@ class HtmlWriter:
         template = files("phiguard").joinpath("templates/report.html.j2").read_text(encoding="utf-8")
         env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
         counts = {s.value: sum(1 for loc in result.findings if loc.severity == s) for s in Severity}
+        found = sorted({loc.finding.rule for loc in result.findings})
         page = env.from_string(template).render(
             version=__version__,
             files=[_post(fr, options) for fr in result.files],
             counts=counts,
             total_files=len(result.files),
-            flagged_files=sum(1 for fr in result.files if fr.located),
+            # as the CLI's summary: drafts with a finding at or above the run's fail-on
+            flagged_files=len({loc.path for loc in result.failing(options.fail_on)}),
+            fail_on=options.fail_on.value,
             baselined=sum(fr.baselined for fr in result.files),
             show=options.show_values,
+            rules=found,
+            categories=sorted({loc.finding.category.value for loc in result.findings}),
+            docs=DOCS,
+            when=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            config=options.config_file or "defaults (no config file)",
         )
         out.write(page)
 
@@ -60,7 +72,54 @@ def _post(fr: FileResult, options: WriteOptions) -> dict[str, object]:
             scopes.append({"name": scope, "segments": segments, "rewrite": rewrites.get(scope)})
         posts.append({"id": post.post.id, "scopes": scopes})
     tool = [loc for loc in fr.located if loc.finding.scope == "file"]
-    return {"path": fr.draft.path, "posts": posts, "findings": fr.located, "tool": tool}
+    thumbs = _thumbnails(fr.located)
+    clean = not any(loc.severity >= options.fail_on for loc in fr.located)  # as the CLI counts it
+    return {
+        "path": fr.draft.path,
+        "posts": posts,
+        "findings": fr.located,
+        "tool": tool,
+        "thumbs": thumbs,
+        "clean": clean,
+    }
+
+
+THUMB = 240  # pixels: the longer side of an image's picture in the report
+
+
+def _thumbnails(located: list[Located]) -> list[dict[str, object]]:
+    """Each image a finding points into, shrunk and embedded (a data: URI: the image never leaves
+    the report file), with the flagged boxes in its coordinates."""
+    boxes: dict[str, list[tuple[str, Box]]] = {}
+    for loc in located:
+        if loc.finding.image and loc.finding.box:
+            boxes.setdefault(loc.finding.image, []).append((loc.finding.rule, loc.finding.box))
+    out = []
+    for path, found in boxes.items():
+        try:
+            from PIL import Image, ImageOps
+
+            with Image.open(path) as image:
+                upright = ImageOps.exif_transpose(image).convert("RGB")
+        except Exception:  # an image that cannot be opened again: its findings are listed all the same
+            continue
+        scale = min(1.0, THUMB / max(upright.size))
+        small = upright.resize((max(1, int(upright.width * scale)), max(1, int(upright.height * scale))))
+        buffer = io.BytesIO()
+        small.save(buffer, format="JPEG", quality=70)
+        shapes = [
+            {
+                "rule": rule,
+                "x": int(b[0] * scale),
+                "y": int(b[1] * scale),
+                "w": int(b[2] * scale),
+                "h": int(b[3] * scale),
+            }
+            for rule, b in found
+        ]
+        uri = "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
+        out.append({"path": path, "uri": uri, "width": small.width, "height": small.height, "boxes": shapes})
+    return out
 
 
 def _rewrites(post: Post, located: list[Located], options: WriteOptions) -> dict[str, str]:
