@@ -71,26 +71,30 @@ def redact_before_after() -> None:
         canvas.save(OUT / "redact-image.png", optimize=True)
 
 
-_ROW = re.compile(r"^\|\s*([\w.]+)\s*\|\s*(phiguard|Presidio)[^|]*\|\s*([\d.]+)\s*\|\s*([\d.]+)\s*\|")
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
 
 def accuracy_plot(table: Path) -> None:
-    """Bars of identifier recall and precision per corpus, from bench/accuracy.py's Markdown table."""
+    """Bars of identifier recall and precision per corpus, from bench/accuracy.py's first table
+    (corpus | docs | phiguard recall | precision | clean flagged | Presidio recall | precision | ...)."""
     rows: dict[str, dict[str, tuple[float, float]]] = {}
     for line in table.read_text(encoding="utf-8").splitlines():
-        m = _ROW.match(line)
-        if m:
-            rows.setdefault(m.group(1), {})[m.group(2)] = (float(m.group(3)), float(m.group(4)))
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 7 and all(_NUMBER.match(c) for c in (cells[2], cells[3], cells[5], cells[6])):
+            rows[cells[0]] = {
+                "phiguard": (float(cells[2]), float(cells[3])),
+                "Presidio": (float(cells[5]), float(cells[6])),
+            }
     rows = {k: v for k, v in rows.items() if {"phiguard", "Presidio"} <= set(v)}
     if not rows:
         print(f"pictures: no phiguard/Presidio rows in {table}: accuracy.png not rebuilt", file=sys.stderr)
         return
-    width, band, top = 900, 70, 60
+    width, band, top = 1080, 70, 60
     canvas = Image.new("RGB", (width, top + band * len(rows) + 40), "white")
     draw = ImageDraw.Draw(canvas)
     draw.text((20, 15), "identifier recall (solid) and precision (light), dev corpora", fill="black", font=_font(18))
     colours = {"phiguard": ((31, 119, 180), (158, 199, 230)), "Presidio": ((214, 96, 39), (240, 180, 150))}
-    scale = width - 260
+    scale = 620
     for i, (corpus, tools) in enumerate(rows.items()):
         y = top + i * band
         draw.text((20, y + 18), corpus, fill="black", font=_font(15))
@@ -100,7 +104,8 @@ def accuracy_plot(table: Path) -> None:
             solid, light = colours[tool]
             draw.rectangle((200, yy, 200 + int(scale * precision), yy + 12), fill=light)
             draw.rectangle((200, yy + 12, 200 + int(scale * recall), yy + 24), fill=solid)
-            draw.text((205 + scale, yy + 4), f"{tool} {recall:.2f} / {precision:.2f}", fill="black", font=_font(12))
+            label = f"{tool}: recall {recall:.2f}, precision {precision:.2f}"
+            draw.text((210 + scale, yy + 4), label, fill="black", font=_font(13))
     canvas.save(OUT / "accuracy.png", optimize=True)
 
 
