@@ -93,6 +93,7 @@ def test_stdin_filename_names_the_draft_and_its_format(
 def test_force_color_colours_a_pipe_and_no_color_wins_over_auto(
     drafts: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("FORCE_COLOR", "1")
     assert "\x1b[" in _run(capsys, "posts/rosa.txt")[1]
     monkeypatch.setenv("NO_COLOR", "1")
