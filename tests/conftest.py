@@ -9,6 +9,12 @@ import pytest
 from phiguard import Linter
 
 
+@pytest.fixture(autouse=True)
+def _no_forced_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    """FORCE_COLOR in the environment would colour the text output the tests read (test_flags sets it)."""
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+
+
 @pytest.fixture(scope="session")
 def linter() -> Iterator[Linter]:
     """One Linter (and one load of each model) for the whole session."""
