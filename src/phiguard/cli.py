@@ -174,7 +174,7 @@ def _progress(
 ) -> Iterator[Callable[[int], None] | None]:
     """A rich progress bar on an interactive terminal (nothing in CI, pipes or files): the count, the
     rate and the time left. ``meter``: an archive's bytes, which give the total and the time left."""
-    if args.no_progress or not sys.stderr.isatty() or os.environ.get("CI"):
+    if not _shows_progress(args):
         yield None
         return
     from rich.progress import Progress
@@ -190,6 +190,10 @@ def _progress(
                 bar.update(task, advance=n, count=count)
 
         yield advance
+
+
+def _shows_progress(args: argparse.Namespace) -> bool:
+    return not (args.no_progress or not sys.stderr.isatty() or os.environ.get("CI"))
 
 
 def progress_columns(unit: str) -> tuple[Any, ...]:
@@ -264,7 +268,8 @@ def _check(args: argparse.Namespace) -> int:
     jobs = default_jobs() if args.jobs == 0 else max(1, args.jobs)
     from phiguard.checker import discover
 
-    total = len(discover(args.paths, config.exclude, root))
+    # the bar's total: the folders are walked once more only when a bar is shown
+    total = len(discover(args.paths, config.exclude, root)) if _shows_progress(args) else None
     for progress in _progress(args, total=total):
         result = check(
             args.paths,

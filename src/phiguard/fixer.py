@@ -99,10 +99,7 @@ def _planned(fr: FileResult, linter: Linter, config: Config, selected: Callable[
         ]
         if planned:
             edits[i] = planned
-            scopes = dict(post.scopes())
-            texts[i] = {
-                s: fixes.apply(scopes[s], [e for e in planned if e.scope == s]) for s in {e.scope for e in planned}
-            }
+            texts[i] = fixes.rewritten_scopes(post, planned)
     fix = FileFix(fr.draft, fr.draft.source, [(i, e) for i, es in edits.items() for e in es], list(fr.located))
     try:
         fix.source = rewrite_source(fr.draft, edits, texts)

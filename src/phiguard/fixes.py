@@ -22,7 +22,7 @@ from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
 
 from phiguard.lexicon import WordPattern, builtin_words
-from phiguard.models import Category, Finding, Lang, Post, Report, Scope, Severity
+from phiguard.models import BODY, Category, Finding, Lang, Post, Report, Scope, Severity
 from phiguard.rulepack.schema import Rule, RuleSet
 
 # words removed with a value when they stand just before it: its label ("MRN", "DOB:") or a preposition
@@ -78,7 +78,7 @@ def plan(post: Post, report: Report, rules: RuleSet, *, initials: bool = False) 
     advice = [f for f in report.findings if f.category == Category.ADVICE and f.suggestion and f.scope == "body"]
     edits: list[Edit] = []
     if advice and post.text:
-        edits.append(Edit(advice[0].rule, Scope("body"), 0, len(post.text), "replace", advice[0].suggestion or ""))
+        edits.append(Edit(advice[0].rule, BODY, 0, len(post.text), "replace", advice[0].suggestion or ""))
     for f in report.findings:
         rule = rules.get(f.rule)
         if f.category != Category.IDENTIFIER or f.severity < Severity.WARNING or rule is None or rule.fix is None:
@@ -95,7 +95,7 @@ def _edit(rule: Rule, f: Finding, text: str, lang: Lang, initials: bool) -> Edit
     start, end = f.start, f.end
     if spec.operator == "remove":
         start, end = _widened(text, start, end)
-        if _cased(text, start, "x") == "X" and text[end : end + 1].islower():
+        if _opens(text, start) and text[end : end + 1].islower():
             return Edit(rule.code, f.scope, start, end + 1, "custom", text[end].upper())  # "The DNI 123 was" -> "Was"
         return Edit(rule.code, f.scope, start, end, "redact", "")
     if rule.entity == "PERSON":
@@ -123,10 +123,14 @@ def _name_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _opens(text: str, start: int) -> bool:
+    """``start`` opens the text or a sentence."""
+    return not text[:start].strip() or text[:start].rstrip()[-1] in ".!?¡¿\n"
+
+
 def _cased(text: str, start: int, new: str) -> str:
     """``new`` with a capital where it opens the text or a sentence."""
-    opens = not text[:start].strip() or text[:start].rstrip()[-1] in ".!?¡¿\n"
-    return new[:1].upper() + new[1:] if opens else new
+    return new[:1].upper() + new[1:] if _opens(text, start) else new
 
 
 def _initials(name: str) -> str:
@@ -194,16 +198,18 @@ def _operator(e: Edit) -> OperatorConfig:
     return OperatorConfig("replace", {"new_value": e.new})
 
 
+def rewritten_scopes(post: Post, edits: list[Edit]) -> dict[str, str]:
+    """The new text of each scope the edits change."""
+    texts: dict[str, str] = dict(post.scopes())
+    return {s: apply(texts[s], [e for e in edits if e.scope == s]) for s in dict.fromkeys(e.scope for e in edits)}
+
+
 def rewrite(post: Post, edits: list[Edit]) -> Post:
     """The post with every scope's edits applied (image texts are the images': left as they are)."""
-    by_scope: dict[str, list[Edit]] = {}
-    for e in edits:
-        by_scope.setdefault(e.scope, []).append(e)
-    captions = tuple(apply(t, by_scope.get(Scope.of("caption", i), [])) for i, t in enumerate(post.captions))
-    alts = tuple(apply(t, by_scope.get(Scope.of("alt", i), [])) for i, t in enumerate(post.alt_texts))
-    return post.model_copy(
-        update={"text": apply(post.text, by_scope.get("body", [])), "captions": captions, "alt_texts": alts}
-    )
+    new = rewritten_scopes(post, edits)
+    captions = tuple(new.get(Scope.of("caption", i), t) for i, t in enumerate(post.captions))
+    alts = tuple(new.get(Scope.of("alt", i), t) for i, t in enumerate(post.alt_texts))
+    return post.model_copy(update={"text": new.get("body", post.text), "captions": captions, "alt_texts": alts})
 
 
 @dataclass(frozen=True)

@@ -94,13 +94,19 @@ class Scope(str):
 
     @classmethod
     def of(cls, kind: ScopeKind, number: int | None = None, part: str | None = None) -> Scope:
+        """A scope from its parts, without parsing its name again (posts build theirs on every pass)."""
         name = kind if number is None else f"{kind}[{number}]"
-        return cls(f"{name}.{part}" if part else name)
+        self = str.__new__(cls, f"{name}.{part}" if part else name)
+        self.kind, self.number, self.part = kind, number, part
+        return self
 
     @property
     def root(self) -> Scope:
         """The scope without its part: ``image[0]`` for ``image[0].text``."""
         return self if self.part is None else Scope.of(self.kind, self.number)
+
+
+BODY = Scope("body")
 
 
 class Source(str):
@@ -171,7 +177,7 @@ class Post(_Frozen):
 
     def scopes(self) -> list[tuple[Scope, str]]:
         """(scope, text) for every non-empty text of the post, body first."""
-        out = [(Scope("body"), self.text)] if self.text else []
+        out = [(BODY, self.text)] if self.text else []
         out += [(Scope.of("caption", i), t) for i, t in enumerate(self.captions) if t]
         out += [(Scope.of("alt", i), t) for i, t in enumerate(self.alt_texts) if t]
         out += [(Scope(scope), t) for scope, t in self.image_texts if t]
@@ -213,7 +219,7 @@ class Finding(_Frozen):
     start: int
     end: int
     message: str
-    scope: ScopeName = Scope("body")
+    scope: ScopeName = BODY
     lang: Lang = DEFAULT_LANG
     evidence: tuple[EvidenceItem, ...] = ()
     suggestion: str | None = None  # what to write instead (the advice rules' safe reply)

@@ -19,7 +19,7 @@ from typing import Any, Literal, TypeAlias
 
 from phiguard.errors import InputError
 from phiguard.lang import LANGS, parse_language
-from phiguard.models import Lang, Post, Scope
+from phiguard.models import BODY, Lang, Post, Scope
 from phiguard.suppressions import Suppression
 
 # Post fields people use in exports and bulk-schedule sheets (compared case-insensitively).
@@ -169,7 +169,7 @@ def make_post(
 ) -> DraftPost:
     """The post and its scopes: ``body``, ``caption[i]``, ``alt[i]``, ``image[i]`` (image paths are
     resolved from the draft's folder)."""
-    fields: dict[str, Field] = {Scope("body"): body}
+    fields: dict[str, Field] = {BODY: body}
     fields |= {Scope.of("caption", i): f for i, f in enumerate(captions)}
     fields |= {Scope.of("alt", i): f for i, f in enumerate(alts)}
     fields |= {Scope.of("image", i): f for i, f in enumerate(images)}

@@ -130,8 +130,7 @@ def _rewrites(post: Post, located: list[Located], options: WriteOptions) -> dict
     from phiguard.models import Report
 
     edits = fixes.plan(post, Report(post=post, findings=tuple(loc.finding for loc in located)), options.rules)
-    texts = dict(post.scopes())
-    return {s: fixes.apply(texts[s], [e for e in edits if e.scope == s]) for s in {e.scope for e in edits}}
+    return fixes.rewritten_scopes(post, edits)
 
 
 WRITER = HtmlWriter()
