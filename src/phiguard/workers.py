@@ -15,10 +15,12 @@ _LINTER: Linter | None = None
 
 def start(config: Config, parent_stops: bool = False) -> None:
     """The pool's initializer. ``parent_stops``: the worker leaves SIGINT to the parent, which stops
-    its workers itself (``audit``): a Ctrl-C prints no worker tracebacks."""
+    its workers itself (``audit``), and a SIGTERM from it ends the worker quietly: no worker prints a
+    traceback, also when stopped while building its Linter."""
     global _LINTER
-    if parent_stops:
+    if parent_stops:  # first: the parent may stop a worker while it is still building its Linter
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited by fork
     _LINTER = Linter(config)
 
 
