@@ -127,11 +127,16 @@ class SarifWriter:
 
 def _artifact(path: str, root: Path, make: Any) -> Any:
     """A file's location relative to ``%SRCROOT%`` (also when the path was given absolute); a file
-    outside it (or standard input) keeps its own URI."""
+    outside it keeps its own URI; standard input without ``--stdin-filename`` has no URI, only a
+    description (``<stdin>`` is not a URI reference)."""
+    from sarif_pydantic import Message
+
+    if path.startswith("<"):
+        return make(description=Message(text="standard input"))
     full = Path(path).resolve()
-    if not path.startswith("<") and full.is_relative_to(root):
+    if full.is_relative_to(root):
         return make(uri=quote(full.relative_to(root).as_posix()), uri_base_id=SRCROOT)
-    return make(uri=full.as_uri() if not path.startswith("<") else path)
+    return make(uri=full.as_uri())
 
 
 WRITER = SarifWriter()
