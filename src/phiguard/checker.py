@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -28,6 +29,7 @@ from phiguard.safeio import read_stdin
 from phiguard.suppressions import apply, problems
 
 STDIN = "-"
+STDIN_NAME = "<stdin>"  # what a draft read from standard input is called, unless --stdin-filename names it
 T = TypeVar("T")
 
 
@@ -129,7 +131,7 @@ def check(
     progress: Callable[[int], None] | None = None,
     today: date | None = None,
     linter: Linter | None = None,
-    stdin_name: str = "<stdin>",
+    stdin_name: str = STDIN_NAME,
 ) -> CheckResult:
     """Check drafts; ``today`` is the date consents are judged by (default: the current date).
     ``linter`` (built from ``config``) is the caller's to reuse; without one a new Linter is built.
@@ -176,7 +178,7 @@ def _check_files(
     progress: Callable[[int], None] | None = None,
     today: date | None = None,
     image_roots: tuple[Path, ...] = (),
-    stdin_name: str = "<stdin>",
+    stdin_name: str = STDIN_NAME,
 ) -> list[FileResult]:
     config = linter.config
     if image_roots:
@@ -228,11 +230,14 @@ def _ignored_here(path: str, config: Config) -> tuple[str, ...]:
     full = Path(path).resolve()
     rel = full.relative_to(base).as_posix() if full.is_relative_to(base) else Path(path).as_posix()
     return tuple(
-        code
-        for pattern, codes in config.per_file_ignores.items()
-        if pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(rel)
-        for code in codes
+        code for pattern, codes in config.per_file_ignores.items() if _spec(pattern).match_file(rel) for code in codes
     )
+
+
+@cache
+def _spec(pattern: str) -> pathspec.GitIgnoreSpec:
+    """A per-file-ignores pattern, compiled once per process (it is asked about every draft)."""
+    return pathspec.GitIgnoreSpec.from_lines([pattern])
 
 
 def _guarded(phase: str, step: Callable[..., T], *args: object) -> T:
@@ -246,7 +251,7 @@ def _guarded(phase: str, step: Callable[..., T], *args: object) -> T:
         raise InternalError(phase, exc) from exc
 
 
-def _read(path: str, config: Config, stdin_name: str = "<stdin>") -> Draft:
+def _read(path: str, config: Config, stdin_name: str = STDIN_NAME) -> Draft:
     if path == STDIN:  # --stdin-filename names it: its suffix says how to read it, per-file-ignores match it
         return load_draft(stdin_name, read_stdin(sys.stdin.buffer, config.max_draft_bytes), config.csv_text_columns)
     if Path(path).suffix.lower() in IMAGE_SUFFIXES:

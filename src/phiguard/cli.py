@@ -244,6 +244,18 @@ def _selected_config(config: Config, args: argparse.Namespace) -> Config:
     return config.model_copy(update=update) if update else config
 
 
+def _fail_on(args: argparse.Namespace, config: Config) -> Severity:
+    """--fail-on, else the config's fail-on."""
+    return Severity(args.fail_on) if args.fail_on else config.fail_on
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    """--jobs: 0 is one worker per core."""
+    from phiguard.checker import default_jobs
+
+    return default_jobs() if args.jobs == 0 else max(1, args.jobs)
+
+
 def _color(args: argparse.Namespace) -> bool:
     """--color, else FORCE_COLOR or a terminal; NO_COLOR turns auto off (no-color.org, force-color.org)."""
     if args.color != "auto":
@@ -254,7 +266,7 @@ def _color(args: argparse.Namespace) -> bool:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from phiguard.checker import CheckResult, FileResult, check, default_jobs
+    from phiguard.checker import STDIN_NAME, CheckResult, FileResult, check, discover
 
     args.paths = args.paths or ["."]
     config, root = _config(args, args.paths)
@@ -263,11 +275,9 @@ def _check(args: argparse.Namespace) -> int:
         from phiguard.nlp import install_missing_models
 
         install_missing_models({lang: config.models[lang] for lang in config.languages}, _say)
-    fail_on = Severity(args.fail_on) if args.fail_on else config.fail_on
+    fail_on = _fail_on(args, config)
     baseline = Baseline.load(args.baseline) if args.baseline else None
-    jobs = default_jobs() if args.jobs == 0 else max(1, args.jobs)
-    from phiguard.checker import discover
-
+    jobs = _jobs(args)
     # the bar's total: the folders are walked once more only when a bar is shown
     total = len(discover(args.paths, config.exclude, root)) if _shows_progress(args) else None
     for progress in _progress(args, total=total):
@@ -281,7 +291,7 @@ def _check(args: argparse.Namespace) -> int:
             progress=progress,
             today=args.today,
             linter=LINTERS.get(config),
-            stdin_name=args.stdin_filename or "<stdin>",
+            stdin_name=args.stdin_filename or STDIN_NAME,
         )
     rules = LINTERS.get(config).rules  # the same rules the check used, loaded once
     shown = result
@@ -362,9 +372,8 @@ def _fix(args: argparse.Namespace) -> int:
     if args.write and "-" in args.paths:
         raise InputError("--write cannot write to standard input", "pass the draft's path, or drop --write for a diff")
     config, root = _config(args, args.paths)
-    fail_on = Severity(args.fail_on) if args.fail_on else config.fail_on
-    select = tuple(c.strip().upper() for c in (args.select or "").split(",") if c.strip())
-    ignore = tuple(c.strip().upper() for c in (args.ignore or "").split(",") if c.strip())
+    fail_on = _fail_on(args, config)
+    select, ignore = _codes(args.select), _codes(args.ignore)
 
     def selected(code: str) -> bool:
         return (not select or code.startswith(select)) and not (ignore and code.startswith(ignore))
@@ -408,7 +417,7 @@ def _fix(args: argparse.Namespace) -> int:
             print(f"phiguard: {printable(path)}: fixed ({len(f.edits)} edit(s): {codes})", file=sys.stderr)
         for loc in left:
             g = loc.finding
-            value = g.value if args.show_values else g.masked
+            value = g.shown(args.show_values)
             hint = " (use `phiguard redact-image`)" if g.scope.kind == "image" else ""
             print(
                 f"{printable(path)}:{loc.line}:{loc.column}: {g.rule} [{g.severity.value}] left after the fix: "
@@ -439,7 +448,7 @@ def _fix_record(
             "column": loc.column,
             "scope": str(g.scope),
             "message": g.message,
-            "value": g.value if show else g.masked,
+            "value": g.shown(show),
         }
 
     edits = [
@@ -459,11 +468,10 @@ def _fix_record(
 
 def _audit(args: argparse.Namespace) -> int:
     from phiguard.archive import Meter, audit, iter_archive
-    from phiguard.checker import default_jobs
 
     config, _ = _config(args, [str(args.archive)])
-    fail_on = Severity(args.fail_on) if args.fail_on else config.fail_on
-    jobs = default_jobs() if args.jobs == 0 else max(1, args.jobs)
+    fail_on = _fail_on(args, config)
+    jobs = _jobs(args)
     posts = flagged = 0
     out = _open_output(args.output) if args.output else sys.stdout
     write, options = post_writer(args.format).write_post, WriteOptions(args.show_values)
@@ -508,7 +516,7 @@ def _redact_image(args: argparse.Namespace) -> int:
         check_target(target, args.images)
     for image, target in zip(args.images, targets, strict=True):
         done = redact(linter, image, target, lang=args.lang, faces=args.faces, originals=args.images)
-        covered = ", ".join(f"{c.rule} {c.value if args.show_values else c.masked}" for c in done.covered)
+        covered = ", ".join(f"{c.rule} {c.shown(args.show_values)}" for c in done.covered)
         print(
             f"phiguard: {image} -> {target}: metadata removed ({', '.join(done.removed) or 'none found'}); "
             f"{len(done.covered)} area(s) covered{': ' + covered if covered else ''}",

@@ -159,7 +159,7 @@ def aggregated_age(c: Candidate, ctx: ScopeContext) -> bool:
     window_start = max(0, c.start - 25)
     return any(
         m.start() < c.end and c.start < m.end()
-        for m in _AGGREGATE_AGE.compiled.finditer(ctx.text, window_start, min(len(ctx.text), c.end + 20))
+        for m in _AGGREGATE_AGE.finditer(ctx.text, window_start, min(len(ctx.text), c.end + 20))
     )
 
 

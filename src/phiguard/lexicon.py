@@ -8,6 +8,7 @@ so no word list is written in a Python module and a new language adds its words 
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from itertools import accumulate
@@ -130,6 +131,9 @@ class WordPattern:
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
         return self.compiled.search(text, pos, len(text) if endpos is None else endpos)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[regex.Match[str]]:
+        return self.compiled.finditer(text, pos, len(text) if endpos is None else endpos)
 
     def match(self, text: str, pos: int = 0) -> regex.Match[str] | None:
         return self.compiled.match(text, pos)

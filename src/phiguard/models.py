@@ -229,6 +229,10 @@ class Finding(_Frozen):
     value: str = Field(default="", repr=False, exclude=True)
     masked: str = Field(default="", description="the value masked: what every output prints (set from value)")
 
+    def shown(self, show_values: bool = False) -> str:
+        """The matched value as it may be printed: masked unless ``show_values`` (``--show-values``)."""
+        return self.value if show_values else self.masked
+
     @model_validator(mode="after")
     def _mask(self) -> Finding:
         """``masked`` follows ``value``; a finding read back from JSON (no value) keeps its masked text."""

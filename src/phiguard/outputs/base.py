@@ -50,7 +50,7 @@ class PostWriter(Protocol):
 
 def shown(f: Finding, options: WriteOptions) -> str:
     """The matched value as it may be printed: masked unless asked otherwise."""
-    return f.value if options.show_values else f.masked
+    return f.shown(options.show_values)
 
 
 def in_image(f: Finding) -> str:

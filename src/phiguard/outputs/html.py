@@ -51,13 +51,15 @@ class HtmlWriter:
 
 def _post(fr: FileResult, options: WriteOptions) -> dict[str, object]:
     """A draft's scopes as lists of (text, finding or None) segments, with values masked in place."""
+    by_post: dict[int | None, list[Located]] = {}
     by_scope: dict[tuple[int | None, str], list[Located]] = {}
     for loc in fr.located:
+        by_post.setdefault(loc.post_index, []).append(loc)
         by_scope.setdefault((loc.post_index, loc.finding.scope), []).append(loc)
     posts = []
     for index, post in enumerate(fr.draft.posts):
         scopes = []
-        rewrites = _rewrites(post.post, [loc for loc in fr.located if loc.post_index == index], options)
+        rewrites = _rewrites(post.post, by_post.get(index, []), options)
         for scope, text in post.post.scopes():
             segments: list[tuple[str, Located | None]] = []
             pos = 0
