@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -21,6 +21,7 @@ import regex
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from phiguard import safeio
+from phiguard.codes import unknown_message
 from phiguard.errors import InputError
 from phiguard.models import Finding, Post
 
@@ -122,6 +123,15 @@ class Baseline:
             counts[item.fingerprint] += item.count
             rules[item.fingerprint] = item.rule
         return cls(counts, rules)
+
+    def check_codes(self, codes: Collection[str], path: Path) -> None:
+        """Every rule the baseline names is a loaded rule's (a typo or a removed rule pack is exit 2)."""
+        for rule in sorted(set(self.rules.values()) - {""}):
+            if rule not in codes:
+                raise InputError(
+                    f"{path}: the baseline accepts findings of an {unknown_message(rule, codes, exact=True)}",
+                    "load the rule pack that has it, or run `phiguard baseline update`",
+                )
 
     def add(self, rule: str, fp: str) -> None:
         self.counts[fp] += 1

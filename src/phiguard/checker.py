@@ -210,7 +210,7 @@ def check_drafts(
         keep = apply([(loc.finding.rule, loc.line) for loc in located], draft.suppressions)
         ignored = _ignored_here(draft.path, linter.config)
         located = [loc for loc, k in zip(located, keep, strict=True) if k and not loc.finding.rule.startswith(ignored)]
-        for p in problems(draft.suppressions):
+        for p in problems(draft.suppressions, linter.rules.codes):
             f = p.finding()
             fp = fingerprint(f.rule, draft.path, f"{p.line}:{p.column}")
             located.append(Located(draft.path, f, p.line, p.column, p.line, p.column, None, fp))

@@ -152,6 +152,11 @@ def _config(args: argparse.Namespace, paths: Sequence[str] = ()) -> tuple[Config
     if path is not None and not path.is_file():
         raise ConfigError(f"{path}: no such config file", "check the --config path")
     config, root = (Config(), Path.cwd()) if path is None else (load_config_file(path), path.parent)
+    if path is not None:
+        try:
+            config.check_codes(LINTERS.rules(config).codes)
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {exc.message}", exc.fix) from None
     args.config_used = str(path) if path is not None else None
     switches = {
         key: False
@@ -229,18 +234,26 @@ def _selection(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ignore", metavar="CODES", help="not these codes, on top of the config's ignore")
 
 
-def _codes(value: str | None) -> tuple[str, ...]:
-    return tuple(c.strip().upper() for c in (value or "").split(",") if c.strip())
+def _codes(value: str | None, flag: str, config: Config) -> tuple[str, ...]:
+    """A comma-separated list of code prefixes; one that names no loaded rule is exit 2 (ruff's "unknown
+    rule selector"), with the closest codes."""
+    from phiguard.codes import check_selectors
+
+    codes = tuple(c.strip().upper() for c in (value or "").split(",") if c.strip())
+    if value is not None and not codes:
+        raise ConfigError(f"{flag}: no code given", "name codes or prefixes, e.g. PHI0,CON")
+    check_selectors(codes, LINTERS.rules(config).codes, flag)
+    return codes
 
 
 def _selected_config(config: Config, args: argparse.Namespace) -> Config:
     update: dict[str, object] = {}
     if args.select is not None:
-        update["select"] = _codes(args.select)
-    if args.extend_select:
-        update["extend_select"] = (*config.extend_select, *_codes(args.extend_select))
-    if args.ignore:
-        update["ignore"] = (*config.ignore, *_codes(args.ignore))
+        update["select"] = _codes(args.select, "--select", config)
+    if getattr(args, "extend_select", None) is not None:
+        update["extend_select"] = (*config.extend_select, *_codes(args.extend_select, "--extend-select", config))
+    if args.ignore is not None:
+        update["ignore"] = (*config.ignore, *_codes(args.ignore, "--ignore", config))
     return config.model_copy(update=update) if update else config
 
 
@@ -277,6 +290,8 @@ def _check(args: argparse.Namespace) -> int:
         install_missing_models({lang: config.models[lang] for lang in config.languages}, _say)
     fail_on = _fail_on(args, config)
     baseline = Baseline.load(args.baseline) if args.baseline else None
+    if baseline is not None:
+        baseline.check_codes(LINTERS.rules(config).codes, args.baseline)
     jobs = _jobs(args)
     # the bar's total: the folders are walked once more only when a bar is shown
     total = len(discover(args.paths, config.exclude, root)) if _shows_progress(args) else None
@@ -373,10 +388,7 @@ def _fix(args: argparse.Namespace) -> int:
         raise InputError("--write cannot write to standard input", "pass the draft's path, or drop --write for a diff")
     config, root = _config(args, args.paths)
     fail_on = _fail_on(args, config)
-    select, ignore = _codes(args.select), _codes(args.ignore)
-
-    def selected(code: str) -> bool:
-        return (not select or code.startswith(select)) and not (ignore and code.startswith(ignore))
+    selected = _selected_config(config, args).selected  # what is fixed: the longest matching prefix wins, as in check
 
     for _ in _progress(args, "fixing drafts"):
         results = fix_files(

@@ -7,12 +7,14 @@ spelling. Unknown keys are an error, so a typo never silently switches a check o
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from phiguard import safeio
+from phiguard.codes import check_selectors
 from phiguard.errors import ConfigError, InputError
 from phiguard.lang import DEFAULT_LANG, PROFILES
 from phiguard.models import LANGS, Lang, Severity
@@ -155,6 +157,16 @@ class Config(_Strict):
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
             raise ConfigError(f"invalid {source}: {problems}", "fix or remove the key") from None
+
+    def check_codes(self, codes: Collection[str]) -> None:
+        """Every code or prefix this config names is one of ``codes`` (the loaded rules'): an unknown one
+        is a :class:`ConfigError` naming the key and the closest codes, never a check silently off."""
+        check_selectors(self.select, codes, "select")
+        check_selectors(self.extend_select, codes, "extend-select")
+        check_selectors(self.ignore, codes, "ignore")
+        check_selectors(self.severity, codes, "severity", exact=True)
+        for pattern, selectors in self.per_file_ignores.items():
+            check_selectors(selectors, codes, f"per-file-ignores[{pattern!r}]")
 
     def selected(self, code: str) -> bool:
         """flake8/ruff style selection: the longest matching prefix of select/ignore wins."""

@@ -142,6 +142,7 @@ class Linter:
         learned models (training and cross-validation use them), and so does ``advice_model``."""
         self.config = config or Config()
         self.rules = rules or load_rules(self.config.rule_dirs)
+        self.config.check_codes(self.rules.codes)  # a typo in select/ignore/severity is an error, not a check off
         self.active: tuple[Rule, ...] = tuple(r for r in self.rules.rules if self.config.selected(r.code))
         self._reported = {r.code for r in self.active}
         # A consent rule judges the identifiers and faces a post shows, so with one selected every

@@ -7,16 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from phiguard.codes import TOOL_RULES
 from phiguard.rulepack.schema import Rule, RuleSet
-
-TOOL_RULES = {
-    "PGS001": ("bad-suppression", "error", "A `phiguard:` comment without codes, or an `ignore` without a reason."),
-    "PGS002": (
-        "unused-suppression",
-        "warning",
-        "A suppression that silenced nothing (or an `enable` with no open `disable`).",
-    ),
-}
 
 
 def rule_page(rule: Rule) -> str:

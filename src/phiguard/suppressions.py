@@ -4,16 +4,19 @@
     <!-- phiguard: disable[ADV] -->  ...  <!-- phiguard: enable[ADV] -->   a range of lines
 
 Codes are prefixes (``ADV`` covers ``ADV001``...), separated by commas. ``ignore`` needs a reason; both
-need codes. A malformed suppression is reported as ``PGS001`` and one that silenced nothing as
-``PGS002`` (see :func:`apply`), so a suppression can never hide findings by accident.
+need codes. A malformed suppression is reported as ``PGS001``, one that silenced nothing as ``PGS002``
+(see :func:`apply`) and a code no rule has (a typo, which would silence nothing) as ``PGS003``, so a
+suppression can never hide findings, or fail to, by accident.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import regex
 
+from phiguard.codes import is_known, unknown_message
 from phiguard.findings import tool_finding
 from phiguard.models import Finding, Severity
 
@@ -25,6 +28,7 @@ _DIRECTIVE = regex.compile(
 
 BAD_SUPPRESSION = "PGS001"
 UNUSED_SUPPRESSION = "PGS002"
+UNKNOWN_CODE = "PGS003"
 
 
 @dataclass
@@ -122,15 +126,21 @@ class Problem:
         return tool_finding(self.code, self.severity, self.message, "SUPPRESSION")
 
 
-def problems(suppressions: list[Suppression]) -> list[Problem]:
-    """Malformed suppressions (PGS001) and, after :func:`apply`, unused ones (PGS002)."""
+def problems(suppressions: list[Suppression], codes: Collection[str] = ()) -> list[Problem]:
+    """Malformed suppressions (PGS001), codes or prefixes none of ``codes`` (the loaded rules') has
+    (PGS003) and, after :func:`apply`, unused ones (PGS002; not said again of a suppression whose codes
+    are all unknown)."""
     out = []
     for s in suppressions:
+        unknown = [c for c in s.codes if not is_known(c, codes)] if codes and not s.problem else []
+        for code in unknown:
+            message = f"Suppression names an {unknown_message(code, codes)}."
+            out.append(Problem(UNKNOWN_CODE, Severity.WARNING, message, s.line, s.column))
         if s.problem:
             out.append(
                 Problem(BAD_SUPPRESSION, Severity.ERROR, f"Malformed suppression: {s.problem}.", s.line, s.column)
             )
-        elif not s.used:
+        elif not s.used and len(unknown) < len(s.codes or ("",)):
             what = "`enable` with no open `disable`" if s.verb == "enable" else f"{s.verb}[{','.join(s.codes)}]"
             out.append(Problem(UNUSED_SUPPRESSION, Severity.WARNING, f"Unused suppression: {what}.", s.line, s.column))
     return out

@@ -46,7 +46,8 @@ class SarifWriter:
         )
         from sarif_pydantic.sarif import RunAutomationDetails
 
-        from phiguard.ruledocs import TOOL_RULES, rule_page
+        from phiguard.codes import TOOL_RULES
+        from phiguard.ruledocs import rule_page
 
         tool_rules = {code: summary for code, (_, _, summary) in TOOL_RULES.items()}
         packs = options.rules.rules if options.rules else []

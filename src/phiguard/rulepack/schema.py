@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 import regex
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from phiguard.codes import TOOL_RULES
 from phiguard.models import LANGS, Category, Lang, Scope, Severity
 
 CODE_PATTERN = r"^[A-Z]{2,4}[0-9]{3}$"
@@ -274,6 +275,11 @@ class RuleSet(_Strict):
     def post_rule(self, kind: PostKind) -> Rule | None:
         """The rule that reports a post-level kind (``consent.missing``...), if one is loaded."""
         return self._by_kind.get(kind)
+
+    @cached_property
+    def codes(self) -> frozenset[str]:
+        """Every code a selector may name: the rules' and phiguard's own tool codes (PGS...)."""
+        return frozenset(self._by_code) | frozenset(TOOL_RULES)
 
     @cached_property
     def _by_kind(self) -> dict[str, Rule]:
