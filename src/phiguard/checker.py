@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,10 +22,11 @@ from phiguard import workers
 from phiguard.baseline import Baseline, fingerprint, fingerprints
 from phiguard.config import Config
 from phiguard.engine import Linter
-from phiguard.errors import InputError, InternalError, PhiguardError
-from phiguard.inputs import FOLDER_SUFFIXES, IMAGE_SUFFIXES, Draft, DraftPost, image_draft, load_draft, read_text
+from phiguard.errors import InternalError, NotADraft, PhiguardError
+from phiguard.inputs import IMAGE_SUFFIXES, Draft, DraftPost, image_draft, load_draft, read_text
 from phiguard.models import Finding, Lang, Severity
 from phiguard.safeio import read_stdin
+from phiguard.selection import Found, Skipped
 from phiguard.suppressions import apply, problems
 
 STDIN = "-"
@@ -62,6 +63,7 @@ class FileResult:
 @dataclass
 class CheckResult:
     files: list[FileResult]
+    skipped: list[Skipped] = field(default_factory=list)  # what the walk passed over, and why
 
     @property
     def findings(self) -> list[Located]:
@@ -72,51 +74,10 @@ class CheckResult:
 
 
 # -- finding drafts -----------------------------------------------------------------------------------
-def discover(paths: Sequence[str], exclude: Sequence[str] = (), root: Path | None = None) -> list[str]:
-    """Draft files under ``paths`` (folders recursively, hidden folders skipped), minus gitignore-style
-    ``exclude`` patterns matched relative to ``root``. ``-`` stands for standard input. Folders give
-    drafts only (their images are checked through the drafts that attach them); an image file named
-    explicitly is checked on its own."""
-    spec = pathspec.GitIgnoreSpec.from_lines(exclude)
-    base = (root or Path.cwd()).resolve()
-    out: list[str] = []
-    for raw in paths:
-        if raw == STDIN:
-            out.append(STDIN)
-            continue
-        path = Path(raw)
-        if not path.exists():
-            raise InputError(f"{raw}: no such file or folder", "check the path")
-        files = sorted(_walk(path)) if path.is_dir() else [path]
-        out += [str(f) for f in files if not _excluded(f, spec, base)]
-    return list(dict.fromkeys(out))
-
-
-def _walk(folder: Path) -> list[Path]:
-    """Draft files under ``folder``, hidden folders skipped; a folder that cannot be read is an error
-    (``Path.rglob`` would skip it silently)."""
-
-    def refuse(exc: OSError) -> None:
-        raise InputError(
-            f"{exc.filename or folder}: cannot read folder ({exc.strerror})", "fix its permissions or exclude it"
-        )
-
-    out = []
-    for top, dirs, names in os.walk(folder, onerror=refuse):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        out += [Path(top) / n for n in names if Path(n).suffix.lower() in FOLDER_SUFFIXES and (Path(top) / n).is_file()]
-    return out
-
-
-def _excluded(path: Path, spec: pathspec.GitIgnoreSpec, base: Path) -> bool:
-    if not spec.patterns:
-        return False
-    full = path.resolve()
-    try:
-        rel = full.relative_to(base).as_posix()
-    except ValueError:
-        rel = path.as_posix()
-    return spec.match_file(rel)
+def discover(paths: Sequence[str], config: Config, root: Path | None = None, reads: Sequence[Path] = ()) -> Found:
+    """The drafts under ``paths`` by the config's file selection (phiguard.selection), patterns relative
+    to ``root``; ``reads``: files the run reads as something else (a baseline), never drafts."""
+    return config.selection(root, reads).discover(paths)
 
 
 # -- checking -----------------------------------------------------------------------------------------
@@ -132,30 +93,41 @@ def check(
     today: date | None = None,
     linter: Linter | None = None,
     stdin_name: str = STDIN_NAME,
+    reads: Sequence[Path] = (),
 ) -> CheckResult:
-    """Check drafts; ``today`` is the date consents are judged by (default: the current date).
+    """Check drafts; ``today`` is the date consents are judged by (default: the current date); ``reads``
+    are files the run reads as something else than drafts (a baseline): never checked as drafts.
     ``linter`` (built from ``config``) is the caller's to reuse; without one a new Linter is built.
     With ``jobs`` > 1 each worker process builds its own once."""
-    files = discover(paths, config.exclude, root)
+    found = discover(paths, config, root, reads)
+    files = found.files
     roots = _image_roots(config, root or Path.cwd(), [p for p in paths if p != STDIN])
+    skipped = list(found.skipped)
     if jobs > 1 and len(files) > 1 and STDIN not in files:
         chunks = [files[i::jobs] for i in range(jobs)]
         results: dict[str, FileResult] = {}
         with ProcessPoolExecutor(max_workers=jobs, initializer=workers.start, initargs=(config,)) as pool:
-            for chunk_result in pool.map(_worker_files, chunks, [lang] * jobs, [today] * jobs, [roots] * jobs):
-                for fr in chunk_result:
-                    results[fr.draft.path] = fr
+            walked = [found.walked] * jobs
+            for chunk_result in pool.map(_worker_files, chunks, [lang] * jobs, [today] * jobs, [roots] * jobs, walked):
+                for item in chunk_result:
+                    if isinstance(item, Skipped):
+                        skipped.append(item)
+                        continue
+                    results[item.draft.path] = item
                     if progress:
                         progress(1)
-        ordered = [results[f] for f in files]
+        ordered = [results[f] for f in files if f in results]
     else:
-        ordered = _check_files(linter or Linter(config), files, lang, progress, today, roots, stdin_name)
+        linter = linter or Linter(config)
+        checked = _check_files(linter, files, lang, progress, today, roots, stdin_name, found.walked)
+        ordered = [item for item in checked if isinstance(item, FileResult)]
+        skipped += [item for item in checked if isinstance(item, Skipped)]
     if baseline is not None:
         for fr in ordered:
             new = baseline.filter_new([loc.fingerprint for loc in fr.located])
             fr.baselined = new.count(False)
             fr.located = [loc for loc, is_new in zip(fr.located, new, strict=True) if is_new]
-    return CheckResult(ordered)
+    return CheckResult(ordered, sorted(skipped, key=lambda s: s.path))
 
 
 def _image_roots(config: Config, root: Path, paths: Sequence[str]) -> tuple[Path, ...]:
@@ -166,9 +138,9 @@ def _image_roots(config: Config, root: Path, paths: Sequence[str]) -> tuple[Path
 
 
 def _worker_files(
-    files: Sequence[str], lang: Lang | None, today: date | None, image_roots: tuple[Path, ...]
-) -> list[FileResult]:
-    return _check_files(workers.linter(), files, lang, None, today, image_roots)
+    files: Sequence[str], lang: Lang | None, today: date | None, image_roots: tuple[Path, ...], walked: set[str]
+) -> list[FileResult | Skipped]:
+    return _check_files(workers.linter(), files, lang, None, today, image_roots, walked=walked)
 
 
 def _check_files(
@@ -179,14 +151,26 @@ def _check_files(
     today: date | None = None,
     image_roots: tuple[Path, ...] = (),
     stdin_name: str = STDIN_NAME,
-) -> list[FileResult]:
+    walked: Collection[str] = (),
+) -> list[FileResult | Skipped]:
+    """The drafts' results in order, and a :class:`Skipped` for each structured file found by walking
+    a folder that holds no post (named explicitly, such a file is an error)."""
     config = linter.config
     if image_roots:
         linter = linter.with_image_roots(image_roots)
     if today is not None:
         linter = linter.with_consent(linter.ledger, today)
-    drafts = [_guarded(f"reading {f}", _read, f, config, stdin_name) for f in files]
-    return check_drafts(linter, drafts, lang, progress)
+    read: list[Draft | Skipped] = []
+    for f in files:
+        try:
+            read.append(_guarded(f"reading {f}", _read, f, config, stdin_name))
+        except NotADraft as exc:
+            if f not in walked:
+                raise
+            read.append(Skipped(f, f"no post text: {exc.message.removeprefix(f + ': ')}"))
+    drafts = [d for d in read if isinstance(d, Draft)]
+    results = iter(check_drafts(linter, drafts, lang, progress))
+    return [next(results) if isinstance(d, Draft) else d for d in read]
 
 
 def check_drafts(

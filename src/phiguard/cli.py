@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from phiguard.checker import CheckResult, Located
     from phiguard.fixer import FileFix
     from phiguard.rulepack.schema import RuleSet
+    from phiguard.selection import Skipped
 
 # The checker and the engine import spaCy and Presidio (about a second): they are
 # imported by the commands that lint, so `phiguard --version` and `phiguard rules` start at once.
@@ -60,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
         "--color", choices=["auto", "always", "never"], default="auto", help="auto: a terminal, or FORCE_COLOR"
     )
     _selection(check)
+    _files(check)
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings (2 still means an error)")
     check.add_argument("--quiet", "-q", action="store_true", help="print the findings only, no summary")
     check.add_argument("--statistics", action="store_true", help="print how many findings each rule has, not them")
@@ -87,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     fx.add_argument("--fail-on", choices=["info", "warning", "error"], help="what a rewrite may not keep")
     fx.add_argument("--show-values", action="store_true", help="print matched values unmasked")
     fx.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    _files(fx)
     fx.add_argument(
         "--today", type=date.fromisoformat, metavar="YYYY-MM-DD", help="judge consent expiry as of this date"
     )
@@ -114,6 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     base.add_argument("paths", nargs="+", help="files or folders to scan")
     _common(base)
     base.add_argument("--baseline", type=Path, default=Path(".phiguard-baseline.json"))
+    _files(base)
 
     ev = add("eval", help="score phiguard on a labelled corpus (JSONL)")
     ev.add_argument("corpus", type=Path)
@@ -227,6 +231,54 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+def _files(p: argparse.ArgumentParser) -> None:
+    """ruff's file-selection flags (gitignore-style patterns, comma-separated)."""
+    p.add_argument("--exclude", metavar="PATTERNS", help="what is never a draft (replaces the config's and defaults)")
+    p.add_argument("--extend-exclude", metavar="PATTERNS", help="excluded too, on top of exclude")
+    p.add_argument("--extend-include", metavar="PATTERNS", help="files a folder's walk reads too (e.g. *.markdown)")
+    p.add_argument(
+        "--respect-gitignore",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="skip what git ignores (.gitignore, .git/info/exclude, global excludes); default: on",
+    )
+    p.add_argument(
+        "--force-exclude",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="exclusions apply to files named on the command line too (the pre-commit hook passes it)",
+    )
+
+
+def _file_config(config: Config, args: argparse.Namespace) -> Config:
+    """The config with the command line's file-selection flags."""
+
+    def patterns(value: str) -> tuple[str, ...]:
+        return tuple(p.strip() for p in value.split(",") if p.strip())
+
+    update: dict[str, object] = {}
+    if args.exclude is not None:
+        update["exclude"] = patterns(args.exclude)
+    if args.extend_exclude is not None:
+        update["extend_exclude"] = (*config.extend_exclude, *patterns(args.extend_exclude))
+    if args.extend_include is not None:
+        update["extend_include"] = (*config.extend_include, *patterns(args.extend_include))
+    if args.respect_gitignore is not None:
+        update["respect_gitignore"] = args.respect_gitignore
+    if args.force_exclude is not None:
+        update["force_exclude"] = args.force_exclude
+    return config.model_copy(update=update) if update else config
+
+
+def _skipped(skipped: Sequence[Skipped], args: argparse.Namespace) -> None:
+    """Name what the walk passed over (structured files without post text, FIFOs, links): never silent."""
+    if not skipped or getattr(args, "quiet", False):
+        return
+    print(f"phiguard: {len(skipped)} file(s) skipped, not checked:", file=sys.stderr)
+    for item in skipped:
+        print(f"  {printable(item.path)}: {item.reason}", file=sys.stderr)
+
+
 def _selection(p: argparse.ArgumentParser) -> None:
     """ruff's selection flags: code prefixes, comma-separated."""
     p.add_argument("--select", metavar="CODES", help="only these codes (prefixes: PHI0,CON,ADV); replaces the config's")
@@ -283,7 +335,7 @@ def _check(args: argparse.Namespace) -> int:
 
     args.paths = args.paths or ["."]
     config, root = _config(args, args.paths)
-    config = _selected_config(config, args)
+    config = _file_config(_selected_config(config, args), args)
     if args.install_models:
         from phiguard.nlp import install_missing_models
 
@@ -294,7 +346,8 @@ def _check(args: argparse.Namespace) -> int:
         baseline.check_codes(LINTERS.rules(config).codes, args.baseline)
     jobs = _jobs(args)
     # the bar's total: the folders are walked once more only when a bar is shown
-    total = len(discover(args.paths, config.exclude, root)) if _shows_progress(args) else None
+    reads = [args.baseline] if args.baseline else []
+    total = len(discover(args.paths, config, root, reads).files) if _shows_progress(args) else None
     for progress in _progress(args, total=total):
         result = check(
             args.paths,
@@ -307,6 +360,7 @@ def _check(args: argparse.Namespace) -> int:
             today=args.today,
             linter=LINTERS.get(config),
             stdin_name=args.stdin_filename or STDIN_NAME,
+            reads=reads,
         )
     rules = LINTERS.get(config).rules  # the same rules the check used, loaded once
     shown = result
@@ -316,7 +370,8 @@ def _check(args: argparse.Namespace) -> int:
             [
                 FileResult(fr.draft, [loc for loc in fr.located if loc.severity >= least], fr.baselined)
                 for fr in result.files
-            ]
+            ],
+            result.skipped,
         )
     out = _open_output(args.output) if args.output else sys.stdout
     try:
@@ -350,6 +405,7 @@ def _check(args: argparse.Namespace) -> int:
             "phiguard[images] and Tesseract (make setup), or pass --require-images to make it an error",
             file=sys.stderr,
         )
+    _skipped(result.skipped, args)
     if not args.quiet:
         print(
             f"phiguard: {files} draft(s) checked, {flagged} with findings at or above {fail_on.value}{note}",
@@ -387,11 +443,12 @@ def _fix(args: argparse.Namespace) -> int:
     if args.write and "-" in args.paths:
         raise InputError("--write cannot write to standard input", "pass the draft's path, or drop --write for a diff")
     config, root = _config(args, args.paths)
+    config = _file_config(config, args)
     fail_on = _fail_on(args, config)
     selected = _selected_config(config, args).selected  # what is fixed: the longest matching prefix wins, as in check
 
     for _ in _progress(args, "fixing drafts"):
-        results = fix_files(
+        results, skipped = fix_files(
             args.paths, config, LINTERS.get(config), lang=args.lang, selected=selected, root=root, today=args.today
         )
     records: list[dict[str, object]] = []
@@ -439,6 +496,7 @@ def _fix(args: argparse.Namespace) -> int:
     if args.format == "json":
         json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
+    _skipped(skipped, args)
     changed = sum(f.changed for f in results)
     done = f"{changed - pending} written, {pending} not written" if args.write else f"{changed} shown"
     print(
@@ -545,7 +603,9 @@ def _baseline(args: argparse.Namespace) -> int:
         raise InputError(f"{args.baseline}: already exists", "use `phiguard baseline update` to rewrite it")
     if args.action == "update" and not args.baseline.exists():
         raise InputError(f"{args.baseline}: no such baseline", "use `phiguard baseline create` first")
-    result = check(args.paths, config, lang=args.lang, root=root, linter=LINTERS.get(config))
+    config = _file_config(config, args)
+    result = check(args.paths, config, lang=args.lang, root=root, linter=LINTERS.get(config), reads=[args.baseline])
+    _skipped(result.skipped, args)
     baseline = Baseline()
     for loc in result.findings:
         baseline.add(loc.finding.rule, loc.fingerprint)

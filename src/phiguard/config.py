@@ -7,7 +7,7 @@ spelling. Unknown keys are an error, so a typo never silently switches a check o
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +19,7 @@ from phiguard.errors import ConfigError, InputError
 from phiguard.lang import DEFAULT_LANG, PROFILES
 from phiguard.models import LANGS, Lang, Severity
 from phiguard.safeio import MAX_BYTES
+from phiguard.selection import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Selection
 
 DEFAULT_MODELS: dict[str, str] = {code: p.model for code, p in PROFILES.items()}
 
@@ -113,7 +114,21 @@ class Config(_Strict):
     allowlist: Allowlist = Field(default_factory=Allowlist)
     batch_size: int = Field(default=64, alias="batch-size", ge=1)
     fail_on: Severity = Field(default=Severity.WARNING, alias="fail-on")
-    exclude: tuple[str, ...] = Field(default=(), description="gitignore-style patterns of drafts to skip")
+    include: tuple[str, ...] = Field(
+        default=DEFAULT_INCLUDE, description="gitignore-style patterns of the files a folder's walk reads"
+    )
+    extend_include: tuple[str, ...] = Field(default=(), alias="extend-include", description="added to include")
+    exclude: tuple[str, ...] = Field(
+        default=DEFAULT_EXCLUDE,
+        description="gitignore-style patterns of what is never a draft (replaces the defaults: see extend-exclude)",
+    )
+    extend_exclude: tuple[str, ...] = Field(default=(), alias="extend-exclude", description="added to exclude")
+    respect_gitignore: bool = Field(
+        default=True, alias="respect-gitignore", description="skip what git ignores (.gitignore, info/exclude)"
+    )
+    force_exclude: bool = Field(
+        default=False, alias="force-exclude", description="exclusions apply to files named on the command line too"
+    )
     csv_text_columns: tuple[str, ...] = Field(default=(), alias="csv-text-columns")
     max_post_chars: int = Field(
         default=200_000, alias="max-post-chars", ge=1, description="longer posts are an error, not checked"
@@ -157,6 +172,26 @@ class Config(_Strict):
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
             raise ConfigError(f"invalid {source}: {problems}", "fix or remove the key") from None
+
+    def selection(self, root: Path | None = None, reads: Sequence[Path] = ()) -> Selection:
+        """Which files are drafts: the include/exclude patterns relative to ``root`` (the config's folder by
+        default), git's ignores, and ``reads`` (a baseline) plus the consent ledger, which are never drafts."""
+        ledger = self.ledger_path()
+        return Selection(
+            include=(*self.include, *self.extend_include),
+            exclude=(*self.exclude, *self.extend_exclude),
+            root=root or self.base_dir,
+            respect_gitignore=self.respect_gitignore,
+            force_exclude=self.force_exclude,
+            reads=(*reads, *([ledger] if ledger else [])),
+        )
+
+    def ledger_path(self) -> Path | None:
+        """The consent ledger's file (``sqlite:///path.db`` or a path), relative to the config's folder."""
+        if not self.consent_ledger:
+            return None
+        spec = self.consent_ledger.removeprefix("sqlite:///")
+        return (self.base_dir or Path.cwd()) / spec
 
     def check_codes(self, codes: Collection[str]) -> None:
         """Every code or prefix this config names is one of ``codes`` (the loaded rules'): an unknown one

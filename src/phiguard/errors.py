@@ -45,6 +45,13 @@ class InputError(PhiguardError):
     code = "PG301"
 
 
+class NotADraft(InputError):
+    """A structured file (JSON, YAML, CSV) with no field any reader takes for post text: skipped and
+    named when a folder's walk found it, an error when it was named on the command line."""
+
+    code = "PG302"
+
+
 class InternalError(PhiguardError):
     """phiguard itself failed (a bug, or an input it did not foresee). The message names the phase
     and the file and the exception's type, never its text (which may quote a draft)."""

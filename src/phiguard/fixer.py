@@ -22,6 +22,7 @@ from phiguard.fixes import Edit
 from phiguard.inputs import Draft, load_draft
 from phiguard.inputs.rewrite import CannotRewrite, rewrite_source
 from phiguard.models import Category, Lang, Report, Severity
+from phiguard.selection import Skipped
 
 
 @dataclass
@@ -65,8 +66,9 @@ def fix_files(
     selected: Callable[[str], bool] = lambda code: True,
     root: Path | None = None,
     today: date | None = None,
-) -> list[FileFix]:
-    """Each draft under ``paths`` with its rewrite; ``selected`` picks the rules whose findings are fixed."""
+) -> tuple[list[FileFix], list[Skipped]]:
+    """Each draft under ``paths`` with its rewrite, and what the walk skipped; ``selected`` picks the rules
+    whose findings are fixed."""
     checked = check(paths, config, lang=lang, root=root, linter=linter, today=today)
     out = [_planned(fr, linter, config, selected) for fr in checked.files]
     changed = [f for f in out if f.changed]
@@ -79,7 +81,7 @@ def fix_files(
     for f, result in zip(changed, check_drafts(linter, rewritten, lang), strict=True):
         images = [loc for loc in f.before if loc.finding.scope.kind == "image"]
         f.after = sorted([*result.located, *images], key=lambda loc: (loc.line, loc.column, loc.finding.rule))
-    return out
+    return out, checked.skipped
 
 
 def _planned(fr: FileResult, linter: Linter, config: Config, selected: Callable[[str], bool]) -> FileFix:

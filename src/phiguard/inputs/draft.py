@@ -185,6 +185,12 @@ def make_post(
     return DraftPost(post, fields, line)
 
 
+def has_post_keys(keys: Iterable[str], text_keys: Sequence[str] = TEXT_KEYS) -> bool:
+    """Whether a record with these keys is a post at all: it names a text, caption, alt text or image."""
+    known = {*text_keys, *CAPTION_KEYS, *ALT_KEYS, *IMAGE_KEYS}
+    return any(k.strip().lower() in known for k in keys)
+
+
 def record_post(
     path: str,
     record: Record,

@@ -10,8 +10,9 @@ from typing import Any
 import yaml
 
 from phiguard import safeio
-from phiguard.errors import InputError
+from phiguard.errors import InputError, NotADraft
 from phiguard.inputs.draft import (
+    TEXT_KEYS,
     Draft,
     DraftPost,
     NotText,
@@ -22,10 +23,12 @@ from phiguard.inputs.draft import (
     TokenStyle,
     Value,
     aligned,
+    has_post_keys,
     record_id,
     record_post,
 )
 
+_NOT_A_DRAFT = "if it is no draft, exclude it (extend-exclude); see docs/cli.md for the export shape"
 _LIST_KEYS = ("posts", "items", "data", "publicaciones")
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
@@ -41,7 +44,11 @@ def read(path: str, source: str, options: ReadOptions) -> Draft:
     elif isinstance(node, yaml.SequenceNode):
         items = node.value
     else:
-        raise InputError(f"{path}: expected a post or a list of posts", "see docs/cli.md for the export shape")
+        raise NotADraft(f"{path}: not a post or a list of posts", _NOT_A_DRAFT)
+    if items and not any(
+        isinstance(item, yaml.MappingNode) and has_post_keys(str(k.value) for k, _ in item.value) for item in items
+    ):
+        raise NotADraft(f"{path}: no post has a text field ({', '.join(TEXT_KEYS[:4])}...)", _NOT_A_DRAFT)
     return Draft(path, source, [_post(path, source, i, item) for i, item in enumerate(items)])
 
 

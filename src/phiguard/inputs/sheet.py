@@ -9,7 +9,7 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from phiguard.errors import InputError
+from phiguard.errors import InputError, NotADraft
 from phiguard.inputs.draft import (
     Draft,
     DraftPost,
@@ -45,9 +45,9 @@ def _posts(path: str, lines: Iterable[str], options: ReadOptions, source: str | 
             return
         names = [h.strip().lower() for h in header]
         if not any(n in keys for n in names):
-            raise InputError(
+            raise NotADraft(
                 f"{path}: no column with the post text (looked for {', '.join(keys)})",
-                "name the column in `csv-text-columns` in the config",
+                "name the column in `csv-text-columns` in the config, or exclude the file if it is no draft",
             )
         last_line = reader.line_num
         for row in reader:
