@@ -233,6 +233,17 @@ class Finding(_Frozen):
         """The matched value as it may be printed: masked unless ``show_values`` (``--show-values``)."""
         return self.value if show_values else self.masked
 
+    def image_shown(self, show_values: bool = False) -> str | None:
+        """The attached image as it may be printed: its path with ``show_values``, else which image of the
+        post it is and its type (``image[0] .jpg``): a file name may carry a patient's name. The
+        finding's line and column point at where the draft attaches it."""
+        if not self.image:
+            return None
+        if show_values:
+            return self.image
+        suffix = regex.sub(r"[^A-Za-z0-9.]", "", self.image.rpartition(".")[2])[:8]
+        return f"{self.scope.root} .{suffix}" if "." in self.image else str(self.scope.root)
+
     @model_validator(mode="after")
     def _mask(self) -> Finding:
         """``masked`` follows ``value``; a finding read back from JSON (no value) keeps its masked text."""

@@ -53,16 +53,20 @@ def shown(f: Finding, options: WriteOptions) -> str:
     return f.shown(options.show_values)
 
 
-def in_image(f: Finding) -> str:
-    """Where in an attached image a finding is: `` [image ward.png, box 44,39 97x29]`` (or nothing)."""
+def in_image(f: Finding, show_values: bool = False) -> str:
+    """Where in an attached image a finding is: `` [image[0] .png, box 44,39 97x29]`` (or nothing); the
+    image's path only with ``show_values`` (a file name may carry a patient's name)."""
     if not f.image:
         return ""
     box = f", box {f.box[0]},{f.box[1]} {f.box[2]}x{f.box[3]}" if f.box else ""
-    return f" [image {printable(f.image)}{box}]"
+    image = f"image {f.image}" if show_values else f.image_shown()
+    return f" [{printable(image or '')}{box}]"
 
 
 def with_value(f: Finding, options: WriteOptions) -> str:
     """The message, the shown value, the suggested reply and the place in an image, in one line."""
     value = shown(f, options)
     message = f"{f.message} ({value})" if value else f.message
-    return (f"{message} Suggested reply: {f.suggestion}" if f.suggestion else message) + in_image(f)
+    return (f"{message} Suggested reply: {f.suggestion}" if f.suggestion else message) + in_image(
+        f, options.show_values
+    )

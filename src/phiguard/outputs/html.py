@@ -74,7 +74,7 @@ def _post(fr: FileResult, options: WriteOptions) -> dict[str, object]:
             scopes.append({"name": scope, "segments": segments, "rewrite": rewrites.get(scope)})
         posts.append({"id": post.post.id, "scopes": scopes})
     tool = [loc for loc in fr.located if loc.finding.scope == "file"]
-    thumbs = _thumbnails(fr.located)
+    thumbs = _thumbnails(fr.located, options.show_values)
     clean = not any(loc.severity >= options.fail_on for loc in fr.located)  # as the CLI counts it
     return {
         "path": fr.draft.path,
@@ -87,40 +87,51 @@ def _post(fr: FileResult, options: WriteOptions) -> dict[str, object]:
 
 
 THUMB = 240  # pixels: the longer side of an image's picture in the report
+COVER = (32, 32, 32)  # the opaque fill over each flagged box (the outline stays around it)
 
 
-def _thumbnails(located: list[Located]) -> list[dict[str, object]]:
-    """Each image a finding points into, shrunk and embedded (a data: URI: the image never leaves
-    the report file), with the flagged boxes in its coordinates."""
+def _thumbnails(located: list[Located], show_values: bool = False) -> list[dict[str, object]]:
+    """Each image a finding points into, shrunk and embedded (a data: URI: the image never leaves the
+    report file; the full-size image is never embedded). Every flagged box, of any severity, is covered
+    by an opaque fill in the pixels themselves, so the report shows no more of a whiteboard's names
+    than the masked values do; ``show_values`` leaves the boxes uncovered (outlined only). The image's
+    name is shown as which image of the post it is, unless ``show_values``."""
     boxes: dict[str, list[tuple[str, Box]]] = {}
+    labels: dict[str, str] = {}
     for loc in located:
-        if loc.finding.image and loc.finding.box:
-            boxes.setdefault(loc.finding.image, []).append((loc.finding.rule, loc.finding.box))
+        f = loc.finding
+        if f.image and f.box:
+            boxes.setdefault(f.image, []).append((f.rule, f.box))
+            labels.setdefault(f.image, f.image_shown(show_values) or "")
     out = []
     for path, found in boxes.items():
         try:
-            from PIL import Image, ImageOps
+            from PIL import Image, ImageDraw, ImageOps
 
             with Image.open(path) as image:
                 upright = ImageOps.exif_transpose(image).convert("RGB")
         except Exception:  # an image that cannot be opened again: its findings are listed all the same
             continue
+        if not show_values:  # covered at full size, before shrinking: no blurred letters at the edges
+            pen = ImageDraw.Draw(upright)
+            for _, (left, top, width, height) in found:
+                pen.rectangle((left, top, left + width - 1, top + height - 1), fill=COVER)
         scale = min(1.0, THUMB / max(upright.size))
         small = upright.resize((max(1, int(upright.width * scale)), max(1, int(upright.height * scale))))
+        shapes = []
+        for rule, (left, top, width, height) in found:
+            # the box in thumbnail pixels, grown to whole pixels so the cover is never partly blended
+            x0, y0 = int(left * scale), int(top * scale)
+            x1 = min(small.width, max(x0 + 1, -(-(left + width) * scale // 1)))
+            y1 = min(small.height, max(y0 + 1, -(-(top + height) * scale // 1)))
+            if not show_values:
+                ImageDraw.Draw(small).rectangle((x0, y0, int(x1) - 1, int(y1) - 1), fill=COVER)
+            shapes.append({"rule": rule, "x": x0, "y": y0, "w": int(x1) - x0, "h": int(y1) - y0})
         buffer = io.BytesIO()
-        small.save(buffer, format="JPEG", quality=70)
-        shapes = [
-            {
-                "rule": rule,
-                "x": int(b[0] * scale),
-                "y": int(b[1] * scale),
-                "w": int(b[2] * scale),
-                "h": int(b[3] * scale),
-            }
-            for rule, b in found
-        ]
-        uri = "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
-        out.append({"path": path, "uri": uri, "width": small.width, "height": small.height, "boxes": shapes})
+        small.save(buffer, format="PNG")  # lossless: a covered box stays one colour
+        uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+        label = labels[path]
+        out.append({"path": label, "uri": uri, "width": small.width, "height": small.height, "boxes": shapes})
     return out
 
 

@@ -34,7 +34,7 @@ class JsonWriter:
                     "lang": f.lang,
                     "message": f.message,
                     "suggestion": f.suggestion,
-                    "image": f.image,
+                    "image": f.image_shown(options.show_values),
                     "box": list(f.box) if f.box else None,
                     "value": shown(f, options),
                     "fingerprint": loc.fingerprint,

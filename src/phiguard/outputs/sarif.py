@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from phiguard import __version__
-from phiguard.models import Severity
+from phiguard.models import Finding, Severity
 from phiguard.outputs.base import WriteOptions, with_value
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ class SarifWriter:
                         )
                     ],
                     partial_fingerprints={"phiguard/v1": loc.fingerprint},
-                    properties={"image": f.image, "box": list(f.box) if f.box else None} if f.image else None,
+                    properties=_image_properties(f, options.show_values),
                 )
             )
         driver = ToolDriver(
@@ -141,3 +141,8 @@ def _artifact(path: str, root: Path, make: Any) -> Any:
 
 
 WRITER = SarifWriter()
+
+
+def _image_properties(f: Finding, show_values: bool) -> dict[str, object] | None:
+    """Which attached image a finding is in (its path only with ``show_values``) and the box."""
+    return {"image": f.image_shown(show_values), "box": list(f.box) if f.box else None} if f.image else None

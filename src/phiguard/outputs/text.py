@@ -40,7 +40,7 @@ class TextWriter:
                 tail = f" [dim]({escape(repr(value))})[/]" if value else ""
                 console.print(
                     f"  {loc.line}:{loc.column}: [bold]{f.rule}[/] [{_STYLE[f.severity]}]{f.severity.value}[/] "
-                    f"{escape(printable(f.message))}{tail}[dim]{escape(in_image(f))}[/]"
+                    f"{escape(printable(f.message))}{tail}[dim]{escape(in_image(f, options.show_values))}[/]"
                 )
                 if f.suggestion:
                     console.print(f"      [green]suggested reply:[/] {escape(f.suggestion)}")
@@ -52,7 +52,7 @@ class TextWriter:
             tail = f" ({value!r})" if value else ""
             lines.append(
                 f"{printable(archive)}:{post.line}: {f.rule} [{f.severity.value}] "
-                f"{f.scope}:{f.start}-{f.end} {printable(f.message)}{tail}{in_image(f)}\n"
+                f"{f.scope}:{f.start}-{f.end} {printable(f.message)}{tail}{in_image(f, options.show_values)}\n"
             )
         out.write("".join(lines))
 
@@ -62,7 +62,7 @@ def _line(loc: Located, options: WriteOptions) -> str:
     value = shown(f, options)
     tail = f" ({value!r})" if value else ""
     where = f"{printable(loc.path)}:{loc.line}:{loc.column}"
-    return f"{where}: {f.rule} [{f.severity.value}] {printable(f.message)}{tail}{in_image(f)}"
+    return f"{where}: {f.rule} [{f.severity.value}] {printable(f.message)}{tail}{in_image(f, options.show_values)}"
 
 
 WRITER = TextWriter()
