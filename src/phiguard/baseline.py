@@ -137,15 +137,14 @@ class Baseline:
         self.counts[fp] += 1
         self.rules[fp] = rule
 
-    def save(self, path: Path) -> None:
+    def save(self, path: Path, inputs: Sequence[Path | str] = ()) -> None:
+        """Write the baseline (through a temporary file); it may not be, or link to, one of ``inputs``."""
+        safeio.check_output(path, inputs, "baseline")
         items = [
             {"fingerprint": fp, "rule": self.rules.get(fp, ""), "count": n} for fp, n in sorted(self.counts.items())
         ]
         text = json.dumps({"version": VERSION, "findings": items}, indent=2) + "\n"
-        try:
-            path.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"{path}: cannot write the baseline ({exc.strerror})", "check the path") from None
+        safeio.write_text(path, text, "baseline")
 
     def filter_new(self, fingerprints: list[str]) -> list[bool]:
         """For each fingerprint in order: True when it is new (beyond the accepted count)."""

@@ -8,6 +8,7 @@ error. Matched values are masked unless ``--show-values`` is given.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import shlex
 import signal
@@ -19,6 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from phiguard import safeio
 from phiguard.baseline import Baseline
 from phiguard.config import Config, find_config_file, load_config_file
 from phiguard.errors import ConfigError, InputError, InternalError, Interrupted, PhiguardError
@@ -373,26 +375,26 @@ def _check(args: argparse.Namespace) -> int:
             ],
             result.skipped,
         )
-    out = _open_output(args.output) if args.output else sys.stdout
-    try:
-        if args.statistics:
-            _statistics(shown, rules, out)
-        else:
-            color = not args.output and args.format == "text" and _color(args)
-            command = shlex.join(["phiguard", *args.argv])
-            options = WriteOptions(
-                args.show_values,
-                color,
-                rules,
-                root=root,
-                command_line=command,
-                fail_on=fail_on,
-                config_file=args.config_used,
-            )
-            writer(args.format).write(shown, out, options)
-    finally:
-        if args.output:
-            out.close()
+    buffer = io.StringIO()  # a report file is written whole, at the end, through a temporary file
+    out: TextIO = buffer if args.output else sys.stdout
+    if args.statistics:
+        _statistics(shown, rules, out)
+    else:
+        color = not args.output and args.format == "text" and _color(args)
+        command = shlex.join(["phiguard", *args.argv])
+        options = WriteOptions(
+            args.show_values,
+            color,
+            rules,
+            root=root,
+            command_line=command,
+            fail_on=fail_on,
+            config_file=args.config_used,
+        )
+        writer(args.format).write(shown, out, options)
+    if args.output:
+        safeio.check_output(args.output, _inputs(args, config, result), "report")
+        safeio.write_text(args.output, buffer.getvalue(), "report")
     failing = result.failing(fail_on)
     files = len(result.files)
     flagged = len({loc.path for loc in failing})
@@ -424,8 +426,24 @@ def _statistics(result: CheckResult, rules: RuleSet, out: TextIO) -> None:
         out.write(f"{n:>6}  {code}  {rule.name if rule else ''}\n")
 
 
-def _open_output(path: Path) -> TextIO:
-    """The report file, opened for writing; a missing folder or no permission is exit 2 naming it."""
+def _inputs(args: argparse.Namespace, config: Config, result: CheckResult | None = None) -> list[Path | str]:
+    """Every file the run reads: the drafts and the images they attach, the config, the baseline, the
+    consent ledger and an audit's archive. No output may be (or link to) one of them."""
+    read: list[Path | str] = []
+    if result is not None:
+        read += [fr.draft.path for fr in result.files]
+        read += [image for fr in result.files for post in fr.draft.posts for image in post.post.images]
+    for name in ("config_used", "baseline", "archive"):
+        if getattr(args, name, None):
+            read.append(getattr(args, name))
+    ledger = config.ledger_path()
+    return [*read, *([ledger] if ledger else [])]
+
+
+def _open_output(path: Path, inputs: Sequence[Path | str]) -> TextIO:
+    """A streamed output (an audit's findings), opened for writing once :func:`safeio.check_output` has
+    found it touches no input; a missing folder or no permission is exit 2 naming it."""
+    safeio.check_output(path, inputs, "output")
     try:
         return path.open("w", encoding="utf-8", errors="backslashreplace")
     except OSError as exc:
@@ -543,7 +561,7 @@ def _audit(args: argparse.Namespace) -> int:
     fail_on = _fail_on(args, config)
     jobs = _jobs(args)
     posts = flagged = 0
-    out = _open_output(args.output) if args.output else sys.stdout
+    out = _open_output(args.output, _inputs(args, config)) if args.output else sys.stdout
     write, options = post_writer(args.format).write_post, WriteOptions(args.show_values)
     last = 0  # the archive line of the last post whose findings were written
     try:
@@ -583,7 +601,7 @@ def _redact_image(args: argparse.Namespace) -> int:
     linter = LINTERS.get(config)
     targets = [args.output or image.with_name(image.stem + args.suffix + image.suffix) for image in args.images]
     for target in targets:  # before anything is written: no output may be (a link to) an original
-        check_target(target, args.images)
+        check_target(target, [*map(str, args.images), *_inputs(args, config)])
     for image, target in zip(args.images, targets, strict=True):
         done = redact(linter, image, target, lang=args.lang, faces=args.faces, originals=args.images)
         covered = ", ".join(f"{c.rule} {c.shown(args.show_values)}" for c in done.covered)
@@ -609,7 +627,7 @@ def _baseline(args: argparse.Namespace) -> int:
     baseline = Baseline()
     for loc in result.findings:
         baseline.add(loc.finding.rule, loc.fingerprint)
-    baseline.save(args.baseline)
+    baseline.save(args.baseline, [p for p in _inputs(args, config, result) if p != args.baseline])
     print(f"phiguard: {len(result.findings)} finding(s) accepted in {args.baseline}", file=sys.stderr)
     return 0
 

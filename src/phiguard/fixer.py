@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from phiguard import fixes
+from phiguard import fixes, safeio
 from phiguard.checker import FileResult, Located, check, check_drafts
 from phiguard.config import Config
 from phiguard.engine import Linter
@@ -118,20 +117,7 @@ def check_writable(path: str) -> None:
 
 
 def write_atomically(path: str, text: str) -> None:
-    """Replace the file with ``text``: written to a temporary file beside it and renamed over it, so an
-    interrupted or refused write leaves the draft as it was."""
+    """Replace the draft's text: the file itself keeps its links, mode, owner and BOM
+    (:func:`phiguard.safeio.rewrite_in_place`); a read-only draft is refused first."""
     check_writable(path)
-    target = Path(path)
-    mode = target.stat().st_mode & 0o7777
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".phiguard-fix", dir=target.parent)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write beside it ({exc.strerror})", "check the folder's permissions") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    safeio.rewrite_in_place(Path(path), text)

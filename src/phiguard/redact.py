@@ -16,13 +16,14 @@ rectangles is a few lines of Pillow.
 
 from __future__ import annotations
 
-import os
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageOps, IptcImagePlugin, UnidentifiedImageError
 
+from phiguard import safeio
 from phiguard.engine import Linter
 from phiguard.errors import InputError
 from phiguard.models import Category, Finding, Lang, Post, Severity
@@ -55,14 +56,10 @@ def metadata_kinds(image: Image.Image) -> list[str]:
     return kinds
 
 
-def check_target(target: Path, originals: Sequence[Path]) -> None:
-    """Refuse an output that is, links to (symbolic or hard link) or is one of the originals."""
-    for original in originals:
-        same = target.resolve() == original.resolve()
-        if not same and target.exists() and original.exists():
-            same = os.path.samefile(target, original)  # a hard link shares the original's inode
-        if same:
-            raise InputError(f"{target}: would overwrite an original image", "choose another --output or --suffix")
+def check_target(target: Path, originals: Sequence[Path | str]) -> None:
+    """Refuse an output that is, or links to (symbolic or hard link), one of the originals, that is a
+    link itself, or that is read-only (:func:`phiguard.safeio.check_output`)."""
+    safeio.check_output(target, originals, "copy")
 
 
 def check_suffix(suffix: str) -> None:
@@ -114,10 +111,12 @@ def redact(
     params: dict[str, object] = {"quality": 95} if fmt == "JPEG" else {}
     if icc:
         params["icc_profile"] = icc
+    buffer = io.BytesIO()
     try:
-        clean.save(target, format=fmt, **params)
+        clean.save(buffer, format=fmt, **params)
     except (OSError, ValueError, KeyError) as exc:
         raise InputError(f"{target}: cannot be written ({exc})", "check the path and the file type") from None
+    safeio.write_bytes(target, buffer.getvalue(), "copy")
     with Image.open(target) as written:
         left_over = metadata_kinds(written)
     if left_over:

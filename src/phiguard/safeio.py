@@ -1,4 +1,5 @@
-"""Reading what phiguard is given, within bounds: files, YAML and JSON.
+"""Reading what phiguard is given, within bounds (files, YAML and JSON), and writing what it makes
+without ever touching what it read.
 
 Every reader of drafts, front matter, ledgers, baselines and archives goes through here, so that a
 device, a FIFO, a huge file, an alias bomb or deep nesting is a clear exit-2 error naming the file and
@@ -11,7 +12,8 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -98,6 +100,116 @@ def decode_text(data: bytes, where: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{where}: not UTF-8 text (byte {exc.start})", "save the file as UTF-8") from None
+
+
+# -- writing ----------------------------------------------------------------------------------------
+def check_output(path: Path, inputs: Iterable[Path | str], what: str = "output") -> None:
+    """Refuse, before anything is written, an output that would touch an input: one that is (or links to,
+    by a symbolic or hard link) a file the run reads, a symbolic link (written through, it would replace
+    the file it points at), a folder, or a read-only file (even root must not overwrite it)."""
+    if path.is_symlink():
+        raise InputError(
+            f"{path}: the {what} is a symbolic link, which phiguard does not write through",
+            "name a regular file (or remove the link)",
+        )
+    if not path.exists():
+        return
+    mode = path.stat().st_mode
+    if stat.S_ISDIR(mode):
+        raise InputError(f"{path}: the {what} is a folder", "name a file")
+    for source in inputs:
+        if source in ("", "-") or str(source).startswith("<"):
+            continue
+        try:
+            same = os.path.samefile(path, source)
+        except OSError:
+            continue
+        if same:
+            raise InputError(
+                f"{path}: the {what} is a file this run reads ({source}); it was not overwritten",
+                f"write the {what} somewhere else",
+            )
+    if stat.S_ISREG(mode) and not (mode & stat.S_IWUSR and os.access(path, os.W_OK)):
+        raise InputError(
+            f"{path}: the {what} is read-only; it was not overwritten", "make it writable, or write elsewhere"
+        )
+
+
+def write_text(path: Path, text: str, what: str = "output") -> None:
+    """:func:`write_bytes` of ``text`` as UTF-8."""
+    write_bytes(path, text.encode("utf-8", errors="backslashreplace"), what)
+
+
+def write_bytes(path: Path, data: bytes, what: str = "output") -> None:
+    """Write ``data`` to ``path`` through a temporary file beside it renamed over it, so an interrupted or
+    failed write (a full disk) leaves what was there; a device (``/dev/stdout``) is written directly.
+    Call :func:`check_output` first."""
+    try:
+        if path.exists() and not stat.S_ISREG(path.stat().st_mode):
+            with path.open("wb") as out:
+                out.write(data)
+            return
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".phiguard", dir=path.parent or Path("."))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write the {what} ({exc.strerror})", "check the path and its folder") from None
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, 0o666 & ~_umask())
+        os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise InputError(f"{path}: cannot write the {what} ({exc.strerror})", "check the disk and the path") from None
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def rewrite_in_place(path: Path, text: str) -> None:
+    """Replace a draft's text keeping the file itself: a symbolic link's target is written (the link
+    stays), a file with hard links is written into the same inode (every name sees the change), and
+    otherwise a temporary file takes its mode and owner and is renamed over it. A UTF-8 BOM the file
+    had is kept."""
+    target = path.resolve()
+    with open_regular(target) as fh:
+        bom = fh.read(3) == b"\xef\xbb\xbf"
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+    info = target.stat()
+    foreign = (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()) and os.getuid() != 0
+    try:
+        if info.st_nlink > 1 or foreign:  # a rename would split hard links or change the owner: in place
+            with target.open("r+b") as out:
+                out.write(data)
+                out.truncate()
+                out.flush()
+                os.fsync(out.fileno())
+            return
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".phiguard-fix", dir=target.parent)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror})", "check the file and its folder") from None
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, stat.S_IMODE(info.st_mode))
+        if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+            os.chown(temp, info.st_uid, info.st_gid)
+        os.replace(temp, target)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise InputError(f"{path}: cannot write ({exc.strerror})", "check the file and its folder") from None
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 # -- YAML ---------------------------------------------------------------------------------------------
