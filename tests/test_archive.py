@@ -51,7 +51,7 @@ def test_csv_audit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ("content", "name", "needle"),
     [
         ('{"text": "ok"}\nnot json\n', "bad.jsonl", "bad.jsonl:2: invalid JSON"),
-        ('{"text": "ok"}\n{"body": 3}\n', "bad.jsonl", "bad.jsonl:2: no text field"),
+        ('{"text": "ok"}\n{"body": false}\n', "bad.jsonl", "bad.jsonl:2: no text field"),
         ("just text", "posts.xlsx", "not a format phiguard reads"),
     ],
 )

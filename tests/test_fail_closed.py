@@ -337,8 +337,11 @@ def test_image_shapes_are_read_or_refused(capsys: pytest.CaptureFixture[str], tm
     archive.write_text(json.dumps({"id": "1", "text": "Free BP checks", "images": {"path": "missing.jpg"}}) + "\n")
     _code, out, err = run(capsys, "audit", "--no-progress", "--format", "jsonl", str(archive))
     assert any(json.loads(line)["rule"] == "IMG001" for line in out.splitlines()), err
-    archive.write_text(json.dumps({"id": "1", "text": "Free BP checks", "images": 7}) + "\n")
+    archive.write_text(json.dumps({"id": "1", "text": "Free BP checks", "images": True}) + "\n")
     assert_refused(*run(capsys, "audit", "--no-progress", str(archive))[::2], "posts.jsonl:1", "image")
+    archive.write_text(json.dumps({"id": "1", "text": "Free BP checks", "images": 7}) + "\n")  # a number is text
+    code, out, err = run(capsys, "audit", "--no-progress", "--format", "jsonl", str(archive))
+    assert code == 1 and any(json.loads(line)["rule"] == "IMG001" for line in out.splitlines()), err
 
 
 def test_images_outside_the_drafts_folder_are_not_opened(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

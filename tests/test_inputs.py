@@ -107,8 +107,8 @@ def test_several_images_in_one_field_each_point_at_their_own_start() -> None:
 @pytest.mark.parametrize(
     ("name", "source", "needle"),
     [
-        ("a.jsonl", '{"text": "ok"}\n{"body": 3}\n', "a.jsonl:2: no text field"),
-        ("a.jsonl", '{"text": "ok", "images": [4]}\n', "a.jsonl:1: an image reference that is a number"),
+        ("a.jsonl", '{"text": "ok"}\n{"body": true}\n', "a.jsonl:2: no text field"),
+        ("a.jsonl", '{"text": "ok", "images": [false]}\n', "a.jsonl:1: an image reference that is a boolean"),
         ("a.yaml", "- text: ok\n  images:\n    - path: {a: b}\n", "a.yaml:3: an image path that is not text"),
         ("a.csv", "id,note\n1,hello\n", "no column with the post text"),
         ("a.csv", "text\nhello,extra\n", "a.csv:2: more cells than the header has columns"),

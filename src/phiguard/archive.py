@@ -28,6 +28,7 @@ from phiguard.config import Config
 from phiguard.engine import Linter
 from phiguard.errors import InputError
 from phiguard.inputs import READERS, DraftPost, ReadOptions, reader_for
+from phiguard.inputs.draft import DEFAULTS
 from phiguard.models import Lang, Post, Report
 
 CHUNK = 256  # posts per task sent to a worker process
@@ -42,7 +43,7 @@ class Meter:
 
 
 def iter_archive(
-    path: Path, text_columns: Iterable[str] = (), max_line: int = safeio.MAX_BYTES, meter: Meter | None = None
+    path: Path, options: ReadOptions = DEFAULTS, max_line: int = safeio.MAX_BYTES, meter: Meter | None = None
 ) -> Iterator[DraftPost]:
     """Posts of an archive (a regular file), read lazily where its format allows; a line (or, for a
     format read whole, a file) longer than ``max_line`` bytes (``max-draft-bytes``) is an error.
@@ -51,7 +52,6 @@ def iter_archive(
     if reader is None:
         known = ", ".join(sorted(s for r in READERS for s in r.suffixes))
         raise InputError(f"{path}: not a format phiguard reads ({known})", "export the posts as JSON Lines or CSV")
-    options = ReadOptions(tuple(text_columns))
     if reader.stream is None:
         yield from reader.read(str(path), safeio.read_text(path, max_line), options).posts
         return

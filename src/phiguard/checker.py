@@ -237,10 +237,10 @@ def _guarded(phase: str, step: Callable[..., T], *args: object) -> T:
 
 def _read(path: str, config: Config, stdin_name: str = STDIN_NAME) -> Draft:
     if path == STDIN:  # --stdin-filename names it: its suffix says how to read it, per-file-ignores match it
-        return load_draft(stdin_name, read_stdin(sys.stdin.buffer, config.max_draft_bytes), config.csv_text_columns)
+        return load_draft(stdin_name, read_stdin(sys.stdin.buffer, config.max_draft_bytes), config.read_options())
     if Path(path).suffix.lower() in IMAGE_SUFFIXES:
         return image_draft(path)
-    return load_draft(path, read_text(Path(path), config.max_draft_bytes), config.csv_text_columns)
+    return load_draft(path, read_text(Path(path), config.max_draft_bytes), config.read_options())
 
 
 def _locate(draft: Draft, post: DraftPost, f: Finding, fp: str, index: int) -> Located:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from phiguard.archive import Meter
     from phiguard.checker import CheckResult, Located
     from phiguard.fixer import FileFix
+    from phiguard.inputs import DraftPost
     from phiguard.rulepack.schema import RuleSet
     from phiguard.selection import Skipped
 
@@ -281,6 +282,35 @@ def _skipped(skipped: Sequence[Skipped], args: argparse.Namespace) -> None:
         print(f"  {printable(item.path)}: {item.reason}", file=sys.stderr)
 
 
+class _Unchecked:
+    """The fields with text that no key list names, each with how many posts have it and the first places."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.places: dict[str, list[str]] = {}
+
+    def add(self, post: DraftPost, path: str) -> None:
+        for name in post.unchecked:
+            self.counts[name] = self.counts.get(name, 0) + 1
+            places = self.places.setdefault(name, [])
+            if len(places) < 3:  # an archive of a million posts keeps three places per field
+                places.append(f"{path}:{post.line}")
+
+    def say(self, args: argparse.Namespace) -> None:
+        """Name them after the run: never passed over silently."""
+        if not self.counts or getattr(args, "quiet", False):
+            return
+        print(
+            f"phiguard: {len(self.counts)} field(s) with text not checked (not known as post text; list them in "
+            "text-fields to check them, or in metadata-fields):",
+            file=sys.stderr,
+        )
+        for name, count in sorted(self.counts.items()):
+            more = f" and {count - 3} more" if count > 3 else ""
+            places = ", ".join(printable(w) for w in self.places[name])
+            print(f"  {printable(name)}: {places}{more}", file=sys.stderr)
+
+
 def _selection(p: argparse.ArgumentParser) -> None:
     """ruff's selection flags: code prefixes, comma-separated."""
     p.add_argument("--select", metavar="CODES", help="only these codes (prefixes: PHI0,CON,ADV); replaces the config's")
@@ -408,6 +438,11 @@ def _check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     _skipped(result.skipped, args)
+    unchecked = _Unchecked()
+    for fr in result.files:
+        for post in fr.draft.posts:
+            unchecked.add(post, fr.draft.path)
+    unchecked.say(args)
     if not args.quiet:
         print(
             f"phiguard: {files} draft(s) checked, {flagged} with findings at or above {fail_on.value}{note}",
@@ -564,17 +599,19 @@ def _audit(args: argparse.Namespace) -> int:
     out = _open_output(args.output, _inputs(args, config)) if args.output else sys.stdout
     write, options = post_writer(args.format).write_post, WriteOptions(args.show_values)
     last = 0  # the archive line of the last post whose findings were written
+    unchecked = _Unchecked()
     try:
         meter = Meter()
         for progress in _progress(args, "auditing posts", unit="posts", meter=meter):
             for item, report in audit(
-                iter_archive(args.archive, config.csv_text_columns, config.max_draft_bytes, meter),
+                iter_archive(args.archive, config.read_options(), config.max_draft_bytes, meter),
                 LINTERS.get(config),
                 lang=args.lang,
                 jobs=jobs,
                 progress=progress,
             ):
                 write(str(args.archive), item, report, out, options)  # one write: an interrupt leaves whole posts
+                unchecked.add(item, str(args.archive))
                 posts += 1
                 last = item.line
                 flagged += bool(report.at_least(fail_on))
@@ -587,6 +624,7 @@ def _audit(args: argparse.Namespace) -> int:
     finally:
         if args.output:
             out.close()
+    unchecked.say(args)
     print(f"phiguard: {posts} post(s) audited, {flagged} with findings at or above {fail_on.value}", file=sys.stderr)
     return 1 if flagged else 0
 

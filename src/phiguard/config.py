@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from phiguard import safeio
 from phiguard.codes import check_selectors
 from phiguard.errors import ConfigError, InputError
+from phiguard.inputs.draft import ReadOptions
 from phiguard.lang import DEFAULT_LANG, PROFILES
 from phiguard.models import LANGS, Lang, Severity
 from phiguard.safeio import MAX_BYTES
@@ -88,6 +89,13 @@ class ImageSettings(_Strict):
     ocr_timeout: float = Field(default=60.0, alias="ocr-timeout", gt=0, description="seconds per image")
     ocr_confidence: int = Field(default=30, alias="ocr-confidence", ge=0, le=100, description="lowest word confidence")
     max_pixels: int = Field(default=50_000_000, alias="max-pixels", ge=1, description="larger images are not decoded")
+    max_frames: int = Field(
+        default=20,
+        alias="max-frames",
+        ge=1,
+        le=10_000,
+        description="frames (pages) of a GIF, TIFF or WebP that are read; more are named in an IMG001 warning",
+    )
     roots: tuple[Path, ...] = Field(
         default=(),
         description="folders attached images may be opened from, besides the drafts' own (the CLI adds the "
@@ -130,6 +138,12 @@ class Config(_Strict):
         default=False, alias="force-exclude", description="exclusions apply to files named on the command line too"
     )
     csv_text_columns: tuple[str, ...] = Field(default=(), alias="csv-text-columns")
+    text_fields: tuple[str, ...] = Field(
+        default=(), alias="text-fields", description="more fields of a post that are text (checked as captions)"
+    )
+    metadata_fields: tuple[str, ...] = Field(
+        default=(), alias="metadata-fields", description="fields that are not text (not reported as unchecked)"
+    )
     max_post_chars: int = Field(
         default=200_000, alias="max-post-chars", ge=1, description="longer posts are an error, not checked"
     )
@@ -185,6 +199,10 @@ class Config(_Strict):
             force_exclude=self.force_exclude,
             reads=(*reads, *([ledger] if ledger else [])),
         )
+
+    def read_options(self) -> ReadOptions:
+        """What the draft readers need of the config: which fields are text and which are not."""
+        return ReadOptions(self.csv_text_columns, self.text_fields, self.metadata_fields)
 
     def ledger_path(self) -> Path | None:
         """The consent ledger's file (``sqlite:///path.db`` or a path), relative to the config's folder."""

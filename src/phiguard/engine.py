@@ -373,20 +373,24 @@ class Linter:
 
     def _partly_checked(self, facts: list[ImageFacts], lang: Lang) -> list[Finding]:
         """An IMG001 warning for each image checked without a tool that is not installed (``images.require-tools``
-        off): a person should look at what phiguard could not read."""
+        off), and for each image with frames or metadata past phiguard's bounds: a person should look at
+        what phiguard could not read."""
         rule = self._image_rules.get("unchecked")
+        if rule is None:
+            return []
+        parts = [(k, fact, fact.partial, "tools-missing") for k, fact in enumerate(facts) if fact.partial]
+        parts += [(k, fact, "; ".join(fact.unread), "unread") for k, fact in enumerate(facts) if fact.unread]
         return [
             self.findings.make(
                 rule.code,
                 severity=Severity.WARNING,
-                message=f"An attached image was checked only in part: {fact.partial}.",
+                message=f"An attached image was checked only in part: {what}.",
                 scope=Scope.of("image", k),
                 lang=lang,
-                evidence=(Evidence.of("image", "tools-missing"),),
+                evidence=(Evidence.of("image", why),),
                 image=fact.path,
             )
-            for k, fact in enumerate(facts)
-            if fact.partial and rule is not None
+            for k, fact, what, why in parts
         ]
 
     def _analyze(

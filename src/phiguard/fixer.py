@@ -71,7 +71,7 @@ def fix_files(
     checked = check(paths, config, lang=lang, root=root, linter=linter, today=today)
     out = [_planned(fr, linter, config, selected) for fr in checked.files]
     changed = [f for f in out if f.changed]
-    rewritten = [load_draft(f.draft.path, f.source, config.csv_text_columns) for f in changed]
+    rewritten = [load_draft(f.draft.path, f.source, config.read_options()) for f in changed]
     for draft in rewritten:  # the images are the same: what was found in them stays, unread again
         for post in draft.posts:
             post.post = post.post.model_copy(update={"images": ()})

@@ -40,7 +40,7 @@ from phiguard.models import Box
 
 # Debian's packages of Tesseract and of each language's OCR data
 _TESSERACT_PACKAGES = " ".join(["tesseract-ocr", *(f"tesseract-ocr-{p.tesseract}" for p in PROFILES.values())])
-MAX_FIELD = 10_000  # characters of one metadata field that are linted
+MAX_FIELD = 10_000  # characters of one metadata field that are linted (the rest is named as unread)
 OCR_MAX_PIXELS = 12_000_000  # larger images are scaled down for OCR (boxes are scaled back)
 FACE_MAX_SIDE = 1600  # faces are looked for on a copy at most this wide or high
 CASCADE = "haarcascade_frontalface_default.xml"
@@ -105,6 +105,7 @@ class ImageText:
     scope: str
     text: str
     words: tuple[tuple[int, int, Box], ...] = ()  # OCR words: (start, end, box) in ``text``
+    cut: bool = False  # a metadata field longer than MAX_FIELD: only its start is here
 
     def box(self, start: int, end: int) -> Box | None:
         """The box around the OCR words that ``text[start:end]`` overlaps (None for metadata)."""
@@ -128,6 +129,7 @@ class ImageFacts:
     faces: tuple[Box, ...] = ()
     problem: str | None = None  # why it could not be checked (fully)
     partial: str | None = None  # what was not checked because a tool is missing (an IMG001 warning)
+    unread: tuple[str, ...] = ()  # what of it was not read: frames past the limit, metadata past its bound
 
 
 def _inside(file: Path, roots: tuple[Path, ...]) -> bool:
@@ -199,29 +201,50 @@ class ImageInspector:
             texts, gps, serials = read_metadata(image)
         except Exception as exc:  # a malformed header is an unchecked image, never a crash
             return ImageFacts(path, size, problem=f"has metadata that cannot be read ({exc.__class__.__name__})")
-        facts = ImageFacts(path, size, tuple(texts), gps, tuple(serials))
+        unread = tuple(
+            f"{t.scope} is longer than {MAX_FIELD:,} characters: the rest was not read" for t in texts if t.cut
+        )
+        facts = ImageFacts(path, size, tuple(texts), gps, tuple(serials), unread=unread)
         if not (self.settings.ocr or self.settings.faces):
             return facts
         width, height = size
         if width * height > self.settings.max_pixels:
             limit = self.settings.max_pixels
             return replace(facts, problem=f"is {width}×{height} pixels, above images.max-pixels ({limit}): not decoded")
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-                image.load()
-                upright = ImageOps.exif_transpose(image).convert("RGB")
-        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-            return replace(facts, problem=f"is corrupt or truncated ({exc.__class__.__name__})")
+        frames = getattr(image, "n_frames", 1)
+        limit = self.settings.max_frames
+        if frames > limit:
+            note = f"frames {limit + 1}–{frames} of {frames} were not read (images.max-frames)"
+            facts = replace(facts, unread=(*facts.unread, note))
+        seen: set[int] = set()
+        for k in range(min(frames, limit)):  # every frame (page) of a GIF, TIFF or WebP, as the first
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                    image.seek(k)
+                    image.load()
+                    upright = ImageOps.exif_transpose(image).convert("RGB")
+            except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as exc:
+                where = "" if k == 0 else f" at frame {k + 1}"
+                return replace(facts, problem=f"is corrupt or truncated{where} ({exc.__class__.__name__})")
+            digest = hash(upright.tobytes())
+            if digest in seen:  # an animation repeats its frames: each picture is read once
+                continue
+            seen.add(digest)
+            facts = self._read_frame(facts, upright, "text" if k == 0 else f"frame{k + 1}.text")
+        return facts
+
+    def _read_frame(self, facts: ImageFacts, upright: Image.Image, scope: str) -> ImageFacts:
+        """One frame's visible text (as ``scope``) and faces, added to ``facts``."""
         if self.settings.ocr:
             try:
-                ocr = self._ocr(upright)
+                ocr = replace(self._ocr(upright), scope=scope)
                 if ocr.text:
-                    facts = replace(facts, texts=(ocr, *facts.texts))
+                    facts = replace(facts, texts=(*facts.texts, ocr) if scope != "text" else (ocr, *facts.texts))
             except _Unreadable as exc:  # faces are still looked for; IMG001 keeps the post stopped
                 facts = replace(facts, problem=str(exc))
         if self.settings.faces:
-            facts = replace(facts, faces=self._faces(upright))
+            facts = replace(facts, faces=(*facts.faces, *self._faces(upright)))
         return facts
 
     # -- visible text -------------------------------------------------------------------------------
@@ -380,8 +403,8 @@ def _text(scope: str, value: object) -> list[ImageText]:
         text = "; ".join(v for v in values if v)
     else:
         text = _decode(value)
-    text = text.strip()[:MAX_FIELD]
-    return [ImageText(scope, _LABELS.get(scope, "") + text)] if text else []
+    text = text.strip()
+    return [ImageText(scope, _LABELS.get(scope, "") + text[:MAX_FIELD], cut=len(text) > MAX_FIELD)] if text else []
 
 
 def _decode(value: object) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from phiguard import safeio
 from phiguard.inputs import export, jsonl, markdown, sheet, text
-from phiguard.inputs.draft import Draft, DraftPost, Field, Reader, ReadOptions, make_post
+from phiguard.inputs.draft import DEFAULTS, Draft, DraftPost, Field, Reader, ReadOptions, make_post
 
 READERS: tuple[Reader, ...] = (markdown.READER, text.READER, export.READER, sheet.READER, jsonl.READER)
 DEFAULT = markdown.READER  # standard input, and a named file of another suffix
@@ -34,9 +34,9 @@ def read_text(path: Path, limit: int = safeio.MAX_BYTES) -> str:
     return safeio.read_text(path, limit)
 
 
-def load_draft(path: str, source: str, csv_columns: tuple[str, ...] | list[str] = ()) -> Draft:
+def load_draft(path: str, source: str, options: ReadOptions = DEFAULTS) -> Draft:
     """Parse one draft's text by its file type (Markdown unless the suffix says otherwise)."""
-    return (reader_for(path) or DEFAULT).read(path, source, ReadOptions(tuple(csv_columns)))
+    return (reader_for(path) or DEFAULT).read(path, source, options)
 
 
 def image_draft(path: str) -> Draft:

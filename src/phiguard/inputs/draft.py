@@ -13,7 +13,7 @@ import bisect
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal, TypeAlias
 
@@ -33,6 +33,25 @@ IMAGE_KEYS = (
     *("image_path", "image_paths", "image_file", "media_path"),
 )
 IMAGE_PATH_KEYS = ("path", "src", "file", "url", "ruta", "archivo")
+# More text a post carries in exports and sheets, checked as captions after the body: titles, first
+# comments, replies and thread parts (strings, or records with text fields), link previews, hashtags.
+EXTRA_TEXT_KEYS = (
+    *("title", "headline", "subject", "summary", "description", "first_comment", "comment", "comments"),
+    *("replies", "reply", "thread", "threads", "parts", "tweets", "link_preview", "preview", "link_title"),
+    *("link_description", "url", "link", "links", "hashtags", "tags", "cta", "call_to_action"),
+    *("titulo", "título", "titular", "resumen", "descripcion", "descripción", "comentario", "comentarios"),
+    *("respuesta", "respuestas", "hilo", "enlace", "etiquetas"),
+)
+_WHO_KEYS = ("author", "autor", "user", "name", "handle")  # who wrote a reply: a handle tied to health is PHI
+# Fields that are about the post, not text of it: never checked and never reported as unchecked.
+METADATA_KEYS = (
+    *(*ID_KEYS, *LANG_KEYS, "channel", "channels", "network", "networks", "platform", "platforms", "account"),
+    *("profile", "publish_at", "publish_date", "scheduled_at", "scheduled_for", "published_at", "created_at"),
+    *("updated_at", "date", "time", "timezone", "status_code", "type", "kind", "format", "layout", "slug"),
+    *("draft", "weight", "template", "consent", "consents", "consentimiento", "consentimientos", "canal"),
+    *("red", "fecha", "hora", "tipo", "formato", "approved", "approved_by", "reviewed", "likes", "shares"),
+    *("views", "impressions", "engagement", "clicks", "publish", "priority"),
+)
 _IMAGE_REF = re.compile(r"[^;|\n]+")  # several images in one text: separated by ; | or new lines
 
 
@@ -69,7 +88,8 @@ class Field:
 
 @dataclass(frozen=True)
 class NotText:
-    """A value that is not text (a number, true/false, a date): never read as words to check."""
+    """A value that is not text (true/false, binary data): never read as words to check. Numbers and
+    dates are text as written (a bare record number in a caption is checked)."""
 
     kind: str
 
@@ -96,6 +116,7 @@ class DraftPost:
     post: Post
     fields: Mapping[str, Field]  # by scope name
     line: int  # where the post starts in the file (1-based), for post-level findings
+    unchecked: tuple[str, ...] = ()  # fields with text that no key list names: said in the summary
 
 
 @dataclass
@@ -127,13 +148,37 @@ class Draft:
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """What the configuration tells readers: the CSV columns that hold the post text."""
+    """What the configuration tells readers: the CSV columns that hold the post text (``csv-text-columns``),
+    more fields that are text (``text-fields``, checked as captions) and fields that are not
+    (``metadata-fields``, never checked nor reported as unchecked)."""
 
     text_columns: tuple[str, ...] = ()
+    text_fields: tuple[str, ...] = ()
+    metadata_fields: tuple[str, ...] = ()
+    sheet: bool = False  # reading a CSV sheet: ``text_columns`` name its text
 
     @property
     def text_keys(self) -> tuple[str, ...]:
-        return tuple(c.lower() for c in self.text_columns) or TEXT_KEYS
+        """The keys of a post's text: ``csv-text-columns`` in a sheet (when set), else the built-in ones."""
+        return (self.sheet and tuple(c.lower() for c in self.text_columns)) or TEXT_KEYS
+
+    def for_sheet(self) -> ReadOptions:
+        return replace(self, sheet=True)
+
+    @property
+    def extra_keys(self) -> tuple[str, ...]:
+        return (*EXTRA_TEXT_KEYS, *(f.lower() for f in self.text_fields))
+
+    @property
+    def known_keys(self) -> frozenset[str]:
+        """Every key a post's field is read by (or known not to be text by)."""
+        return frozenset(
+            {*TEXT_KEYS, *self.text_keys, *self.extra_keys, *CAPTION_KEYS, *ALT_KEYS, *IMAGE_KEYS, *METADATA_KEYS}
+            | {f.lower() for f in self.metadata_fields}
+        )
+
+
+DEFAULTS = ReadOptions()  # no config: the built-in key lists
 
 
 @dataclass(frozen=True)
@@ -185,7 +230,7 @@ def make_post(
     return DraftPost(post, fields, line)
 
 
-def has_post_keys(keys: Iterable[str], text_keys: Sequence[str] = TEXT_KEYS) -> bool:
+def has_post_keys(keys: Iterable[str], text_keys: Sequence[str] = (*TEXT_KEYS, *EXTRA_TEXT_KEYS)) -> bool:
     """Whether a record with these keys is a post at all: it names a text, caption, alt text or image."""
     known = {*text_keys, *CAPTION_KEYS, *ALT_KEYS, *IMAGE_KEYS}
     return any(k.strip().lower() in known for k in keys)
@@ -197,23 +242,27 @@ def record_post(
     *,
     post_id: str,
     meta: Mapping[str, Any],
-    text_keys: Sequence[str] = TEXT_KEYS,
+    options: ReadOptions = DEFAULTS,
 ) -> DraftPost:
     """A post from a record of an export, a sheet or an archive: the first non-blank text field is the
-    body and any other one a caption; captions, alt texts and images by their keys. A record with a
-    text field that is not text, or with nothing to check at all, is an error naming its line."""
+    body and any other one a caption, then the extra text fields (titles, first comments, replies...,
+    nested records read by the same keys); captions, alt texts and images by their keys. A number in a
+    text field is text. A text field that is not text (true/false), or a record with nothing to check at
+    all, is an error naming its line; a field with text that no key names is listed as unchecked."""
     where = f"{path}:{record.line}"
+    text_keys = options.text_keys
     named = _flat(record.values(text_keys))
     texts = [v for v in named if isinstance(v, Field)]
     filled = [f for f in texts if f.text.strip()]
+    extra = [f for v in record.values(options.extra_keys) for f in nested_texts(v, options)]
     captions, alts, images = record_parts(path, record)
-    if len(texts) < len(named) or not (texts or captions or alts or images):
+    if len(texts) < len(named) or not (texts or extra or captions or alts or images):
         raise InputError(f"{where}: no text field ({', '.join(text_keys[:4])}...)", "name the post's text column")
-    body = filled[0] if filled else texts[0] if texts else Field("", (0,))
-    return make_post(
+    body = filled[0] if filled else extra.pop(0) if extra and not texts else texts[0] if texts else Field("", (0,))
+    post = make_post(
         path,
         body,
-        captions=filled[1:] + captions,
+        captions=filled[1:] + extra + captions,
         alts=alts,
         images=images,
         line=record.line,
@@ -221,6 +270,48 @@ def record_post(
         post_id=post_id,
         meta=meta,
     )
+    post.unchecked = unchecked_fields(record, options)
+    return post
+
+
+def nested_texts(value: Value, options: ReadOptions) -> list[Field]:
+    """The non-blank texts of an extra text field: strings, lists of them, and records (a reply
+    ``{author, text}``, a link preview ``{title, description, url}``) read by every text key."""
+    out: list[Field] = []
+    for v in _flat([value]):
+        if isinstance(v, Field):
+            out += [v] if v.text.strip() else []
+        elif isinstance(v, Record):
+            keys = (*options.text_keys, *options.extra_keys, *CAPTION_KEYS, *ALT_KEYS, *_WHO_KEYS)
+            out += [f for nested in v.values(keys) for f in nested_texts(nested, options)]
+    return out
+
+
+def unchecked_fields(record: Record, options: ReadOptions, nested: bool = False) -> tuple[str, ...]:
+    """The keys of ``record`` (and of records nested in its text fields: a reply's author is read) that
+    hold text and that no key list names: neither checked nor known to be metadata. Named in the
+    summary, never passed silently."""
+    known = options.known_keys | (set(_WHO_KEYS) if nested else set())
+    out: list[str] = []
+    for key, value in record.items:
+        name = key.strip().lower()
+        if name not in known and _has_text(value):
+            out.append(key)
+        elif name in options.extra_keys or name in options.text_keys:
+            for item in _flat([value]):
+                if isinstance(item, Record):
+                    out += [f"{key}.{inner}" for inner in unchecked_fields(item, options, nested=True)]
+    return tuple(dict.fromkeys(out))
+
+
+def _has_text(value: Value) -> bool:
+    if isinstance(value, Field):
+        return bool(value.text.strip())
+    if isinstance(value, Record):
+        return any(_has_text(v) for _, v in value.items)
+    if isinstance(value, list):
+        return any(_has_text(v) for v in value)
+    return False
 
 
 def record_parts(path: str, record: Record) -> tuple[list[Field], list[Field], list[Field]]:

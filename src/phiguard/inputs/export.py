@@ -32,6 +32,7 @@ _NOT_A_DRAFT = "if it is no draft, exclude it (extend-exclude); see docs/cli.md 
 _LIST_KEYS = ("posts", "items", "data", "publicaciones")
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
+_TEXT_TAGS = {_STR, *(f"tag:yaml.org,2002:{t}" for t in ("int", "float", "timestamp"))}
 
 
 def read(path: str, source: str, options: ReadOptions) -> Draft:
@@ -46,17 +47,20 @@ def read(path: str, source: str, options: ReadOptions) -> Draft:
     else:
         raise NotADraft(f"{path}: not a post or a list of posts", _NOT_A_DRAFT)
     if items and not any(
-        isinstance(item, yaml.MappingNode) and has_post_keys(str(k.value) for k, _ in item.value) for item in items
+        isinstance(item, yaml.MappingNode)
+        and has_post_keys((str(k.value) for k, _ in item.value), (*options.text_keys, *options.extra_keys))
+        for item in items
     ):
         raise NotADraft(f"{path}: no post has a text field ({', '.join(TEXT_KEYS[:4])}...)", _NOT_A_DRAFT)
-    return Draft(path, source, [_post(path, source, i, item) for i, item in enumerate(items)])
+    return Draft(path, source, [_post(path, source, i, item, options) for i, item in enumerate(items)])
 
 
-def _post(path: str, source: str, i: int, item: yaml.Node) -> DraftPost:
+def _post(path: str, source: str, i: int, item: yaml.Node, options: ReadOptions) -> DraftPost:
     if not isinstance(item, yaml.MappingNode):
         raise InputError(f"{path}: post {i + 1} is not a mapping", "each post needs fields such as `text`")
     meta = plain(item, path)
-    return record_post(path, node_record(item, source, 0), post_id=record_id(meta, f"{path}#{i + 1}"), meta=meta)
+    record = node_record(item, source, 0)
+    return record_post(path, record, post_id=record_id(meta, f"{path}#{i + 1}"), meta=meta, options=options)
 
 
 def node_record(node: yaml.MappingNode, source: str, base: int) -> Record:
@@ -72,13 +76,14 @@ def _value(node: yaml.Node, source: str, base: int) -> Value:
         return [_value(item, source, base) for item in node.value]
     if node.tag == _NULL:
         return None
-    if node.tag != _STR:
-        return NotText(node.tag.rsplit(":", 1)[-1])  # int, float, bool, timestamp...
+    if node.tag not in _TEXT_TAGS:
+        return NotText(node.tag.rsplit(":", 1)[-1])  # bool, binary...
+    # a number or a date is text as written (a bare MRN in a caption): checked, rewritten as a string
     start, end = base + node.start_mark.index, base + node.end_mark.index
     field = aligned(safeio.clean_text(str(node.value)), source, start, end)
     while end > start and source[end - 1] in " \t\r\n":
         end -= 1  # a block scalar's token runs on to the next key
-    return replace(field, token=Token(start, end, _style(node)))
+    return replace(field, token=Token(start, end, _style(node) if node.tag == _STR else "yaml-double"))
 
 
 def _style(node: yaml.Node) -> TokenStyle:

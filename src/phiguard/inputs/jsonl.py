@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from json.decoder import scanstring  # type: ignore[attr-defined]  # public, untyped in typeshed
@@ -34,7 +35,7 @@ def read(path: str, source: str, options: ReadOptions) -> Draft:
     posts = []
     base = 0
     for n, raw in enumerate(io.StringIO(source, newline=""), 1):
-        if (post := _post(path, n, raw, source, base)) is not None:
+        if (post := _post(path, n, raw, source, base, options)) is not None:
             posts.append(post)
         base += len(raw)
     return Draft(path, source, posts)
@@ -42,11 +43,11 @@ def read(path: str, source: str, options: ReadOptions) -> Draft:
 
 def stream(path: str, lines: Iterable[str], options: ReadOptions) -> Iterator[DraftPost]:
     for n, raw in enumerate(lines, 1):
-        if (post := _post(path, n, raw, None, 0)) is not None:
+        if (post := _post(path, n, raw, None, 0, options)) is not None:
             yield post
 
 
-def _post(path: str, n: int, raw: str, source: str | None, base: int) -> DraftPost | None:
+def _post(path: str, n: int, raw: str, source: str | None, base: int, options: ReadOptions) -> DraftPost | None:
     if not raw.strip():
         return None
     where = f"{path}:{n}"
@@ -56,11 +57,15 @@ def _post(path: str, n: int, raw: str, source: str | None, base: int) -> DraftPo
     pairs = json.loads(raw, object_pairs_hook=tuple, parse_int=_number, parse_float=_number)
     spans = _string_spans(raw) if source is not None else None
     record = _record(pairs, n, spans, source, base)
-    return record_post(path, record, post_id=record_id(meta, where), meta=meta)
+    return record_post(path, record, post_id=record_id(meta, where), meta=meta, options=options)
 
 
-def _number(text: str) -> NotText:
-    return NotText("number")
+class _Number(str):
+    """A number as the line writes it: text to check (a bare MRN in a caption)."""
+
+
+def _number(text: str) -> _Number:
+    return _Number(text)
 
 
 def _record(pairs: _Pairs, line: int, spans: Iterator[tuple[int, int]] | None, source: str | None, base: int) -> Record:
@@ -73,6 +78,11 @@ def _record(pairs: _Pairs, line: int, spans: Iterator[tuple[int, int]] | None, s
 
 
 def _value(value: object, line: int, spans: Iterator[tuple[int, int]] | None, source: str | None, base: int) -> Value:
+    if isinstance(value, _Number):  # a number is text: checked as written, rewritten as a JSON string
+        if spans is None or source is None:
+            return Field.contiguous(str(value), 0)
+        start, end = next(spans)
+        return Field(str(value), tuple(range(base + start, base + end + 1)), Token(base + start, base + end, "json"))
     if isinstance(value, str):
         text = safeio.clean_text(value)
         if spans is None or source is None:
@@ -90,13 +100,22 @@ def _value(value: object, line: int, spans: Iterator[tuple[int, int]] | None, so
 
 
 def _string_spans(raw: str) -> Iterator[tuple[int, int]]:
-    """Where each JSON string of a line starts and ends (quotes included), in document order: outside a
-    string a quote can only open one."""
-    i = raw.find('"')
-    while i >= 0:
-        _, end = scanstring(raw, i + 1)
-        yield i, end
-        i = raw.find('"', end)
+    """Where each JSON string (quotes included) and each number of a line starts and ends, in document
+    order: outside a string a quote can only open one, and a digit or minus only start a number."""
+    i = 0
+    while (m := _TOKEN_START.search(raw, i)) is not None:
+        if m.group() == '"':
+            _, end = scanstring(raw, m.start() + 1)
+            yield m.start(), end
+        else:
+            number = _NUMBER.match(raw, m.start())
+            end = number.end() if number else m.start() + 1
+            yield m.start(), end
+        i = end
+
+
+_TOKEN_START = re.compile(r'["\-0-9]')
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
 
 READER = Reader("JSON Lines archive", frozenset({".jsonl", ".ndjson"}), read, stream, in_folders=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import unquote
 
@@ -16,14 +17,17 @@ from markdown_it import MarkdownIt
 from phiguard.errors import InputError
 from phiguard.inputs.draft import (
     LANG_KEYS,
+    TEXT_KEYS,
     Draft,
     Field,
     Reader,
     ReadOptions,
     first_field,
     make_post,
+    nested_texts,
     parse_lang,
     record_parts,
+    unchecked_fields,
 )
 from phiguard.inputs.export import compose, node_record, plain
 from phiguard.suppressions import parse_suppressions
@@ -34,6 +38,7 @@ _HANDLER = frontmatter.default_handlers.YAMLHandler()
 def read(path: str, source: str, options: ReadOptions) -> Draft:
     suppressions, blanked = parse_suppressions(source)
     meta: dict[str, Any] = {}
+    unchecked: tuple[str, ...] = ()
     body_start = 0
     captions: list[Field] = []
     alts: list[Field] = []
@@ -48,15 +53,24 @@ def read(path: str, source: str, options: ReadOptions) -> Draft:
             raise InputError(f"{path}: front matter is not a mapping of keys", "write `key: value` lines")
         if node is not None:
             meta = plain(node, path)
-            captions, alts, images = record_parts(path, node_record(node, source, fm_start))
+            record = node_record(node, source, fm_start)
+            captions, alts, images = record_parts(path, record)
+            keys = (*TEXT_KEYS, *options.extra_keys)  # a title, a first comment...: checked as captions
+            captions = [f for v in record.values(keys) for f in nested_texts(v, options)] + captions
+            unchecked = unchecked_fields(record, options)
     body = blanked[body_start:]
     body_chars = list(body)
     for image in _images(path, body):
         if image.alt:
             alts.append(Field.contiguous(image.alt, body_start + image.alt_start))
+        if image.title:  # ![alt](src "title"): a text of its own, like the alt
+            alts.append(Field.contiguous(image.title, body_start + image.title_start))
         if image.src:
             images.append(Field.at(image.src, body_start + image.src_start))
         body_chars[image.start : image.end] = " " * (image.end - image.start)  # the alt is its own scope
+    for src, at, length in _html_images(body):  # <img src alt title>: the alt and title stay in the body
+        images.append(Field.at(src, body_start + at))
+        body_chars[at : at + length] = " " * length  # the path is the image's, not words of the post
     post = make_post(
         path,
         Field.contiguous("".join(body_chars), body_start),
@@ -66,6 +80,7 @@ def read(path: str, source: str, options: ReadOptions) -> Draft:
         lang=parse_lang(first_field(meta, LANG_KEYS), path),
         meta=meta,
     )
+    post.unchecked = unchecked
     return Draft(path, source, [post], suppressions)
 
 
@@ -77,6 +92,49 @@ class _MarkdownImage:
     src_start: int
     start: int  # the whole ![alt](src) markup
     end: int
+    title: str = ""
+    title_start: int = 0
+
+
+class _ImgTags(HTMLParser):
+    """The ``src`` of every ``<img>`` tag of a piece of HTML (html.parser, the standard library's)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            src = dict(attrs).get("src")
+            if src:
+                self.sources.append(src)
+
+    handle_startendtag = handle_starttag
+
+
+def _html_images(body: str) -> Iterator[tuple[str, int, int]]:
+    """Each image an HTML ``<img>`` tag of the body attaches (Markdown allows raw HTML), with where its
+    ``src`` is written and how long it is there."""
+    starts = [0]
+    for line in body.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    for token in MarkdownIt().parse(body):
+        if not token.map:
+            continue
+        pos, limit = starts[token.map[0]], starts[min(token.map[1], len(starts) - 1)]
+        pieces = [token] if token.type == "html_block" else [c for c in token.children or [] if c.type == "html_inline"]
+        for piece in pieces:
+            parser = _ImgTags()
+            parser.feed(piece.content)
+            parser.close()
+            for src in parser.sources:
+                tag = body.find("<img", pos, limit)
+                at = body.find(src, tag if tag >= 0 else pos, limit)
+                if at < 0:  # written with character references (&amp;): attached, pointing at the tag
+                    yield unquote(src), max(tag, pos), 0
+                    continue
+                pos = at + len(src)
+                yield unquote(src), at, len(src)
 
 
 def _images(path: str, body: str) -> Iterator[_MarkdownImage]:
@@ -105,10 +163,22 @@ def _images(path: str, body: str) -> Iterator[_MarkdownImage]:
                 yield _MarkdownImage("", src_at, src, src_at + 2, src_at, end)
                 pos = end
                 continue
-            close = body.find(")", at + 2 + len(child.content), limit)
-            end = close + 1 if close >= 0 else at + 2 + len(child.content)
-            src_at = body.find("](", at + 2 + len(child.content), end)
-            yield _MarkdownImage(child.content, at + 2, src, src_at + 2 if src_at >= 0 else at, at, end)
+            after = at + 2 + len(child.content)
+            title = str(child.attrs.get("title") or "")
+            title_at = body.find(title, after, limit) if title else -1  # ![alt](src "title")
+            close = body.find(")", title_at + len(title) if title_at >= 0 else after, limit)
+            end = close + 1 if close >= 0 else after
+            src_at = body.find("](", after, end)
+            yield _MarkdownImage(
+                child.content,
+                at + 2,
+                src,
+                src_at + 2 if src_at >= 0 else at,
+                at,
+                end,
+                title if title_at >= 0 else "",
+                max(title_at, 0),
+            )
             pos = end
 
 

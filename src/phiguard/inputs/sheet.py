@@ -36,6 +36,7 @@ def stream(path: str, lines: Iterable[str], options: ReadOptions) -> Iterator[Dr
 
 def _posts(path: str, lines: Iterable[str], options: ReadOptions, source: str | None) -> Iterator[DraftPost]:
     """Each row's post; with ``source`` (a whole file) every cell knows its place in it."""
+    options = options.for_sheet()
     reader = csv.reader(lines, strict=True)
     starts = line_starts(source) if source is not None else []
     keys = options.text_keys
@@ -44,7 +45,7 @@ def _posts(path: str, lines: Iterable[str], options: ReadOptions, source: str | 
         if header is None:
             return
         names = [h.strip().lower() for h in header]
-        if not any(n in keys for n in names):
+        if not any(n in keys or n in options.extra_keys for n in names):
             raise NotADraft(
                 f"{path}: no column with the post text (looked for {', '.join(keys)})",
                 "name the column in `csv-text-columns` in the config, or exclude the file if it is no draft",
@@ -72,7 +73,7 @@ def _posts(path: str, lines: Iterable[str], options: ReadOptions, source: str | 
                 Record(tuple(zip(names, cells, strict=True)), first_line),
                 post_id=record_id(meta, f"{path}:{first_line}"),
                 meta=meta,
-                text_keys=keys,
+                options=options,
             )
     except csv.Error as exc:
         raise InputError(f"{path}: unreadable CSV at line {reader.line_num}: {exc}", "fix the CSV") from None

@@ -59,6 +59,9 @@ def in_image(f: Finding, show_values: bool = False) -> str:
     if not f.image:
         return ""
     box = f", box {f.box[0]},{f.box[1]} {f.box[2]}x{f.box[3]}" if f.box else ""
+    part = f.scope.part or ""
+    if part.startswith("frame"):  # a later frame (page) of a GIF, TIFF or WebP: frame3.text
+        box = f", {part.split('.')[0].replace('frame', 'frame ')}{box}"
     image = f"image {f.image}" if show_values else f.image_shown()
     return f" [{printable(image or '')}{box}]"
 

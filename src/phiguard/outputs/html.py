@@ -100,7 +100,7 @@ def _thumbnails(located: list[Located], show_values: bool = False) -> list[dict[
     labels: dict[str, str] = {}
     for loc in located:
         f = loc.finding
-        if f.image and f.box:
+        if f.image and f.box and not (f.scope.part or "").startswith("frame"):  # the picture is the first frame
             boxes.setdefault(f.image, []).append((f.rule, f.box))
             labels.setdefault(f.image, f.image_shown(show_values) or "")
     out = []
