@@ -26,7 +26,7 @@ from pathlib import Path
 from phiguard import safeio, workers
 from phiguard.config import Config
 from phiguard.engine import Linter
-from phiguard.errors import InputError
+from phiguard.errors import InputError, PostError
 from phiguard.inputs import READERS, DraftPost, ReadOptions, reader_for
 from phiguard.inputs.draft import DEFAULTS
 from phiguard.models import Lang, Post, Report
@@ -91,7 +91,7 @@ def audit(
     if jobs <= 1:
         it = iter(posts)
         while chunk := list(islice(it, CHUNK)):
-            yield from zip(chunk, linter.lint_many((p.post for p in chunk), lang=lang), strict=True)
+            yield from _placed(chunk, lambda: list(linter.lint_many((p.post for p in chunk), lang=lang)))
             if progress:
                 progress(len(chunk))
         return
@@ -115,7 +115,7 @@ def _parallel(
             if not pending:
                 break
             chunk, future = pending.pop(0)
-            yield from zip(chunk, future.result(), strict=True)
+            yield from _placed(chunk, future.result)
             if progress:
                 progress(len(chunk))
     except BaseException:  # an error, Ctrl-C, SIGTERM or a consumer that stopped: no worker outlives the audit
@@ -127,6 +127,15 @@ def _parallel(
             worker.join(timeout=5)
         raise
     pool.shutdown()
+
+
+def _placed(chunk: list[DraftPost], reports: Callable[[], list[Report]]) -> Iterator[tuple[DraftPost, Report]]:
+    """Each post of ``chunk`` with its report; a post that could not be checked is named by its line."""
+    try:
+        done = reports()
+    except PostError as exc:
+        raise exc.at(f"line {chunk[exc.index].line}") from None
+    return zip(chunk, done, strict=True)
 
 
 def _lint_chunk(posts: list[Post], lang: Lang | None) -> list[Report]:

@@ -22,7 +22,7 @@ from phiguard import workers
 from phiguard.baseline import Baseline, fingerprint, fingerprints
 from phiguard.config import Config
 from phiguard.engine import Linter
-from phiguard.errors import InternalError, NotADraft, PhiguardError
+from phiguard.errors import InternalError, NotADraft, PhiguardError, PostError
 from phiguard.inputs import IMAGE_SUFFIXES, Draft, DraftPost, image_draft, load_draft, read_text
 from phiguard.models import Finding, Lang, Severity
 from phiguard.safeio import read_stdin
@@ -47,6 +47,7 @@ class Located:
     post_id: str | None
     fingerprint: str
     post_index: int | None = None  # which post of the draft (ids may repeat in an export): None for the file
+    own_id: bool = False  # post_id is the post's own id field (outputs show it only when asked), not its place
 
     @property
     def severity(self) -> Severity:
@@ -183,7 +184,11 @@ def check_drafts(
     per_draft: dict[int, list[Located]] = {id(d): [] for d in drafts}
     seen: dict[int, Counter[str]] = {id(d): Counter() for d in drafts}  # contexts already fingerprinted
     for draft, index, post in posts:
-        report = _guarded(f"linting {draft.path}", next, reports)
+        try:
+            report = _guarded(f"linting {draft.path}", next, reports)
+        except PostError as exc:  # the post it names, by its place (its id may be PHI)
+            failed_draft, _, failed = posts[exc.index]
+            raise exc.at(f"{failed_draft.path}:{failed.line}") from None
         prints = fingerprints(draft.path, report.post, report.findings, seen[id(draft)])
         per_draft[id(draft)] += [
             _locate(draft, post, f, fp, index) for f, fp in zip(report.findings, prints, strict=True)
@@ -256,6 +261,7 @@ def _locate(draft: Draft, post: DraftPost, f: Finding, fp: str, index: int) -> L
         post_id=post.post.id,
         fingerprint=fp,
         post_index=index,
+        own_id=post.own_id,
     )
 
 

@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
     check.add_argument("--fail-on", choices=["info", "warning", "error"], help="exit 1 at or above this level")
     check.add_argument("--show-values", action="store_true", help="print matched values unmasked")
+    check.add_argument("--show-ids", action="store_true", help="print posts' own ids (json, html)")
     check.add_argument("--baseline", type=Path, help="report only findings not accepted in this baseline")
     check.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (0: one per core)")
     check.add_argument("--no-progress", action="store_true", help="never show a progress bar")
@@ -104,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     aud.add_argument("--output", "-o", type=Path, help="write the findings to this file instead of stdout")
     aud.add_argument("--fail-on", choices=["info", "warning", "error"], help="exit 1 at or above this level")
     aud.add_argument("--show-values", action="store_true", help="print matched values unmasked")
+    aud.add_argument("--show-ids", action="store_true", help="print posts' own ids (jsonl)")
     aud.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (0: one per core)")
     aud.add_argument("--no-progress", action="store_true", help="never show a progress bar")
 
@@ -420,6 +422,7 @@ def _check(args: argparse.Namespace) -> int:
             command_line=command,
             fail_on=fail_on,
             config_file=args.config_used,
+            show_ids=args.show_ids,
         )
         writer(args.format).write(shown, out, options)
     if args.output:
@@ -491,7 +494,7 @@ def _fix(args: argparse.Namespace) -> int:
     import difflib
     import json
 
-    from phiguard.fixer import check_writable, fix_files, write_atomically
+    from phiguard.fixer import check_writable, fix_files, identifying, masked, write_atomically
 
     if args.write and "-" in args.paths:
         raise InputError("--write cannot write to standard input", "pass the draft's path, or drop --write for a diff")
@@ -524,10 +527,12 @@ def _fix(args: argparse.Namespace) -> int:
         if args.format == "json":
             records.append(_fix_record(f, left, written, blocking, args.show_values))
             continue
-        if f.changed and not args.write:
-            diff = difflib.unified_diff(
-                f.draft.source.splitlines(keepends=True), f.source.splitlines(keepends=True), path, path
-            )
+        if f.changed and not args.write:  # the draft's own lines, its findings masked unless --show-values
+            before, after = (f.draft.source, f.source)
+            if not args.show_values:
+                hidden = identifying(f.draft)
+                before, after = masked(before, f.before, hidden), masked(after, f.after, hidden)
+            diff = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), path, path)
             sys.stdout.writelines(line if line.endswith("\n") else line + "\n" for line in diff)
         codes = ", ".join(sorted({e.rule for _, e in f.edits}))
         if f.problem:
@@ -597,7 +602,7 @@ def _audit(args: argparse.Namespace) -> int:
     jobs = _jobs(args)
     posts = flagged = 0
     out = _open_output(args.output, _inputs(args, config)) if args.output else sys.stdout
-    write, options = post_writer(args.format).write_post, WriteOptions(args.show_values)
+    write, options = post_writer(args.format).write_post, WriteOptions(args.show_values, show_ids=args.show_ids)
     last = 0  # the archive line of the last post whose findings were written
     unchecked = _Unchecked()
     try:

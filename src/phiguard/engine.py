@@ -27,7 +27,7 @@ from phiguard.advice import assess as assess_advice
 from phiguard.config import Config
 from phiguard.consent import MemoryLedger, open_ledger
 from phiguard.context import CHECKS, Candidate, ScopeContext
-from phiguard.errors import InputError
+from phiguard.errors import PostError
 from phiguard.featured import assess
 from phiguard.findings import FindingMaker
 from phiguard.fixes import FixResult
@@ -177,8 +177,13 @@ class Linter:
     def lint_many(self, posts: Iterable[Post | str], lang: Lang | None = None) -> Iterator[Report]:
         """Lint many posts lazily, batching the NLP per language; reports come back in order."""
         it = iter(posts)
+        done = 0
         while batch := list(islice(it, self.config.batch_size * 4)):
-            yield from self._lint_batch([_as_post(p) for p in batch], lang)
+            try:
+                yield from self._lint_batch([_as_post(p) for p in batch], lang)
+            except PostError as exc:  # its index in this batch, made its index among ``posts``
+                raise PostError(exc.message, exc.fix, done + exc.index) from None
+            done += len(batch)
 
     def fix(self, post: Post | str, lang: Lang | None = None) -> FixResult:
         """A safe rewrite of one post (or text): see :meth:`fix_many`."""
@@ -269,10 +274,11 @@ class Linter:
             scopes = post.scopes()
             length = sum(len(text) for _, text in scopes)
             if length > self.config.max_post_chars:
-                raise InputError(
-                    f"post {post.id or i + 1}: {length:,} characters, more than max-post-chars "
+                raise PostError(
+                    f"a post of {length:,} characters, more than max-post-chars "
                     f"({self.config.max_post_chars:,}); it was not checked",
                     "split the text or raise max-post-chars",
+                    i,
                 )
             lang = self._language(post, forced)
             langs.append(lang)
@@ -339,10 +345,11 @@ class Linter:
         (fail closed: a post phiguard could not finish is never reported clean)."""
         cpu[unit.post] += seconds
         if cpu[unit.post] > self.config.post_cpu_seconds:
-            raise InputError(
-                f"post {posts[unit.post].id or unit.post + 1}: more than {self.config.post_cpu_seconds:g} s of CPU "
-                "(post-cpu-seconds); it was not checked",
+            raise PostError(
+                f"a post took more than {self.config.post_cpu_seconds:g} s of CPU (post-cpu-seconds); it was not "
+                "checked",
                 "shorten the post or raise post-cpu-seconds",
+                unit.post,
             )
 
     def _image_findings(self, facts: list[ImageFacts], lang: Lang) -> list[Finding]:

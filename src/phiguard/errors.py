@@ -45,6 +45,23 @@ class InputError(PhiguardError):
     code = "PG301"
 
 
+class PostError(InputError):
+    """One post could not be checked (longer than max-post-chars, over its CPU budget). ``index`` is its
+    place among the posts given to ``lint_many`` (0-based); the message names no post id (an id may be
+    PHI), so callers that know where the post is say it with :meth:`at`."""
+
+    def __init__(self, message: str, fix: str = "", index: int = 0) -> None:
+        super().__init__(message, fix)
+        self.index = index
+
+    def __reduce__(self) -> tuple[object, ...]:  # crosses from worker processes whole
+        return (type(self), (self.message, self.fix, self.index))
+
+    def at(self, where: str) -> PostError:
+        """The same error, naming where the post is (``drafts/export.json:12``)."""
+        return PostError(f"{where}: {self.message}", self.fix, self.index)
+
+
 class NotADraft(InputError):
     """A structured file (JSON, YAML, CSV) with no field any reader takes for post text: skipped and
     named when a folder's walk found it, an error when it was named on the command line."""

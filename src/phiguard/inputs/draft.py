@@ -117,6 +117,7 @@ class DraftPost:
     fields: Mapping[str, Field]  # by scope name
     line: int  # where the post starts in the file (1-based), for post-level findings
     unchecked: tuple[str, ...] = ()  # fields with text that no key list names: said in the summary
+    own_id: bool = False  # the id is the post's own (an export's ``id`` field, which may be PHI), not its place
 
 
 @dataclass
@@ -271,6 +272,7 @@ def record_post(
         meta=meta,
     )
     post.unchecked = unchecked_fields(record, options)
+    post.own_id = first_field(meta, ID_KEYS) not in (None, "")
     return post
 
 

@@ -27,6 +27,13 @@ class WriteOptions:
     command_line: str | None = None  # the run, for SARIF's invocation
     fail_on: Severity = Severity.WARNING  # what the run fails on: the HTML summary counts as the CLI does
     config_file: str | None = None  # the configuration the run read (the HTML report names it)
+    show_ids: bool = False  # print posts' own ids (--show-ids; --show-values too): an id may be PHI
+
+    def post_id(self, post_id: str | None, own: bool = True) -> str | None:
+        """A post's id as it may be printed: its place (``export.json#2``, ``archive.jsonl:5``) always, its
+        own id (``own``: an export's id field, which may be PHI) only with ``show_ids`` or ``show_values``
+        (None otherwise: the archive line or the file position says which post it is)."""
+        return post_id if not own or self.show_ids or self.show_values else None
 
 
 @runtime_checkable

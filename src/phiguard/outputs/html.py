@@ -72,7 +72,7 @@ def _post(fr: FileResult, options: WriteOptions) -> dict[str, object]:
                 pos = f.end
             segments.append((text[pos:], None))
             scopes.append({"name": scope, "segments": segments, "rewrite": rewrites.get(scope)})
-        posts.append({"id": post.post.id, "scopes": scopes})
+        posts.append({"id": options.post_id(post.post.id, post.own_id) or f"post {index + 1}", "scopes": scopes})
     tool = [loc for loc in fr.located if loc.finding.scope == "file"]
     thumbs = _thumbnails(fr.located, options.show_values)
     clean = not any(loc.severity >= options.fail_on for loc in fr.located)  # as the CLI counts it
@@ -142,7 +142,18 @@ def _rewrites(post: Post, located: list[Located], options: WriteOptions) -> dict
     from phiguard import fixes
     from phiguard.models import Report
 
-    edits = fixes.plan(post, Report(post=post, findings=tuple(loc.finding for loc in located)), options.rules)
+    findings = tuple(loc.finding for loc in located)
+    edits = fixes.plan(post, Report(post=post, findings=findings), options.rules)
+    if not edits:
+        return {}
+    if not options.show_values:  # what the rewrite keeps (an info finding, not fixed) is masked in it too
+        edits += [
+            fixes.Edit(f.rule, f.scope, f.start, f.end, "replace", f.masked)
+            for f in findings
+            if f.end > f.start
+            and f.scope.kind != "image"
+            and not any(e.scope == f.scope and e.start < f.end and f.start < e.end for e in edits)
+        ]
     return fixes.rewritten_scopes(post, edits)
 
 

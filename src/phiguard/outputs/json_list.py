@@ -30,7 +30,7 @@ class JsonWriter:
                     "end_line": loc.end_line,
                     "end_column": loc.end_column,
                     "scope": f.scope,
-                    "post": loc.post_id,
+                    "post": options.post_id(loc.post_id, loc.own_id),
                     "lang": f.lang,
                     "message": f.message,
                     "suggestion": f.suggestion,

@@ -1,5 +1,6 @@
 """``jsonl`` (``phiguard audit``): one JSON object per finding, with the archive line and post id and
-every field of the finding (offsets into its scope, evidence, score), the value masked."""
+every field of the finding (offsets into its scope, evidence, score), the value masked (the post's own
+id and the image's path only with --show-ids / --show-values)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,13 @@ class JsonLinesWriter:
     def write_post(self, archive: str, post: DraftPost, report: Report, out: TextIO, options: WriteOptions) -> None:
         lines = []
         for f in report.findings:
-            record = {"line": post.line, "post": post.post.id, **f.model_dump(mode="json"), "value": shown(f, options)}
+            record = {
+                "line": post.line,
+                "post": options.post_id(post.post.id, post.own_id),
+                **f.model_dump(mode="json"),
+                "value": shown(f, options),
+                "image": f.image_shown(options.show_values),
+            }
             record.pop("masked", None)
             lines.append(json.dumps(record, ensure_ascii=False) + "\n")
         out.write("".join(lines))
