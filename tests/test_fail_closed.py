@@ -467,13 +467,18 @@ def test_a_png_text_chunk_over_pillows_limit_is_an_unchecked_image(
 def test_tesseract_output_that_is_not_utf8_is_an_unchecked_image(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import pytesseract
     from PIL import Image
 
-    def garbled(*args: object, **kwargs: object) -> object:
-        return b"\xff\xfeRosa".decode("utf-8")  # what pytesseract does with Tesseract's non-UTF-8 bytes
+    from phiguard import programs
 
-    monkeypatch.setattr(pytesseract, "image_to_data", garbled)
+    real = programs.run
+
+    def garbled(args: list[str], timeout: float, stdin: bytes | None = None) -> programs.Done:
+        if "--list-langs" in args:
+            return real(args, timeout, stdin)
+        return programs.Done(0, b"level\ttext\n5\t\xff\xfeRosa\n", b"")  # Tesseract's non-UTF-8 bytes
+
+    monkeypatch.setattr(programs, "run", garbled)
     Image.new("RGB", (40, 40), "white").save(tmp_path / "ward.png")
     draft = tmp_path / "post.md"
     draft.write_text("![x](ward.png)\nFree BP checks.\n", encoding="utf-8")

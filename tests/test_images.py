@@ -217,9 +217,10 @@ def test_web_address_is_never_downloaded(linter: Linter) -> None:
 def test_ocr_without_tesseract_is_a_warning_or_with_require_tools_an_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import pytesseract
+    import shutil
 
-    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    real = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if "tesseract" in name else real(name, *a, **k))
     path = make(ImageRecipe(lines=("hello",)), tmp_path)
     with pytest.raises(ImageToolsMissing, match="Tesseract"):
         Linter(Config(images=ImageSettings(require_tools=True))).lint(Post(text="x", images=(path,), lang="en"))

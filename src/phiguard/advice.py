@@ -322,7 +322,7 @@ _TITLES = r"(?i:(?:{lex:vocative_titles})\.?\s+)"
 # unless a title comes before it
 _NAME = r"\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,2}"
 _TO_YOU = r"(?i:(?:{lex:to_you_openers})\s+)?(?i:{lex:you_words})\b"
-_VOCATIVE = WordPattern(rf"\W*(?P<title>{_TITLES}*)(?P<name>{_NAME})(?:\s*[,:]|\s+(?={_TO_YOU}))")
+_VOCATIVE = WordPattern(rf"\W{{0,8}}(?P<title>{_TITLES}*)(?P<name>{_NAME})(?:\s*[,:]|\s+(?={_TO_YOU}))")
 _HANDLE = regex.compile(r"(?<![\w.])@\w{2,}")
 _WORD = regex.compile(r"[^\W\d_]{2,}")
 _CLAUSE_START = regex.compile(r"(?:^|[.!?:;]\s+|\n)")

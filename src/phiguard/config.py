@@ -86,7 +86,10 @@ class ImageSettings(_Strict):
         alias="ocr-languages",
         pattern=r"^[A-Za-z_]+(\+[A-Za-z_]+)*$",
     )
-    ocr_timeout: float = Field(default=60.0, alias="ocr-timeout", gt=0, description="seconds per image")
+    ocr_timeout: float = Field(
+        default=60.0, alias="ocr-timeout", gt=0, le=3600, description="seconds per image (the program is then killed)"
+    )
+    tesseract: str = Field(default="tesseract", description="the Tesseract program (a name on PATH, or a path)")
     ocr_confidence: int = Field(default=30, alias="ocr-confidence", ge=0, le=100, description="lowest word confidence")
     max_pixels: int = Field(default=50_000_000, alias="max-pixels", ge=1, description="larger images are not decoded")
     max_frames: int = Field(

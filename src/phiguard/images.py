@@ -8,7 +8,7 @@ engine turns it into an IMG001 error, so the post is not published unchecked).
   IPTC captions and keywords, XMP (parsed by Pillow with defusedxml), PNG text chunks and JPEG/GIF
   comments become text scopes linted like the body; GPS coordinates and camera serial numbers are
   reported as they are. Headers are read without decoding the pixels.
-- **Visible text** is read by Tesseract through pytesseract, word by word with boxes, so a finding in
+- **Visible text** is read by the Tesseract program (its TSV output), word by word with boxes, so a finding in
   OCR text knows where it sits in the picture.
 - **Faces** are found by OpenCV's Haar cascade for frontal faces, which ships inside the
   ``opencv-python-headless`` wheel: nothing is downloaded.
@@ -21,6 +21,8 @@ applied).
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 import threading
 import warnings
@@ -32,6 +34,7 @@ from typing import Any
 
 from PIL import Image, ImageOps, IptcImagePlugin, UnidentifiedImageError
 
+from phiguard import programs
 from phiguard.config import ImageSettings
 from phiguard.errors import ImageToolsMissing
 from phiguard.inputs.draft import is_remote
@@ -155,7 +158,7 @@ class ImageInspector:
         s = self.settings
         if s.check and s.ocr:
             try:
-                _require_tesseract(s.ocr_languages)
+                _require_tesseract(s.tesseract, s.ocr_languages, min(PROBE_TIMEOUT, s.ocr_timeout))
             except ImageToolsMissing as exc:
                 if s.require_tools:
                     raise
@@ -249,33 +252,26 @@ class ImageInspector:
 
     # -- visible text -------------------------------------------------------------------------------
     def _ocr(self, image: Image.Image) -> ImageText:
-        import pytesseract
-
+        """Tesseract's words with their boxes (its TSV output), the program run with images.ocr-timeout
+        and killed with its whole process group when the time is up (phiguard.programs)."""
         scale = 1.0
         if image.width * image.height > OCR_MAX_PIXELS:
             scale = (OCR_MAX_PIXELS / (image.width * image.height)) ** 0.5
             image = image.resize((int(image.width * scale), int(image.height * scale)))
+        png = io.BytesIO()
+        image.convert("L").save(png, format="PNG")
+        command = [self.settings.tesseract, "stdin", "stdout", "-l", self.settings.ocr_languages, "tsv"]
         try:
-            data = pytesseract.image_to_data(
-                image.convert("L"),
-                lang=self.settings.ocr_languages,
-                output_type=pytesseract.Output.DICT,
-                timeout=self.settings.ocr_timeout,
-            )
-        except pytesseract.TesseractNotFoundError:
-            raise ImageToolsMissing(
-                "OCR of attached images needs the Tesseract program, which is not installed",
-                f"apt-get install {_TESSERACT_PACKAGES} (make setup does it), or set images.ocr = false",
-            ) from None
-        except pytesseract.TesseractError as exc:  # the program failed on this image: unchecked
-            raise _Unreadable(f"could not be read by Tesseract (exit status {exc.status})") from None
+            done = programs.run(command, self.settings.ocr_timeout, png.getvalue())
+        except programs.ProgramFailed as exc:
+            raise _Unreadable(f"could not be read: {exc.reason} (images.ocr-timeout)") from None
+        if done.returncode != 0:  # the program failed on this image: unchecked
+            raise _Unreadable(f"could not be read by Tesseract (exit status {done.returncode})")
+        try:
+            text = done.stdout.decode("utf-8")
         except UnicodeDecodeError:  # Tesseract printed bytes that are not UTF-8
             raise _Unreadable("could not be read: Tesseract's output was not UTF-8 text") from None
-        except RuntimeError:  # pytesseract's timeout
-            raise _Unreadable(
-                f"took longer than images.ocr-timeout ({self.settings.ocr_timeout:g} s) to read"
-            ) from None
-        return _ocr_text(data, self.settings.ocr_confidence, scale)
+        return _ocr_text(_tsv(text), self.settings.ocr_confidence, scale)
 
     # -- faces --------------------------------------------------------------------------------------
     @cached_property
@@ -313,29 +309,45 @@ class _Unreadable(Exception):
     """OCR could not finish on this image; the message says why."""
 
 
-def _require_tesseract(languages: str) -> None:
-    try:
-        import pytesseract
-    except ImportError:
-        raise ImageToolsMissing(
-            "OCR of attached images needs pytesseract, which is not installed",
-            "pip install 'phiguard[images]' and install Tesseract, or set images.ocr = false (--no-ocr)",
-        ) from None
-    if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
+PROBE_TIMEOUT = 15.0  # seconds Tesseract may take to list its languages
+_REINSTALL = "reinstall tesseract-ocr, or set images.tesseract to a working program"
+
+
+def _require_tesseract(program: str, languages: str, timeout: float = PROBE_TIMEOUT) -> None:
+    """Tesseract is installed, answers within ``timeout`` seconds and has data for ``languages``."""
+    if shutil.which(program) is None:
         raise ImageToolsMissing(
             "OCR of attached images needs the Tesseract program, which is not installed",
             f"apt-get install {_TESSERACT_PACKAGES} (make setup does it), or set images.ocr = false",
         )
     try:
-        have = set(pytesseract.get_languages(config=""))
-    except Exception:  # whatever makes the program fail to answer, OCR is unavailable
-        raise ImageToolsMissing("the Tesseract program does not run", "reinstall tesseract-ocr") from None
+        done = programs.run([program, "--list-langs"], timeout)
+    except programs.ProgramFailed as exc:
+        raise ImageToolsMissing(
+            f"the Tesseract program does not answer: {exc.reason}", "reinstall tesseract-ocr"
+        ) from None
+    if done.returncode != 0:
+        raise ImageToolsMissing(
+            f"the Tesseract program does not run (exit {done.returncode})", "reinstall tesseract-ocr"
+        )
+    listed = done.stdout.decode("utf-8", errors="replace").splitlines()
+    have = {line.strip() for line in listed[1:] if line.strip()}  # the first line says "List of ..."
     missing = [lang for lang in languages.split("+") if lang not in have]
     if missing:
         raise ImageToolsMissing(
             f"Tesseract has no data for {', '.join(missing)} (images.ocr-languages)",
             "apt-get install tesseract-ocr-" + " tesseract-ocr-".join(missing),
         )
+
+
+def _tsv(text: str) -> dict[str, list[str]]:
+    """Tesseract's TSV (one row per page, block, line and word) as columns: ``text``, ``conf``,
+    ``left``..."""
+    rows = list(csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
+    if not rows:
+        return {"text": []}
+    header, body = rows[0], [r for r in rows[1:] if len(r) >= len(rows[0]) - 1]
+    return {name: [r[k] if k < len(r) else "" for r in body] for k, name in enumerate(header)}
 
 
 def _ocr_text(data: Mapping[str, list[Any]], min_conf: int, scale: float) -> ImageText:
