@@ -27,7 +27,6 @@ def _image_tools() -> str | None:
         return "the Tesseract program is not installed (make setup installs it)"
     try:
         import cv2  # noqa: F401
-        import pytesseract  # noqa: F401
     except ImportError:
         return "phiguard[images] is not installed"
     return None

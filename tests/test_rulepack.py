@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from phiguard.errors import RulePackError
+from phiguard.errors import PostError, RulePackError
 from phiguard.rulepack.loader import builtin_rules_dir, load_rules
 
 GOOD = """\
@@ -114,7 +114,8 @@ def test_missing_rule_folder_is_an_error(tmp_path: Path) -> None:
 
 
 def test_a_runaway_pattern_is_an_error_not_a_hang(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Catastrophic backtracking stops with a coded error naming the rule (fail closed), within the timeout."""
+    """Catastrophic backtracking fails the post with a coded error naming the rule (fail closed), within
+    the timeout: never a hang, never a finding fewer."""
     from phiguard import recognizers
     from phiguard.config import Config
     from phiguard.engine import Linter
@@ -122,8 +123,16 @@ def test_a_runaway_pattern_is_an_error_not_a_hang(tmp_path: Path, monkeypatch: p
     runaway = GOOD.replace("'\\bZZ\\d{3}\\b'", "'(a|a)+!?\\d'")
     monkeypatch.setattr(recognizers, "PATTERN_TIMEOUT", 0.05)
     linter = Linter(Config(rule_dirs=[_pack(tmp_path, runaway) / "custom"]))
-    with pytest.raises(RulePackError, match="XYZ001"):
+    with pytest.raises(PostError, match="XYZ001"):
         linter.lint("a" * 40 + "!", lang="en")
+
+
+def test_a_lookbehind_with_an_unbounded_quantifier_is_refused(tmp_path: Path) -> None:
+    """Tried backwards from every position, it makes a long run of spaces quadratic (issue 27)."""
+    slow = GOOD.replace("'\\bZZ\\d{3}\\b'", "'(?<=MRN\\s*)\\d{3}'")
+    assert slow != GOOD
+    with pytest.raises(RulePackError, match="unbounded quantifier"):
+        load_rules([_pack(tmp_path, slow)])
 
 
 def test_an_unknown_scope_selector_is_an_error_naming_the_file(tmp_path: Path) -> None:

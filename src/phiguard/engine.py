@@ -47,7 +47,8 @@ from phiguard.learned.features import (
 )
 from phiguard.lexicon import LexiconIndex
 from phiguard.models import Box, Category, Evidence, Finding, Lang, Post, Report, Scope, Severity, Source
-from phiguard.nlp import LanguageRuntime, load_language
+from phiguard.nlp import PRESIDIO_LOG, LanguageRuntime, load_language
+from phiguard.recognizers import PatternTimeout
 from phiguard.rulepack.loader import load_rules
 from phiguard.rulepack.schema import Rule, RuleSet
 from phiguard.validators import VALIDATORS
@@ -301,8 +302,13 @@ class Linter:
 
             parses = runtime.artifacts(texts, self.config.batch_size, tokenized)
             for unit, artifacts in zip(group, parses, strict=True):
-                started = time.process_time()
-                found[unit.post] += self._analyze(unit, runtime, artifacts, cares[unit.post], scored[unit.post])
+                started, skipped = time.process_time(), PRESIDIO_LOG.timeouts()
+                try:
+                    found[unit.post] += self._analyze(unit, runtime, artifacts, cares[unit.post], scored[unit.post])
+                except PatternTimeout as exc:
+                    raise _timed_out(str(exc), unit.post) from None
+                if PRESIDIO_LOG.timeouts() != skipped:  # Presidio skipped a pattern: fewer findings, never
+                    raise _timed_out("a Presidio pattern", unit.post)
                 self._spend(cpu, unit, posts, time.process_time() - started)
                 if any(rule.applies_to(unit.scope) for rule in self._advice_rules):  # their `scope:` selectors
                     tokens = artifacts.tokens  # type: ignore[attr-defined]
@@ -510,6 +516,16 @@ class Linter:
             if all(says_yes(name) for name in floor.when) and not any(says_yes(name) for name in floor.unless):
                 severity = floor.severity
         return self.findings.severity(rule.code, severity), score
+
+
+def _timed_out(what: str, post: int) -> PostError:
+    """A post a pattern could not finish on: an error, since a pattern skipped is findings lost."""
+    return PostError(
+        f"a post was not checked: {what} ran past its time limit on it (the machine too busy, or a text "
+        "that makes the pattern slow)",
+        "run again on a less loaded machine, or report the post's shape (not its text) to phiguard",
+        post,
+    )
 
 
 def _placed(findings: list[Finding], image_scopes: dict[str, tuple[ImageFacts, ImageText]]) -> list[Finding]:

@@ -59,7 +59,58 @@ def _compiles(pattern: str) -> str:
         regex.compile(pattern, PATTERN_FLAGS)
     except regex.error as exc:
         raise ValueError(f"invalid regex: {exc}") from None
+    for body in _lookbehinds(pattern):
+        if _unbounded(body):
+            raise ValueError(
+                "a lookbehind with an unbounded quantifier (*, +, {n,}): it is tried backwards from every "
+                "position, so a long run of spaces or letters costs time quadratic in its length; bound it "
+                r"(\s{0,8}, [\p{L}]{1,32})"
+            )
     return pattern
+
+
+def _lookbehinds(pattern: str) -> list[str]:
+    """The body of each ``(?<=...)`` and ``(?<!...)`` group of a regex."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            i += 2
+            continue
+        if pattern.startswith(("(?<=", "(?<!"), i):
+            depth, j, in_class = 1, i + 4, False
+            while j < len(pattern) and depth:
+                c = pattern[j]
+                if c == "\\":
+                    j += 2
+                    continue
+                if in_class:
+                    in_class = c != "]"
+                elif c == "[":
+                    in_class = True
+                elif c in "()":
+                    depth += 1 if c == "(" else -1
+                j += 1
+            out.append(pattern[i + 4 : j - 1])
+        i += 1
+    return out
+
+
+def _unbounded(body: str) -> bool:
+    """Whether a piece of regex has a ``*``, ``+`` or ``{n,}`` outside character classes."""
+    i, in_class = 0, False
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c in "*+" or (c == "{" and regex.match(r"\{\d*,\}", body[i:])):
+            return True
+        i += 1
+    return False
 
 
 class _Strict(BaseModel):
