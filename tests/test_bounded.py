@@ -142,3 +142,16 @@ def test_the_same_inputs_give_the_same_findings_under_load(linter: Linter) -> No
             b.kill()
             b.wait()
     assert loaded == quiet
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_the_cpu_budget_stops_a_huge_post_when_it_is_spent(tmp_path: Path) -> None:
+    """post-cpu-seconds counts the parse too (in batches of at most 50,000 characters), so a huge post is
+    stopped when its budget is spent, not after its whole parse (a 2 MB post took 70 s and 5 GB)."""
+    sentence = "Welcome home, Rosa Garcia! Her new knee is working wonders since March. Room 12. "
+    linter = Linter(Config(max_post_chars=5_000_000, post_cpu_seconds=2))
+    started = time.process_time()
+    with pytest.raises(PostError, match="post-cpu-seconds"):
+        linter.lint(Post(text=sentence * 12_000, lang="en"))  # about 1 MB
+    assert time.process_time() - started < 60

@@ -297,10 +297,10 @@ class Linter:
             runtime = self.runtime(lang)
             texts = [u.text for u in group]
 
-            def tokenized(k: int, seconds: float, group: list[_Unit] = group) -> None:
+            def parsing(k: int, seconds: float, group: list[_Unit] = group) -> None:
                 self._spend(cpu, group[k], posts, seconds)
 
-            parses = runtime.artifacts(texts, self.config.batch_size, tokenized)
+            parses = runtime.artifacts(texts, self.config.batch_size, parsing)
             for unit, artifacts in zip(group, parses, strict=True):
                 started, skipped = time.process_time(), PRESIDIO_LOG.timeouts()
                 try:

@@ -154,23 +154,45 @@ class LanguageRuntime:
         return str(lemmas[0]) if lemmas else str(token.lower_)
 
     def artifacts(
-        self, texts: list[str], batch_size: int, tokenized: Callable[[int, float], None] | None = None
+        self, texts: list[str], batch_size: int, spent: Callable[[int, float], None] | None = None
     ) -> Iterator[object]:
-        """NlpArtifacts for each text, in order, from one batched ``nlp.pipe`` pass (what Presidio's
-        ``process_batch`` does). Each text is tokenized on its own first, so that ``tokenized(i,
-        seconds)`` can count the tokenizer's CPU time against the text's post."""
+        """NlpArtifacts for each text, in order, from batched ``nlp.pipe`` passes (what Presidio's
+        ``process_batch`` does). ``spent(i, seconds)`` is told, before text ``i``'s artifacts are
+        yielded, the CPU time of its tokenizer and its share (by length) of its batch's pipeline, so a
+        post over its CPU budget stops the run at the batch that takes it over, not after the whole parse."""
         nlp = self.engine.nlp[self.lang]  # type: ignore[attr-defined]
-
-        def docs() -> Iterator[Doc]:
-            for i, text in enumerate(texts):
+        for first, batch in _batches(texts, batch_size):
+            docs = []
+            for k, text in enumerate(batch):
                 started = time.process_time()
-                doc = nlp.make_doc(text)
-                if tokenized is not None:
-                    tokenized(i, time.process_time() - started)
-                yield doc
+                docs.append(nlp.make_doc(text))
+                if spent is not None:
+                    spent(first + k, time.process_time() - started)
+            started = time.process_time()
+            parsed = list(nlp.pipe(docs, batch_size=batch_size))
+            seconds, total = time.process_time() - started, sum(len(t) for t in batch) or 1
+            for k, (text, doc) in enumerate(zip(batch, parsed, strict=True)):
+                if spent is not None:
+                    spent(first + k, seconds * len(text) / total)
+                yield self.engine._doc_to_nlp_artifact(doc, self.lang)  # type: ignore[attr-defined]
 
-        for doc in nlp.pipe(docs(), batch_size=batch_size):
-            yield self.engine._doc_to_nlp_artifact(doc, self.lang)  # type: ignore[attr-defined]
+
+BATCH_CHARS = 50_000  # characters parsed before the CPU budget is looked at again
+
+
+def _batches(texts: list[str], size: int) -> Iterator[tuple[int, list[str]]]:
+    """(index of the first, texts) in batches of at most ``size`` texts and BATCH_CHARS characters (one
+    text longer than that makes a batch of its own)."""
+    first, chars = 0, 0
+    batch: list[str] = []
+    for i, text in enumerate(texts):
+        if batch and (len(batch) == size or chars + len(text) > BATCH_CHARS):
+            yield first, batch
+            first, batch, chars = i, [], 0
+        batch.append(text)
+        chars += len(text)
+    if batch:
+        yield first, batch
 
 
 def load_language(lang: Lang, model: str, rules: RuleSet) -> LanguageRuntime:
