@@ -81,7 +81,7 @@ def test_text_format_is_plain_off_a_terminal_and_masks_values(capsys: pytest.Cap
     code, out, _ = run(capsys, str(CLI / "story.md"))
     assert code == 1
     assert "story.md:9:15: PHI002 [error]" in out
-    assert "Wendeline" not in out and "W********" in out
+    assert "Wendeline" not in out and "<PERSON>" in out
     assert "\x1b[" not in out
     code, out, _ = run(capsys, "--show-values", str(CLI / "story.md"))
     assert "Wendeline" in out
@@ -130,7 +130,7 @@ def test_html_report_is_self_contained(capsys: pytest.CaptureFixture[str], tmp_p
     page = target.read_text(encoding="utf-8")
     assert code == 1 and out == ""
     assert page.startswith("<!DOCTYPE html>") and "<script src" not in page and "<link " not in page
-    assert '<mark class="error"' in page and "W********" in page and "Wendeline" not in page
+    assert '<mark class="error"' in page and "&lt;PERSON&gt;" in page and "Wendeline" not in page
     assert 'id="count-files">2<' in page
 
 

@@ -17,7 +17,7 @@ def test_check_flags_bad_draft_masked(capsys: pytest.CaptureFixture[str]) -> Non
     out = capsys.readouterr().out
     assert code == 1
     assert "bad-en.md:1:15: PHI002 [error]" in out
-    assert "Rosa" not in out and "'R***'" in out
+    assert "Rosa" not in out and "'<PERSON>'" in out
 
 
 def test_show_values_reveals(capsys: pytest.CaptureFixture[str]) -> None:

@@ -102,7 +102,7 @@ def test_the_library_refuses_an_unknown_code_too() -> None:
 def test_a_baseline_naming_an_unknown_rule_is_exit_2(draft: Path, capsys: pytest.CaptureFixture[str]) -> None:
     baseline = draft.parent / "base.json"
     item = {"fingerprint": "0" * 32, "rule": "PHI999", "count": 1}
-    baseline.write_text(json.dumps({"version": 2, "findings": [item]}), encoding="utf-8")
+    baseline.write_text(json.dumps({"version": 3, "findings": [item]}), encoding="utf-8")
     code, out = run(capsys, "check", "--no-progress", "--baseline", str(baseline), str(draft))
     assert code == 2 and "unknown rule code 'PHI999'" in out
 

@@ -164,7 +164,7 @@ def test_a_baseline_with_wrong_types_is_refused(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, items: list[object]
 ) -> None:
     baseline = tmp_path / "baseline.json"
-    baseline.write_text(json.dumps({"version": 2, "findings": items}).replace("Infinity", "1e999"), encoding="utf-8")
+    baseline.write_text(json.dumps({"version": 3, "findings": items}).replace("Infinity", "1e999"), encoding="utf-8")
     draft = tmp_path / "post.md"
     draft.write_text("Welcome home, Rosa Garcia!\n", encoding="utf-8")
     assert_refused(*check(capsys, "--baseline", str(baseline), str(draft))[::2], "baseline.json", "findings")

@@ -45,7 +45,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (root / ".github" / "workflows" / "lint.yml").write_text(
         "on: [push]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps: [{run: phiguard check}]\n", encoding="utf-8"
     )
-    (root / ".phiguard-baseline.json").write_text('{"version": 2, "findings": []}\n', encoding="utf-8")
+    (root / ".phiguard-baseline.json").write_text('{"version": 3, "findings": []}\n', encoding="utf-8")
     (root / "consents").mkdir()
     shutil.copy(LEDGER, root / "consents" / "ledger.csv")
     (root / "phiguard.toml").write_text('consent-ledger = "consents/ledger.csv"\n', encoding="utf-8")

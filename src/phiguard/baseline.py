@@ -1,11 +1,16 @@
 """Baselines, in the spirit of detect-secrets: accept today's findings, report only new ones.
 
-A finding is keyed by a fingerprint that holds nothing of its value. detect-secrets can hash the secret
+A finding is keyed by a fingerprint that holds nothing of any value. detect-secrets can hash the secret
 itself because a secret has entropy; a patient's name or birth date has very little, so a hash of it
-plus its masked form ("R*** G*****") and a name list give it back in seconds. Here the fingerprint is a
-hash of the rule, the draft's path, the words around the finding with every flagged value of that text
-blanked out (on its line), and which occurrence of that context it is. No line numbers, so editing elsewhere in a
-draft does not make a finding new; no values, so the baseline file can be committed and shared.
+plus its masked form and a name list give it back in seconds. Version 2 hashed the words around a
+finding with the *reported* findings blanked, so a value of a rule that was ignored or not selected (a
+phone next to a bed number, with ``ignore = ["PHI030"]``) stayed in the hash and was brute-forced in a
+fraction of a second. Here (version 3) the fingerprint is a hash of the rule, the draft's path, the
+shape of the words around the finding on its line — each word kept only if it is a lowercase stop word
+of a supported language ("her", "new", "de", "la"), every other word, number, name or handle one
+placeholder — and which occurrence of that shape it is. A value of any rule, selected or not, is never a
+stop word, so nothing of it is in the hash. No line numbers, so editing elsewhere in a draft does not
+make a finding new; no values, so the baseline file can be committed and shared.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Collection, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -25,7 +31,7 @@ from phiguard.codes import unknown_message
 from phiguard.errors import InputError
 from phiguard.models import Finding, Post
 
-VERSION = 2  # version 1 hashed the matched value: its fingerprints could give the value back
+VERSION = 3  # 1 hashed the value; 2 hashed the words around it, an ignored rule's value included
 CONTEXT_WORDS = 4  # words read on each side of a finding
 _WINDOW = 120  # characters on each side that those words are looked for in
 _TOKEN = regex.compile(r"\w+|\x00+")
@@ -49,10 +55,38 @@ def context(text: str, start: int, end: int, flagged: Sequence[tuple[int, int]])
         for i in range(max(a, lo), min(b, hi)):
             chars[i - lo] = _BLANK
     window = "".join(chars)
-    before = _TOKEN.findall(window[: max(start - lo, 0)])[-CONTEXT_WORDS:]
-    after = _TOKEN.findall(window[min(end, hi) - lo :])[:CONTEXT_WORDS]
-    words = ["∎" if w.startswith(_BLANK) else w.casefold() for w in (*before, "∎", *after)]
-    return " ".join(words)
+    # the finding is a placeholder that swallows the ones next to it ("Tobias" of "Tobias Okonkwo")
+    before = _shape([*_TOKEN.findall(window[: max(start - lo, 0)]), _BLANK])[-CONTEXT_WORDS - 1 :]
+    after = _shape([_BLANK, *_TOKEN.findall(window[min(end, hi) - lo :])])[1 : CONTEXT_WORDS + 1]
+    return " ".join([*before, *after])
+
+
+def _shape(words: Sequence[str]) -> list[str]:
+    """Each word as a fingerprint may keep it: a lowercase stop word as it is, anything else (a value, a
+    name, a number, a blanked finding) one placeholder, and a run of placeholders one: not even how many
+    words a value has is kept."""
+    stop = _stop_words()
+    out: list[str] = []
+    for word in words:
+        kept = word if word in stop else "∎"
+        if not (kept == "∎" and out and out[-1] == "∎"):
+            out.append(kept)
+    return out
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    """The stop words of every supported language (spaCy's lists, named by the language profiles): the
+    only words a fingerprint keeps. Lowercase as written, so a name that is also a word ("Will", "Rosa")
+    is kept only when written as the word."""
+    from importlib import import_module
+
+    from phiguard.lang import PROFILES
+
+    words: set[str] = set()
+    for profile in PROFILES.values():
+        words |= {w for w in import_module(profile.stop_words).STOP_WORDS if w.isalpha() and w.islower()}
+    return frozenset(words)
 
 
 def fingerprints(path: str, post: Post, findings: Sequence[Finding], seen: Counter[str]) -> list[str]:
@@ -65,8 +99,8 @@ def fingerprints(path: str, post: Post, findings: Sequence[Finding], seen: Count
     out: dict[int, str] = {}
     for i in sorted(range(len(findings)), key=lambda k: (findings[k].scope, findings[k].start, findings[k].rule)):
         f = findings[i]
-        if f.image and f.start == f.end:  # a face, GPS, serial or unchecked image: no text around it
-            where = f"{f.scope} {Path(f.image).name} {f.box or ''}"
+        if f.image and f.start == f.end:  # a face, GPS, serial or unchecked image: its place, not its name
+            where = f"{f.scope} {f.box or ''}"
         else:
             where = f"{f.scope.kind} {context(texts.get(f.scope, ''), f.start, f.end, spans[f.scope])}"
         key = f"{f.rule}\x1f{where}"
@@ -86,7 +120,7 @@ class _Item(BaseModel):
 class _File(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    version: Literal[2]
+    version: Literal[3]
     findings: list[_Item]
 
 
@@ -102,9 +136,9 @@ class Baseline:
         if not path.exists():
             raise InputError(f"{path}: no such baseline", "create it with `phiguard baseline create`")
         data = safeio.load_json(safeio.read_text(path, where=f"{path} (baseline)"), f"{path} (baseline)")
-        if isinstance(data, dict) and data.get("version") == 1:
+        if isinstance(data, dict) and data.get("version") in (1, 2):
             raise InputError(
-                f"{path}: a version 1 baseline, whose fingerprints could give the accepted values back",
+                f"{path}: a version {data['version']} baseline, whose fingerprints could give values back",
                 f"rewrite it as version {VERSION}: `phiguard baseline update --baseline {path} <drafts>` "
                 "(it accepts the current findings again)",
             )

@@ -26,7 +26,7 @@ from phiguard.config import Config, find_config_file, load_config_file
 from phiguard.errors import ConfigError, InputError, InternalError, Interrupted, PhiguardError
 from phiguard.lang import LANGS
 from phiguard.linters import LinterCache
-from phiguard.models import Post, Severity, printable
+from phiguard.models import MaskStyle, Post, Severity, printable
 from phiguard.outputs import AUDIT_FORMATS, CHECK_FORMATS, WriteOptions, post_writer, writer
 
 if TYPE_CHECKING:
@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
     check.add_argument("--fail-on", choices=["info", "warning", "error"], help="exit 1 at or above this level")
     check.add_argument("--show-values", action="store_true", help="print matched values unmasked")
+    check.add_argument(
+        "--mask", choices=["type", "initials"], help="how values are masked: <PERSON> (default) or R*** D***"
+    )
     check.add_argument("--show-ids", action="store_true", help="print posts' own ids (json, html)")
     check.add_argument("--baseline", type=Path, help="report only findings not accepted in this baseline")
     check.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (0: one per core)")
@@ -92,6 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     fx.add_argument("--format", choices=["text", "json"], default="text", help="how to report (json: no diff)")
     fx.add_argument("--fail-on", choices=["info", "warning", "error"], help="what a rewrite may not keep")
     fx.add_argument("--show-values", action="store_true", help="print matched values unmasked")
+    fx.add_argument(
+        "--mask", choices=["type", "initials"], help="how values are masked: <PERSON> (default) or R*** D***"
+    )
     fx.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     _files(fx)
     fx.add_argument(
@@ -105,6 +111,9 @@ def _parser() -> argparse.ArgumentParser:
     aud.add_argument("--output", "-o", type=Path, help="write the findings to this file instead of stdout")
     aud.add_argument("--fail-on", choices=["info", "warning", "error"], help="exit 1 at or above this level")
     aud.add_argument("--show-values", action="store_true", help="print matched values unmasked")
+    aud.add_argument(
+        "--mask", choices=["type", "initials"], help="how values are masked: <PERSON> (default) or R*** D***"
+    )
     aud.add_argument("--show-ids", action="store_true", help="print posts' own ids (jsonl)")
     aud.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (0: one per core)")
     aud.add_argument("--no-progress", action="store_true", help="never show a progress bar")
@@ -116,6 +125,9 @@ def _parser() -> argparse.ArgumentParser:
     red.add_argument("--suffix", default=".redacted", help="added to the name of each copy (default: .redacted)")
     red.add_argument("--faces", action="store_true", help="cover detected faces too")
     red.add_argument("--show-values", action="store_true", help="print the covered values unmasked")
+    red.add_argument(
+        "--mask", choices=["type", "initials"], help="how values are masked: <PERSON> (default) or R*** D***"
+    )
 
     base = add("baseline", help="accept today's findings: create or update a baseline file")
     base.add_argument("action", choices=["create", "update"])
@@ -343,6 +355,11 @@ def _selected_config(config: Config, args: argparse.Namespace) -> Config:
     return config.model_copy(update=update) if update else config
 
 
+def _mask(args: argparse.Namespace, config: Config) -> MaskStyle:
+    """--mask, else the config's mask."""
+    return args.mask or config.mask
+
+
 def _fail_on(args: argparse.Namespace, config: Config) -> Severity:
     """--fail-on, else the config's fail-on."""
     return Severity(args.fail_on) if args.fail_on else config.fail_on
@@ -409,22 +426,12 @@ def _check(args: argparse.Namespace) -> int:
         )
     buffer = io.StringIO()  # a report file is written whole, at the end, through a temporary file
     out: TextIO = buffer if args.output else sys.stdout
-    if args.statistics:
-        _statistics(shown, rules, out)
-    else:
-        color = not args.output and args.format == "text" and _color(args)
-        command = shlex.join(["phiguard", *args.argv])
-        options = WriteOptions(
-            args.show_values,
-            color,
-            rules,
-            root=root,
-            command_line=command,
-            fail_on=fail_on,
-            config_file=args.config_used,
-            show_ids=args.show_ids,
-        )
-        writer(args.format).write(shown, out, options)
+    try:
+        _write_check(args, shown, rules, out, root, fail_on, config)
+        if not args.output:
+            sys.stdout.flush()
+    except BrokenPipeError:  # the reader left (`| head -c 0`): the run's verdict still decides the exit code
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     if args.output:
         safeio.check_output(args.output, _inputs(args, config, result), "report")
         safeio.write_text(args.output, buffer.getvalue(), "report")
@@ -452,6 +459,33 @@ def _check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 1 if failing and not args.exit_zero else 0
+
+
+def _write_check(
+    args: argparse.Namespace,
+    shown: CheckResult,
+    rules: RuleSet,
+    out: TextIO,
+    root: Path,
+    fail_on: Severity,
+    config: Config,
+) -> None:
+    """The report of ``phiguard check`` in its format (or its statistics) to ``out``."""
+    if args.statistics:
+        _statistics(shown, rules, out)
+        return
+    options = WriteOptions(
+        args.show_values,
+        not args.output and args.format == "text" and _color(args),
+        rules,
+        root=root,
+        command_line=shlex.join(["phiguard", *args.argv]),
+        fail_on=fail_on,
+        config_file=args.config_used,
+        show_ids=args.show_ids,
+        mask=_mask(args, config),
+    )
+    writer(args.format).write(shown, out, options)
 
 
 def _statistics(result: CheckResult, rules: RuleSet, out: TextIO) -> None:
@@ -525,13 +559,14 @@ def _fix(args: argparse.Namespace) -> int:
         left = f.left(fail_on)
         left_over += bool(left)
         if args.format == "json":
-            records.append(_fix_record(f, left, written, blocking, args.show_values))
+            records.append(_fix_record(f, left, written, blocking, args.show_values, _mask(args, config)))
             continue
         if f.changed and not args.write:  # the draft's own lines, its findings masked unless --show-values
             before, after = (f.draft.source, f.source)
             if not args.show_values:
                 hidden = identifying(f.draft)
-                before, after = masked(before, f.before, hidden), masked(after, f.after, hidden)
+                style = _mask(args, config)
+                before, after = masked(before, f.before, hidden, style), masked(after, f.after, hidden, style)
             diff = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), path, path)
             sys.stdout.writelines(line if line.endswith("\n") else line + "\n" for line in diff)
         codes = ", ".join(sorted({e.rule for _, e in f.edits}))
@@ -544,7 +579,7 @@ def _fix(args: argparse.Namespace) -> int:
             print(f"phiguard: {printable(path)}: fixed ({len(f.edits)} edit(s): {codes})", file=sys.stderr)
         for loc in left:
             g = loc.finding
-            value = g.shown(args.show_values)
+            value = g.shown(args.show_values, _mask(args, config))
             hint = " (use `phiguard redact-image`)" if g.scope.kind == "image" else ""
             print(
                 f"{printable(path)}:{loc.line}:{loc.column}: {g.rule} [{g.severity.value}] left after the fix: "
@@ -565,7 +600,7 @@ def _fix(args: argparse.Namespace) -> int:
 
 
 def _fix_record(
-    f: FileFix, left: list[Located], written: bool, blocking: list[Located], show: bool
+    f: FileFix, left: list[Located], written: bool, blocking: list[Located], show: bool, style: MaskStyle
 ) -> dict[str, object]:
     def finding(loc: Located) -> dict[str, object]:
         g = loc.finding
@@ -576,7 +611,7 @@ def _fix_record(
             "column": loc.column,
             "scope": str(g.scope),
             "message": g.message,
-            "value": g.shown(show),
+            "value": g.shown(show, style),
         }
 
     edits = [
@@ -602,7 +637,8 @@ def _audit(args: argparse.Namespace) -> int:
     jobs = _jobs(args)
     posts = flagged = 0
     out = _open_output(args.output, _inputs(args, config)) if args.output else sys.stdout
-    write, options = post_writer(args.format).write_post, WriteOptions(args.show_values, show_ids=args.show_ids)
+    write = post_writer(args.format).write_post
+    options = WriteOptions(args.show_values, show_ids=args.show_ids, mask=_mask(args, config))
     last = 0  # the archive line of the last post whose findings were written
     unchecked = _Unchecked()
     try:
@@ -647,7 +683,7 @@ def _redact_image(args: argparse.Namespace) -> int:
         check_target(target, [*map(str, args.images), *_inputs(args, config)])
     for image, target in zip(args.images, targets, strict=True):
         done = redact(linter, image, target, lang=args.lang, faces=args.faces, originals=args.images)
-        covered = ", ".join(f"{c.rule} {c.shown(args.show_values)}" for c in done.covered)
+        covered = ", ".join(f"{c.rule} {c.shown(args.show_values, _mask(args, config))}" for c in done.covered)
         print(
             f"phiguard: {image} -> {target}: metadata removed ({', '.join(done.removed) or 'none found'}); "
             f"{len(done.covered)} area(s) covered{': ' + covered if covered else ''}",

@@ -18,7 +18,7 @@ from phiguard.codes import check_selectors
 from phiguard.errors import ConfigError, InputError
 from phiguard.inputs.draft import ReadOptions
 from phiguard.lang import DEFAULT_LANG, PROFILES
-from phiguard.models import LANGS, Lang, Severity
+from phiguard.models import LANGS, Lang, MaskStyle, Severity
 from phiguard.safeio import MAX_BYTES
 from phiguard.selection import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Selection
 
@@ -91,7 +91,9 @@ class ImageSettings(_Strict):
     )
     tesseract: str = Field(default="tesseract", description="the Tesseract program (a name on PATH, or a path)")
     ocr_confidence: int = Field(default=30, alias="ocr-confidence", ge=0, le=100, description="lowest word confidence")
-    max_pixels: int = Field(default=50_000_000, alias="max-pixels", ge=1, description="larger images are not decoded")
+    max_pixels: int = Field(
+        default=50_000_000, alias="max-pixels", ge=1, le=2_000_000_000, description="larger images are not decoded"
+    )
     max_frames: int = Field(
         default=20,
         alias="max-frames",
@@ -109,7 +111,7 @@ class ImageSettings(_Strict):
 class Config(_Strict):
     """Everything a Linter needs to know. ``Config()`` is a sensible default."""
 
-    languages: tuple[Lang, ...] = LANGS
+    languages: tuple[Lang, ...] = Field(default=LANGS, min_length=1, description="the languages posts may be in")
     default_language: Lang = Field(default=DEFAULT_LANG, alias="default-language")
     models: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_MODELS))
     rule_dirs: tuple[Path, ...] = Field(default=(), alias="rule-dirs")
@@ -123,7 +125,7 @@ class Config(_Strict):
     )
     severity: dict[str, Severity] = Field(default_factory=dict, description="code -> severity")
     allowlist: Allowlist = Field(default_factory=Allowlist)
-    batch_size: int = Field(default=64, alias="batch-size", ge=1)
+    batch_size: int = Field(default=64, alias="batch-size", ge=1, le=100_000)
     fail_on: Severity = Field(default=Severity.WARNING, alias="fail-on")
     include: tuple[str, ...] = Field(
         default=DEFAULT_INCLUDE, description="gitignore-style patterns of the files a folder's walk reads"
@@ -148,13 +150,25 @@ class Config(_Strict):
         default=(), alias="metadata-fields", description="fields that are not text (not reported as unchecked)"
     )
     max_post_chars: int = Field(
-        default=200_000, alias="max-post-chars", ge=1, description="longer posts are an error, not checked"
+        default=200_000,
+        alias="max-post-chars",
+        ge=1,
+        le=100_000_000,
+        description="longer posts are an error, not checked",
     )
     post_cpu_seconds: float = Field(
-        default=10.0, alias="post-cpu-seconds", gt=0, description="CPU time one post may take (tokenizer, analysis)"
+        default=10.0,
+        alias="post-cpu-seconds",
+        gt=0,
+        le=86_400,
+        description="CPU time one post may take (tokenizer, parse, analysis)",
     )
     max_draft_bytes: int = Field(
-        default=MAX_BYTES, alias="max-draft-bytes", ge=1, description="largest draft, archive line or ledger read"
+        default=MAX_BYTES,
+        alias="max-draft-bytes",
+        ge=1,
+        le=1_000_000_000,
+        description="largest draft, archive line or ledger read",
     )
     advice_reply: dict[Lang, str] = Field(
         default_factory=dict,
@@ -166,6 +180,10 @@ class Config(_Strict):
         default=None, alias="consent-ledger", description="a .csv/.yaml file or sqlite:///path.db"
     )
     images: ImageSettings = Field(default_factory=ImageSettings)
+    mask: MaskStyle = Field(
+        default="type",
+        description="how outputs mask a value: its entity type (<PERSON>), or initials (R*** D***: more revealing)",
+    )
     fix_names: Literal["replace", "initials"] = Field(
         default="replace",
         alias="fix-names",
@@ -181,14 +199,21 @@ class Config(_Strict):
             raise ValueError(f"models for unsupported languages: {sorted(unknown)}")
         return {**DEFAULT_MODELS, **value}
 
+    def __init__(self, **data: object) -> None:
+        """``Config(select=(...), ...)``: an invalid value is a :class:`ConfigError` (PG202) naming the key
+        and the problem, never quoting the value, as for a config file."""
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise _config_error(exc, "config") from None
+
     @classmethod
     def from_mapping(cls, data: dict[str, object], source: str = "config") -> Config:
         """Validate a mapping (e.g. ``[tool.phiguard]``), turning errors into a coded ConfigError."""
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-            raise ConfigError(f"invalid {source}: {problems}", "fix or remove the key") from None
+            raise _config_error(exc, source) from None
 
     def selection(self, root: Path | None = None, reads: Sequence[Path] = ()) -> Selection:
         """Which files are drafts: the include/exclude patterns relative to ``root`` (the config's folder by
@@ -234,7 +259,15 @@ class Config(_Strict):
         return best_sel >= 0 and best_sel >= best_ign
 
 
+def _config_error(exc: ValidationError, source: str) -> ConfigError:
+    problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+    return ConfigError(f"invalid {source}: {problems}", "fix or remove the key")
+
+
 CONFIG_FILES = ("phiguard.toml", "pyproject.toml")
+
+
+_TOOL_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*phiguard\b|^\s*tool\s*\.\s*phiguard\s*[.=]", re.M)
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -252,9 +285,15 @@ def find_config_file(start: Path) -> Path | None:
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
             try:
-                if "phiguard" in tomllib.loads(candidate.read_text(encoding="utf-8")).get("tool", {}):
+                text = candidate.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue  # unreadable, and nothing says it is ours
+            try:
+                if "phiguard" in tomllib.loads(text).get("tool", {}):
                     return candidate
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            except tomllib.TOMLDecodeError as exc:
+                if _TOOL_TABLE.search(text):  # ours, broken: its settings (fail-on...) must not be lost
+                    raise ConfigError(f"{candidate}: not valid TOML ({exc})", "fix the file") from None
                 continue  # somebody else's broken pyproject.toml: not ours to judge
     return None
 

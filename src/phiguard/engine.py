@@ -27,7 +27,7 @@ from phiguard.advice import assess as assess_advice
 from phiguard.config import Config
 from phiguard.consent import MemoryLedger, open_ledger
 from phiguard.context import CHECKS, Candidate, ScopeContext
-from phiguard.errors import PostError
+from phiguard.errors import ArgumentError, PostError
 from phiguard.featured import assess
 from phiguard.findings import FindingMaker
 from phiguard.fixes import FixResult
@@ -98,7 +98,9 @@ def _as_post(item: object) -> Post:
         return item
     if isinstance(item, str):
         return Post(text=item)
-    raise TypeError(f"lint_many takes Post objects or strings, not {type(item).__name__}")
+    raise ArgumentError(
+        f"lint_many takes Post objects or strings, not {type(item).__name__}", "pass phiguard.Post(text=...)"
+    )
 
 
 _LONG_RUN = regex.compile(r"\S{65,}")
@@ -176,7 +178,15 @@ class Linter:
         return next(self.lint_many([post], lang=lang))
 
     def lint_many(self, posts: Iterable[Post | str], lang: Lang | None = None) -> Iterator[Report]:
-        """Lint many posts lazily, batching the NLP per language; reports come back in order."""
+        """Lint many posts lazily, batching the NLP per language; reports come back in order. ``lang``
+        forces every post's language: one of the config's ``languages`` (anything else is an
+        :class:`ArgumentError`)."""
+        if lang is not None and lang not in self.config.languages:
+            shown = lang if isinstance(lang, str) and lang.isalpha() and len(lang) < 12 else "that value"
+            raise ArgumentError(
+                f"lang {shown!r} is not one of this Linter's languages ({', '.join(self.config.languages)})",
+                "pass one of them, or None to detect each post's language",
+            )
         it = iter(posts)
         done = 0
         while batch := list(islice(it, self.config.batch_size * 4)):

@@ -41,6 +41,13 @@ class ConfigError(PhiguardError):
     code = "PG202"
 
 
+class ArgumentError(PhiguardError, ValueError, TypeError):
+    """A bad argument to the library API (an unsupported ``lang``, something that is not a post); a
+    ValueError and a TypeError too, for callers that catch those."""
+
+    code = "PG203"
+
+
 class InputError(PhiguardError):
     code = "PG301"
 

@@ -21,7 +21,7 @@ from phiguard.fixes import Edit
 from phiguard.inputs import Draft, load_draft
 from phiguard.inputs.draft import line_starts
 from phiguard.inputs.rewrite import CannotRewrite, rewrite_source
-from phiguard.models import Category, Lang, Report, Scope, Severity, mask
+from phiguard.models import Category, Lang, MaskStyle, Report, Scope, Severity, masked_as
 from phiguard.selection import Skipped
 
 
@@ -110,10 +110,12 @@ def _planned(fr: FileResult, linter: Linter, config: Config, selected: Callable[
     return fix
 
 
-def masked(source: str, located: Sequence[Located], also: Sequence[str] = ()) -> str:
+def masked(
+    source: str, located: Sequence[Located], also: Sequence[tuple[str, str]] = (), style: MaskStyle = "type"
+) -> str:
     """``source`` with the value of each finding in its text replaced by the finding's mask, and every
-    occurrence of ``also`` (posts' own ids, image paths) masked: what a diff may show of a draft without
-    ``--show-values`` (findings in images or about the file have no span)."""
+    occurrence of ``also`` (posts' own ids, image paths: value and entity) masked: what a diff may show of
+    a draft without ``--show-values`` (findings in images or about the file have no span)."""
     starts = line_starts(source)
     spans = []
     for loc in located:
@@ -121,7 +123,7 @@ def masked(source: str, located: Sequence[Located], also: Sequence[str] = ()) ->
         if f.scope.kind in ("image", "file") or f.end <= f.start or loc.end_line > len(starts):
             continue
         start = starts[loc.line - 1] + loc.column - 1
-        spans.append((start, max(starts[loc.end_line - 1] + loc.end_column - 1, start), f.masked))
+        spans.append((start, max(starts[loc.end_line - 1] + loc.end_column - 1, start), f.shown(False, style)))
     out, pos = [], 0
     for start, end, hidden in sorted(spans):
         if start < pos:  # overlapping findings: the first one's mask stands for both
@@ -130,16 +132,16 @@ def masked(source: str, located: Sequence[Located], also: Sequence[str] = ()) ->
         pos = end
     out.append(source[pos:])
     text = "".join(out)
-    for value in sorted({v for v in also if v.strip()}, key=len, reverse=True):
-        text = text.replace(value, mask(value))
+    for value, entity in sorted({(v, e) for v, e in also if v.strip()}, key=lambda pair: -len(pair[0])):
+        text = text.replace(value, masked_as(value, entity, style))
     return text
 
 
-def identifying(draft: Draft) -> list[str]:
-    """What a draft's lines hold that names a post or an image without being a finding: posts' own ids
-    and the image references, as written."""
-    out = [p.post.id for p in draft.posts if p.own_id and p.post.id]
-    out += [f.text for p in draft.posts for scope, f in p.fields.items() if Scope(scope).kind == "image"]
+def identifying(draft: Draft) -> list[tuple[str, str]]:
+    """What a draft's lines hold that names a post or an image without being a finding, with what it is:
+    posts' own ids and the image references, as written."""
+    out = [(p.post.id, "POST-ID") for p in draft.posts if p.own_id and p.post.id]
+    out += [(f.text, "IMAGE") for p in draft.posts for scope, f in p.fields.items() if Scope(scope).kind == "image"]
     return out
 
 

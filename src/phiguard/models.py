@@ -198,8 +198,23 @@ def printable(text: str) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+MaskStyle = Literal["type", "initials"]  # how a value is masked: <PERSON>, or R*** D*** (--mask initials)
+
+
+def type_mask(entity: str) -> str:
+    """The default mask: the entity type alone (``<PERSON>``, ``<PHONE>``), nothing of the value."""
+    return f"<{regex.sub(r'[^A-Z0-9_-]', '', entity.upper()) or 'VALUE'}>"
+
+
+def masked_as(value: str, entity: str, style: MaskStyle = "type") -> str:
+    """``value`` masked in ``style``."""
+    return mask(value) if style == "initials" else type_mask(entity)
+
+
 def mask(value: str) -> str:
-    """Keep the first character of each word and hide the rest: ``Rosa Díaz`` -> ``R*** D***``."""
+    """The ``initials`` mask (``--mask initials``): keep the first character of each word and hide the
+    rest, ``Rosa Díaz`` -> ``R*** D***``. It tells a word's first letter and length, which a name list
+    narrows down: not the default."""
     out = []
     for word in value.split(" "):
         visible = 1 if len(word) > 1 else 0
@@ -227,11 +242,17 @@ class Finding(_Frozen):
     box: Box | None = None  # where in that image: a face, or the OCR words of the match
     score: float | None = None  # the learned model's probability (phiguard.learned): identifier, consent
     value: str = Field(default="", repr=False, exclude=True)
-    masked: str = Field(default="", description="the value masked: what every output prints (set from value)")
+    masked: str = Field(
+        default="", description="the value masked, by its entity type (<PERSON>): what every output prints"
+    )
 
-    def shown(self, show_values: bool = False) -> str:
-        """The matched value as it may be printed: masked unless ``show_values`` (``--show-values``)."""
-        return self.value if show_values else self.masked
+    def shown(self, show_values: bool = False, style: MaskStyle = "type") -> str:
+        """The matched value as it may be printed: masked unless ``show_values`` (``--show-values``); the
+        mask says the entity type (``<PERSON>``), or with ``style="initials"`` (``--mask initials``)
+        keeps each word's first letter and length (``R*** D***``), which tells more of the value."""
+        if show_values:
+            return self.value
+        return mask(self.value) if style == "initials" and self.value else self.masked
 
     def image_shown(self, show_values: bool = False) -> str | None:
         """The attached image as it may be printed: its path with ``show_values``, else which image of the
@@ -248,7 +269,7 @@ class Finding(_Frozen):
     def _mask(self) -> Finding:
         """``masked`` follows ``value``; a finding read back from JSON (no value) keeps its masked text."""
         if self.value:
-            object.__setattr__(self, "masked", mask(self.value))
+            object.__setattr__(self, "masked", type_mask(self.entity))
         return self
 
 

@@ -235,6 +235,18 @@ class BoundedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+def _bounded_int(loader: BoundedLoader, node: yaml.ScalarNode) -> int | str:
+    """A YAML integer; one longer than MAX_INT_DIGITS digits is kept as its text (Python refuses to make
+    an int of more than 4,300 digits, and no id or number in a post needs one)."""
+    text = str(loader.construct_scalar(node))
+    if len(text.replace("_", "").lstrip("+-")) > MAX_INT_DIGITS:
+        return text
+    return loader.construct_yaml_int(node)
+
+
+BoundedLoader.add_constructor("tag:yaml.org,2002:int", _bounded_int)
+
+
 def yaml_error(exc: yaml.YAMLError, where: str, line_offset: int = 0, what: str = "YAML") -> InputError:
     """An InputError for a YAML problem: the line and column and what is wrong, not the text."""
     mark = getattr(exc, "problem_mark", None)

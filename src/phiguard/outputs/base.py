@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO, runtime_checkable
 
-from phiguard.models import Finding, Severity, printable
+from phiguard.models import Finding, MaskStyle, Severity, printable
 
 if TYPE_CHECKING:
     from phiguard.checker import CheckResult
@@ -28,6 +28,7 @@ class WriteOptions:
     fail_on: Severity = Severity.WARNING  # what the run fails on: the HTML summary counts as the CLI does
     config_file: str | None = None  # the configuration the run read (the HTML report names it)
     show_ids: bool = False  # print posts' own ids (--show-ids; --show-values too): an id may be PHI
+    mask: MaskStyle = "type"  # how a value is masked: <PERSON> (the default) or R*** D*** (--mask initials)
 
     def post_id(self, post_id: str | None, own: bool = True) -> str | None:
         """A post's id as it may be printed: its place (``export.json#2``, ``archive.jsonl:5``) always, its
@@ -57,7 +58,7 @@ class PostWriter(Protocol):
 
 def shown(f: Finding, options: WriteOptions) -> str:
     """The matched value as it may be printed: masked unless asked otherwise."""
-    return f.shown(options.show_values)
+    return f.shown(options.show_values, options.mask)
 
 
 def in_image(f: Finding, show_values: bool = False) -> str:

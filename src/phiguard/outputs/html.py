@@ -148,7 +148,7 @@ def _rewrites(post: Post, located: list[Located], options: WriteOptions) -> dict
         return {}
     if not options.show_values:  # what the rewrite keeps (an info finding, not fixed) is masked in it too
         edits += [
-            fixes.Edit(f.rule, f.scope, f.start, f.end, "replace", f.masked)
+            fixes.Edit(f.rule, f.scope, f.start, f.end, "replace", shown(f, options))
             for f in findings
             if f.end > f.start
             and f.scope.kind != "image"
