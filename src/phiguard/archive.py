@@ -16,6 +16,7 @@ drafts under ``phiguard check``: an audit reports everything. A line that is not
 from __future__ import annotations
 
 import io
+import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -23,13 +24,15 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+import regex
+
 from phiguard import safeio, workers
 from phiguard.config import Config
 from phiguard.engine import Linter
 from phiguard.errors import InputError, PostError
 from phiguard.inputs import READERS, DraftPost, ReadOptions, reader_for
 from phiguard.inputs.draft import DEFAULTS
-from phiguard.models import Lang, Post, Report
+from phiguard.models import Lang, Post, Report, Severity
 
 CHUNK = 256  # posts per task sent to a worker process
 
@@ -77,6 +80,69 @@ def _bounded_lines(path: Path, fh: io.TextIOWrapper, limit: int, meter: Meter | 
         yield line
 
 
+# -- resuming -------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Resume:
+    """Where an interrupted audit goes on: the archive line of the first post to audit again (the post
+    whose findings were being written when it stopped, and all after it), and what the kept output
+    already says: the posts with findings at each severity."""
+
+    line: int
+    flagged: dict[int, Severity]  # archive line -> the most severe finding kept for that post
+
+
+_TEXT_LINE = regex.compile(r":(\d+): [A-Z]{2,5}\d{0,4} \[(info|warning|error)\] ")
+
+
+def resume(output: Path, fmt: str) -> Resume:
+    """Cut ``output`` (the findings file of an interrupted ``audit -o``) back to the last post written
+    whole: a partly written last line is dropped, and so are the lines of the post it belongs to, which
+    is audited again; posts after it wrote nothing (clean, or not reached). Every post is then reported
+    exactly once. A line that is not this format's is an error (exit 2), and nothing is cut."""
+    if not output.exists():
+        return Resume(1, {})  # nothing written yet: from the start
+    flagged: dict[int, Severity] = {}
+    last, cut, offset = 0, 0, 0  # the last post's archive line, where its lines start, bytes read
+    with safeio.open_regular(output, f"{output} (output)") as fh:
+        for n, raw in enumerate(fh, 1):  # streamed: an archive's findings may be gigabytes
+            if not raw.endswith(b"\n"):
+                break  # a line cut off by the interruption is not kept
+            line, severity = _parse(raw, fmt, output, n)
+            if line != last:  # a post's lines are contiguous, in archive order
+                last, cut = line, offset
+            flagged[line] = max(flagged.get(line, severity), severity)
+            offset += len(raw)
+    _truncate(output, cut)  # the last post's lines go: it is audited again
+    flagged.pop(last, None)
+    return Resume(max(last, 1), flagged)
+
+
+def _parse(raw: bytes, fmt: str, output: Path, n: int) -> tuple[int, Severity]:
+    """The archive line and severity of one output line."""
+    try:
+        text = raw.decode("utf-8")
+        if fmt == "jsonl":
+            record = json.loads(text)
+            return int(record["line"]), Severity(record["severity"])
+        m = _TEXT_LINE.search(text)
+        if m is None:
+            raise ValueError
+        return int(m.group(1)), Severity(m.group(2))
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise InputError(
+            f"{output}:{n}: not a line of a `--format {fmt}` audit; nothing was cut",
+            "resume with the format and the output of the interrupted audit",
+        ) from None
+
+
+def _truncate(output: Path, size: int) -> None:
+    try:
+        with output.open("r+b") as fh:
+            fh.truncate(size)
+    except OSError as exc:
+        raise InputError(f"{output}: cannot cut back to resume ({exc.strerror})", "check the file") from None
+
+
 # -- linting --------------------------------------------------------------------------------------------
 def audit(
     posts: Iterable[DraftPost],
@@ -107,7 +173,7 @@ def _parallel(
 ) -> Iterator[tuple[DraftPost, Report]]:
     it = iter(posts)
     pending: list[tuple[list[DraftPost], Future[list[Report]]]] = []
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=workers.start, initargs=(config, True))
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=workers.start, initargs=(config, True, os.getpid()))
     try:
         while True:
             while len(pending) < 2 * jobs and (chunk := list(islice(it, CHUNK))):

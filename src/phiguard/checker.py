@@ -107,7 +107,8 @@ def check(
     if jobs > 1 and len(files) > 1 and STDIN not in files:
         chunks = [files[i::jobs] for i in range(jobs)]
         results: dict[str, FileResult] = {}
-        with ProcessPoolExecutor(max_workers=jobs, initializer=workers.start, initargs=(config,)) as pool:
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=workers.start, initargs=(config, False, os.getpid()))
+        with pool:
             walked = [found.walked] * jobs
             for chunk_result in pool.map(_worker_files, chunks, [lang] * jobs, [today] * jobs, [roots] * jobs, walked):
                 for item in chunk_result:

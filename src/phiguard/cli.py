@@ -117,6 +117,11 @@ def _parser() -> argparse.ArgumentParser:
     aud.add_argument("--show-ids", action="store_true", help="print posts' own ids (jsonl)")
     aud.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (0: one per core)")
     aud.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    aud.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on with an interrupted audit: keep the -o file's whole posts, audit the rest",
+    )
 
     red = add("redact-image", help="write a copy of an image without metadata, flagged text covered")
     red.add_argument("images", nargs="+", type=Path)
@@ -512,12 +517,13 @@ def _inputs(args: argparse.Namespace, config: Config, result: CheckResult | None
     return [*read, *([ledger] if ledger else [])]
 
 
-def _open_output(path: Path, inputs: Sequence[Path | str]) -> TextIO:
-    """A streamed output (an audit's findings), opened for writing once :func:`safeio.check_output` has
-    found it touches no input; a missing folder or no permission is exit 2 naming it."""
+def _open_output(path: Path, inputs: Sequence[Path | str], append: bool = False) -> TextIO:
+    """A streamed output (an audit's findings), opened for writing (``append``: after what a resumed
+    audit kept) once :func:`safeio.check_output` has found it touches no input; a missing folder or no
+    permission is exit 2 naming it."""
     safeio.check_output(path, inputs, "output")
     try:
-        return path.open("w", encoding="utf-8", errors="backslashreplace")
+        return path.open("a" if append else "w", encoding="utf-8", errors="backslashreplace")
     except OSError as exc:
         raise InputError(
             f"{path}: cannot write ({exc.strerror})", "check the path and that its folder exists"
@@ -630,13 +636,20 @@ def _fix_record(
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from phiguard.archive import Meter, audit, iter_archive
+    from phiguard.archive import Meter, Resume, audit, iter_archive, resume
 
     config, _ = _config(args, [str(args.archive)])
     fail_on = _fail_on(args, config)
     jobs = _jobs(args)
-    posts = flagged = 0
-    out = _open_output(args.output, _inputs(args, config)) if args.output else sys.stdout
+    done = Resume(1, {})
+    if args.resume:
+        if not args.output:
+            raise InputError("--resume goes on with the -o file of an interrupted audit", "name it with -o")
+        safeio.check_output(args.output, _inputs(args, config), "output")  # before it is cut back
+        done = resume(args.output, args.format)
+    posts, flagged = 0, sum(s >= fail_on for s in done.flagged.values())
+    resumed = _Resumed(done.line)
+    out = _open_output(args.output, _inputs(args, config), append=args.resume) if args.output else sys.stdout
     write = post_writer(args.format).write_post
     options = WriteOptions(args.show_values, show_ids=args.show_ids, mask=_mask(args, config))
     last = 0  # the archive line of the last post whose findings were written
@@ -644,8 +657,9 @@ def _audit(args: argparse.Namespace) -> int:
     try:
         meter = Meter()
         for progress in _progress(args, "auditing posts", unit="posts", meter=meter):
+            archive = iter_archive(args.archive, config.read_options(), config.max_draft_bytes, meter)
             for item, report in audit(
-                iter_archive(args.archive, config.read_options(), config.max_draft_bytes, meter),
+                resumed.posts(archive),
                 LINTERS.get(config),
                 lang=args.lang,
                 jobs=jobs,
@@ -660,14 +674,34 @@ def _audit(args: argparse.Namespace) -> int:
         raise Interrupted(
             f"interrupted after {posts} post(s), the last at line {last} of {args.archive}: the audit is "
             "incomplete (every line written is whole)",
-            "run it again",
+            "go on with `--resume` and the same -o" if args.output else "run it again",
         ) from None
     finally:
         if args.output:
             out.close()
     unchecked.say(args)
-    print(f"phiguard: {posts} post(s) audited, {flagged} with findings at or above {fail_on.value}", file=sys.stderr)
+    kept = f" ({resumed.kept} kept from the interrupted run)" if args.resume else ""
+    print(
+        f"phiguard: {posts + resumed.kept} post(s) audited{kept}, {flagged} with findings at or above {fail_on.value}",
+        file=sys.stderr,
+    )
     return 1 if flagged else 0
+
+
+class _Resumed:
+    """The posts a resumed audit lints: those from archive line ``line`` on; ``kept`` counts the ones
+    before it, audited by the interrupted run (their findings are kept in the output)."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.kept = 0
+
+    def posts(self, archive: Iterator[DraftPost]) -> Iterator[DraftPost]:
+        for post in archive:
+            if post.line >= self.line:
+                yield post
+            else:
+                self.kept += 1
 
 
 def _redact_image(args: argparse.Namespace) -> int:
