@@ -156,3 +156,12 @@ def test_fix_write_keeps_mode_and_bom_without_links(folder: Path, capsys: pytest
     text = fix(folder, capsys, "draft.md")
     assert "Rosa" not in text
     assert draft.read_bytes().startswith(b"\xef\xbb\xbf") and stat.S_IMODE(draft.stat().st_mode) == 0o600
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="only root can give a file to another owner")
+def test_fix_write_keeps_the_owner(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    draft = folder / "draft.md"
+    os.chown(draft, 65534, 65534)
+    text = fix(folder, capsys, "draft.md")
+    assert "Rosa" not in text
+    assert (draft.stat().st_uid, draft.stat().st_gid) == (65534, 65534)

@@ -21,13 +21,13 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pathspec
 
+from phiguard import programs
 from phiguard.errors import InputError
 
 STDIN = "-"
@@ -174,17 +174,14 @@ class Selection:
         for repo, members in by_repo.items():
             relative = {str(p.resolve().relative_to(repo)): p for p in members}
             try:
-                done = subprocess.run(
+                done = programs.run(
                     ["git", "-C", str(repo), "check-ignore", "--no-index", "--stdin", "-z"],
-                    input="\0".join(relative).encode() + b"\0",
-                    capture_output=True,
-                    timeout=GIT_TIMEOUT,
-                    check=False,
-                    env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+                    GIT_TIMEOUT,
+                    "\0".join(relative).encode() + b"\0",
                 )
-            except (OSError, subprocess.TimeoutExpired) as exc:
+            except programs.ProgramFailed as exc:
                 raise InputError(
-                    f"{repo}: `git check-ignore` failed ({type(exc).__name__})",
+                    f"{repo}: `git check-ignore` failed: {exc.reason}",
                     "pass --no-respect-gitignore to select files without git",
                 ) from None
             if done.returncode not in (0, 1):  # 1: nothing ignored
