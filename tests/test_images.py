@@ -254,7 +254,7 @@ def test_drafts_find_their_images(tmp_path: Path, capsys: pytest.CaptureFixture[
     md = [i for i in items if i["path"].endswith("post.md")]
     ocr = [i for i in md if i["scope"] == "image[0].text" and i["rule"] == "PHI001"]
     assert ocr and ocr[0]["line"] == 4 and ocr[0]["image"] == "image[0] .png" and len(ocr[0]["box"]) == 4
-    assert "*" in ocr[0]["value"]  # masked
+    assert ocr[0]["value"] == "<PERSON>"  # masked
     assert any(i["rule"] == "PHI059" and i["line"] == 9 for i in md)
     csv_rules = {(i["line"], i["rule"]) for i in items if i["path"].endswith("plan.csv")}
     assert {(2, "PHI059"), (3, "PHI001"), (3, "IMG001")} <= csv_rules

@@ -99,3 +99,14 @@ def test_an_unchecked_post_is_named_by_its_place_not_its_id(
         assert code == 2 and "max-post-chars" in err and not leaks(err, lang), err
     code = main(["check", "--no-progress", "export.json"])
     assert "export.json:1: a post of" in capsys.readouterr().err
+
+
+def test_a_bad_consent_record_is_named_by_place_not_by_id(
+    drafts: Path, capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    post = {"id": POST_ID, "lang": lang, "text": POSTS[lang], "consent": [{"id": "CF-2026-0001"}]}
+    (drafts / "consent.json").write_text(json.dumps([post], ensure_ascii=False), encoding="utf-8")
+    code = main(["check", "--no-progress", "consent.json"])
+    err = capsys.readouterr().err
+    assert code == 2 and "consent.json:1:" in err and "consent-ledger" in err, err
+    assert not leaks(err, lang)

@@ -25,7 +25,7 @@ from phiguard import fixes
 from phiguard.advice import AdviceContext, Parsed, addressee_end
 from phiguard.advice import assess as assess_advice
 from phiguard.config import Config
-from phiguard.consent import MemoryLedger, open_ledger
+from phiguard.consent import LedgerError, MemoryLedger, open_ledger
 from phiguard.context import CHECKS, Candidate, ScopeContext
 from phiguard.errors import ArgumentError, PostError
 from phiguard.featured import assess
@@ -338,18 +338,21 @@ class Linter:
             signals = post_signals(post, self._lexicons, languages, bool(advice))
             features = post_features(not_advised(scored[i], advised), signals)
             consent_score = self.consent_model.score(features)
-            outcome = assess(
-                post,
-                found[i],
-                self._lexicons,
-                languages,
-                self.findings,
-                self.ledger,
-                today,
-                self._post_rules,
-                advised,
-                featured=(consent_score, self.consent_model.severity(consent_score)),
-            )
+            try:
+                outcome = assess(
+                    post,
+                    found[i],
+                    self._lexicons,
+                    languages,
+                    self.findings,
+                    self.ledger,
+                    today,
+                    self._post_rules,
+                    advised,
+                    featured=(consent_score, self.consent_model.severity(consent_score)),
+                )
+            except LedgerError as exc:  # a consent record of this post: named by its place, not its id
+                raise PostError(exc.message, exc.fix, i) from None
             findings = sorted(
                 (f for f in (*outcome.findings, *outcome.consent, *advice) if f.rule in self._reported),
                 key=lambda f: (-f.severity.rank, f.scope, f.start, f.rule),

@@ -106,7 +106,7 @@ def assess(
 ) -> Outcome:
     """``featured``: the consent model's score that the post features a patient, and its severity
     (``info``: it does not)."""
-    where = post.id or "post"
+    where = "the post's consent"  # not its id, which may be PHI: callers name the post by its place
     rules = maker.rules
     records = _records(post, ledger, where)
     about_people = [f for f in findings if (r := rules.get(f.rule)) is None or r.features_patient]
