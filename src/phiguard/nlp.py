@@ -35,14 +35,18 @@ def model_installed(model: str) -> bool:
     return bool(spacy.util.is_package(model) or Path(model).exists())
 
 
+INSTALL_TIMEOUT = 600.0  # seconds pip may take to install a model (--install-models)
+
+
 def install_missing_models(models: dict[str, str], say: Callable[[str], None]) -> list[str]:
     """Install, into this Python environment, the default model of each language that is missing
     (``phiguard check --install-models``: the pre-commit hook's own environment cannot declare the
     GPL-licensed Spanish model as a dependency). The only place phiguard runs pip; linting never
     opens a network connection. Returns the models installed; a failed install is ModelNotAvailable."""
     import shlex
-    import subprocess
     import sys
+
+    from phiguard import programs
 
     installed = []
     for lang, model in models.items():
@@ -51,7 +55,13 @@ def install_missing_models(models: dict[str, str], say: Callable[[str], None]) -
         command = shlex.split(INSTALL_HINT[model])
         assert command[:2] == ["pip", "install"]
         say(f"phiguard: installing the {lang} model {model} into this environment, once: {INSTALL_HINT[model]}")
-        done = subprocess.run([sys.executable, "-m", *command, "--quiet"], capture_output=True, text=True)
+        try:  # bounded like every program phiguard runs: a stuck index is an error, not a hung hook
+            done = programs.run([sys.executable, "-m", *command, "--quiet"], INSTALL_TIMEOUT)
+        except programs.ProgramFailed as exc:
+            raise ModelNotAvailable(
+                f"spaCy model {model!r} for language {lang!r} could not be installed: {exc.reason}",
+                f"run `{INSTALL_HINT[model]}` yourself",
+            ) from None
         if done.returncode != 0:
             raise ModelNotAvailable(
                 f"spaCy model {model!r} for language {lang!r} could not be installed (pip exit {done.returncode})",
