@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from tests.imagekit import draw_lines
+from tests.procs import running
 
 from phiguard import Config, Linter, Post
 from phiguard.config import ImageSettings
@@ -30,19 +31,6 @@ def _program(tmp_path: Path, name: str, body: str) -> str:
     return str(path)
 
 
-def _orphans(marker: str) -> list[str]:
-    """Processes still running whose command line holds ``marker``."""
-    found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if marker in text:
-            found.append(text)
-    return found
-
-
 def test_a_program_past_its_time_is_killed_with_its_children(tmp_path: Path) -> None:
     script = _program(tmp_path, "hang", "sleep 777 &\nsleep 778\n")  # a child keeps the pipes open
     started = time.monotonic()
@@ -50,7 +38,7 @@ def test_a_program_past_its_time_is_killed_with_its_children(tmp_path: Path) -> 
         run([script], 0.5)
     assert time.monotonic() - started < 10
     time.sleep(0.2)
-    assert not _orphans("sleep 777") and not _orphans("sleep 778")
+    assert not running("sleep 777") and not running("sleep 778")
 
 
 def test_a_tesseract_that_never_answers_its_probe_is_an_img001(tmp_path: Path) -> None:
@@ -63,7 +51,7 @@ def test_a_tesseract_that_never_answers_its_probe_is_an_img001(tmp_path: Path) -
     assert time.monotonic() - started < 30
     (img,) = [f for f in report.findings if f.rule == "IMG001"]
     assert "does not answer" in img.message and "within 1 s" in img.message
-    assert not _orphans("sleep 779")
+    assert not running("sleep 779")
 
 
 def test_an_ocr_that_hangs_is_stopped_and_the_image_named(tmp_path: Path) -> None:
@@ -76,7 +64,7 @@ def test_an_ocr_that_hangs_is_stopped_and_the_image_named(tmp_path: Path) -> Non
         (img,) = [f for f in report.findings if f.rule == "IMG001"]
         assert img.severity.value == "error" and "did not finish within 1 s" in img.message
     time.sleep(0.2)
-    assert not _orphans("sleep 780") and not _orphans("sleep 781")
+    assert not running("sleep 780") and not running("sleep 781")
 
 
 HOSTILE = {

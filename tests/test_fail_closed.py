@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from tests.procs import alive, children
 
 from phiguard.cli import main
 
@@ -383,18 +384,6 @@ def test_redact_image_never_writes_over_an_original(tmp_path: Path, capsys: pyte
 
 
 # -- 8. processes -------------------------------------------------------------------------------------
-def _children(pid: int) -> list[int]:
-    out = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
-        except OSError:
-            continue
-        if fields.get("PPid", "").strip() == str(pid):
-            out.append(int(status.parent.name))
-    return out
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
 def test_sigterm_of_a_parallel_audit_stops_its_workers(tmp_path: Path) -> None:
@@ -413,17 +402,15 @@ def test_sigterm_of_a_parallel_audit_stops_its_workers(tmp_path: Path) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not (out.exists() and out.stat().st_size > 0):
         time.sleep(0.5)
-    workers = _children(proc.pid)
+    workers = children(proc.pid)
     assert workers, "the audit started no workers"
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 2, err
     assert "PG901" in err and "Traceback" not in err and "the last at line" in err
     time.sleep(1)
-    alive = [
-        w for w in workers if Path(f"/proc/{w}").exists() and "Z" not in Path(f"/proc/{w}/stat").read_text().split()[2]
-    ]
-    assert not alive, f"workers left running: {alive}"
+    left = [w for w in workers if alive(w)]
+    assert not left, f"workers left running: {left}"
     for line in out.read_text(encoding="utf-8").splitlines():
         json.loads(line)  # every line written is whole
 

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.procs import alive, children
 
 from phiguard.archive import resume
 from phiguard.cli import main
@@ -35,25 +36,6 @@ def _archive(tmp_path: Path, kind: str, count: int) -> Path:
         rows = "".join(f'{n},"{t}"\n' for n, t in enumerate(texts))
         path.write_text("id,text\n" + rows, encoding="utf-8")
     return path
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
-        except OSError:
-            continue
-        if fields.get("PPid", "").strip() == str(pid):
-            out.append(int(status.parent.name))
-    return out
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
-    except OSError:
-        return False
 
 
 AUDIT = [sys.executable, "-m", "phiguard.cli", "audit", "--no-progress"]
@@ -110,11 +92,11 @@ def test_workers_die_with_a_killed_audit(tmp_path: Path) -> None:
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and not (out.exists() and out.stat().st_size > 0):
         time.sleep(0.2)
-    workers = _children(proc.pid)
+    workers = children(proc.pid)
     assert workers, "the audit started no workers"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+    while time.monotonic() < deadline and any(alive(w) for w in workers):
         time.sleep(0.2)
-    assert not [w for w in workers if _alive(w)], "workers outlived the killed audit"
+    assert not [w for w in workers if alive(w)], "workers outlived the killed audit"

@@ -81,7 +81,7 @@ def _bounded_lines(path: Path, fh: io.TextIOWrapper, limit: int, meter: Meter | 
 
 
 # -- resuming -------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass
 class Resume:
     """Where an interrupted audit goes on: the archive line of the first post to audit again (the post
     whose findings were being written when it stopped, and all after it), and what the kept output
@@ -89,6 +89,15 @@ class Resume:
 
     line: int
     flagged: dict[int, Severity]  # archive line -> the most severe finding kept for that post
+    kept: int = 0  # the posts before ``line``, audited by the interrupted run (counted by ``remaining``)
+
+    def remaining(self, posts: Iterable[DraftPost]) -> Iterator[DraftPost]:
+        """The posts still to audit: those from archive line ``line`` on; the others are counted."""
+        for post in posts:
+            if post.line >= self.line:
+                yield post
+            else:
+                self.kept += 1
 
 
 _TEXT_LINE = regex.compile(r":(\d+): [A-Z]{2,5}\d{0,4} \[(info|warning|error)\] ")

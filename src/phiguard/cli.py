@@ -57,9 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
     check.add_argument("--fail-on", choices=["info", "warning", "error"], help="exit 1 at or above this level")
     check.add_argument("--show-values", action="store_true", help="print matched values unmasked")
-    check.add_argument(
-        "--mask", choices=["type", "initials"], help="how values are masked: <PERSON> (default) or R*** D***"
-    )
+    _mask_flag(check)
     check.add_argument("--show-ids", action="store_true", help="print posts' own ids (json, html)")
     check.add_argument("--baseline", type=Path, help="report only findings not accepted in this baseline")
     check.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (0: one per core)")
@@ -95,9 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     fx.add_argument("--format", choices=["text", "json"], default="text", help="how to report (json: no diff)")
     fx.add_argument("--fail-on", choices=["info", "warning", "error"], help="what a rewrite may not keep")
     fx.add_argument("--show-values", action="store_true", help="print matched values unmasked")
-    fx.add_argument(
-        "--mask", choices=["type", "initials"], help="how values are masked: <PERSON> (default) or R*** D***"
-    )
+    _mask_flag(fx)
     fx.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     _files(fx)
     fx.add_argument(
@@ -111,9 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     aud.add_argument("--output", "-o", type=Path, help="write the findings to this file instead of stdout")
     aud.add_argument("--fail-on", choices=["info", "warning", "error"], help="exit 1 at or above this level")
     aud.add_argument("--show-values", action="store_true", help="print matched values unmasked")
-    aud.add_argument(
-        "--mask", choices=["type", "initials"], help="how values are masked: <PERSON> (default) or R*** D***"
-    )
+    _mask_flag(aud)
     aud.add_argument("--show-ids", action="store_true", help="print posts' own ids (jsonl)")
     aud.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (0: one per core)")
     aud.add_argument("--no-progress", action="store_true", help="never show a progress bar")
@@ -130,9 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     red.add_argument("--suffix", default=".redacted", help="added to the name of each copy (default: .redacted)")
     red.add_argument("--faces", action="store_true", help="cover detected faces too")
     red.add_argument("--show-values", action="store_true", help="print the covered values unmasked")
-    red.add_argument(
-        "--mask", choices=["type", "initials"], help="how values are masked: <PERSON> (default) or R*** D***"
-    )
+    _mask_flag(red)
 
     base = add("baseline", help="accept today's findings: create or update a baseline file")
     base.add_argument("action", choices=["create", "update"])
@@ -251,6 +243,12 @@ def progress_columns(unit: str) -> tuple[Any, ...]:
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+def _mask_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--mask", choices=["type", "initials"], help="how values are masked: <PERSON> (default) or R*** D***"
+    )
 
 
 def _files(p: argparse.ArgumentParser) -> None:
@@ -510,9 +508,8 @@ def _inputs(args: argparse.Namespace, config: Config, result: CheckResult | None
     if result is not None:
         read += [fr.draft.path for fr in result.files]
         read += [image for fr in result.files for post in fr.draft.posts for image in post.post.images]
-    for name in ("config_used", "baseline", "archive"):
-        if getattr(args, name, None):
-            read.append(getattr(args, name))
+    read_too = ("config_used", "archive", *(("baseline",) if args.command == "check" else ()))  # baseline: written
+    read += [getattr(args, name) for name in read_too if getattr(args, name, None)]
     ledger = config.ledger_path()
     return [*read, *([ledger] if ledger else [])]
 
@@ -648,7 +645,6 @@ def _audit(args: argparse.Namespace) -> int:
         safeio.check_output(args.output, _inputs(args, config), "output")  # before it is cut back
         done = resume(args.output, args.format)
     posts, flagged = 0, sum(s >= fail_on for s in done.flagged.values())
-    resumed = _Resumed(done.line)
     out = _open_output(args.output, _inputs(args, config), append=args.resume) if args.output else sys.stdout
     write = post_writer(args.format).write_post
     options = WriteOptions(args.show_values, show_ids=args.show_ids, mask=_mask(args, config))
@@ -659,7 +655,7 @@ def _audit(args: argparse.Namespace) -> int:
         for progress in _progress(args, "auditing posts", unit="posts", meter=meter):
             archive = iter_archive(args.archive, config.read_options(), config.max_draft_bytes, meter)
             for item, report in audit(
-                resumed.posts(archive),
+                done.remaining(archive),
                 LINTERS.get(config),
                 lang=args.lang,
                 jobs=jobs,
@@ -680,28 +676,12 @@ def _audit(args: argparse.Namespace) -> int:
         if args.output:
             out.close()
     unchecked.say(args)
-    kept = f" ({resumed.kept} kept from the interrupted run)" if args.resume else ""
+    kept = f" ({done.kept} kept from the interrupted run)" if args.resume else ""
     print(
-        f"phiguard: {posts + resumed.kept} post(s) audited{kept}, {flagged} with findings at or above {fail_on.value}",
+        f"phiguard: {posts + done.kept} post(s) audited{kept}, {flagged} with findings at or above {fail_on.value}",
         file=sys.stderr,
     )
     return 1 if flagged else 0
-
-
-class _Resumed:
-    """The posts a resumed audit lints: those from archive line ``line`` on; ``kept`` counts the ones
-    before it, audited by the interrupted run (their findings are kept in the output)."""
-
-    def __init__(self, line: int) -> None:
-        self.line = line
-        self.kept = 0
-
-    def posts(self, archive: Iterator[DraftPost]) -> Iterator[DraftPost]:
-        for post in archive:
-            if post.line >= self.line:
-                yield post
-            else:
-                self.kept += 1
 
 
 def _redact_image(args: argparse.Namespace) -> int:
@@ -740,7 +720,7 @@ def _baseline(args: argparse.Namespace) -> int:
     baseline = Baseline()
     for loc in result.findings:
         baseline.add(loc.finding.rule, loc.fingerprint)
-    baseline.save(args.baseline, [p for p in _inputs(args, config, result) if p != args.baseline])
+    baseline.save(args.baseline, _inputs(args, config, result))
     print(f"phiguard: {len(result.findings)} finding(s) accepted in {args.baseline}", file=sys.stderr)
     return 0
 

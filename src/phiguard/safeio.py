@@ -144,27 +144,15 @@ def write_bytes(path: Path, data: bytes, what: str = "output") -> None:
     """Write ``data`` to ``path`` through a temporary file beside it renamed over it, so an interrupted or
     failed write (a full disk) leaves what was there; a device (``/dev/stdout``) is written directly.
     Call :func:`check_output` first."""
+    problem = f"{path}: cannot write the {what}"
     try:
-        if path.exists() and not stat.S_ISREG(path.stat().st_mode):
-            with path.open("wb") as out:
-                out.write(data)
-            return
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".phiguard", dir=path.parent or Path("."))
+        device = path.exists() and not stat.S_ISREG(path.stat().st_mode)
     except OSError as exc:
-        raise InputError(f"{path}: cannot write the {what} ({exc.strerror})", "check the path and its folder") from None
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write the {what} ({exc.strerror})", "check the disk and the path") from None
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+        raise InputError(f"{problem} ({exc.strerror})", "check the path and its folder") from None
+    if device:
+        _write_into(path, data, problem)
+    else:
+        _replace(path, data, 0o666 & ~_umask(), None, problem)
 
 
 def _umask() -> int:
@@ -175,38 +163,55 @@ def _umask() -> int:
 
 def rewrite_in_place(path: Path, text: str) -> None:
     """Replace a draft's text keeping the file itself: a symbolic link's target is written (the link
-    stays), a file with hard links is written into the same inode (every name sees the change), and
-    otherwise a temporary file takes its mode and owner and is renamed over it. A UTF-8 BOM the file
-    had is kept."""
+    stays), a file with hard links or another owner is written into the same inode (every name sees the
+    change, the owner stays), and otherwise a temporary file takes its mode and owner and is renamed over
+    it. A UTF-8 BOM the file had is kept."""
     target = path.resolve()
     with open_regular(target) as fh:
         bom = fh.read(3) == b"\xef\xbb\xbf"
     data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
     info = target.stat()
-    foreign = (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()) and os.getuid() != 0
+    owner = (info.st_uid, info.st_gid)
+    problem = f"{path}: cannot write"
+    if info.st_nlink > 1 or (owner != (os.getuid(), os.getgid()) and os.getuid() != 0):
+        _write_into(target, data, problem)  # a rename would split hard links or change the owner
+    else:
+        _replace(target, data, stat.S_IMODE(info.st_mode), owner, problem)
+
+
+def _write_into(target: Path, data: bytes, problem: str) -> None:
+    """Overwrite ``target`` itself (a device, or a file whose inode must stay)."""
     try:
-        if info.st_nlink > 1 or foreign:  # a rename would split hard links or change the owner: in place
-            with target.open("r+b") as out:
-                out.write(data)
+        regular = stat.S_ISREG(target.stat().st_mode)
+        with target.open("r+b" if regular else "wb") as out:
+            out.write(data)
+            if regular:
                 out.truncate()
                 out.flush()
                 os.fsync(out.fileno())
-            return
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".phiguard-fix", dir=target.parent)
     except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror})", "check the file and its folder") from None
+        raise InputError(f"{problem} ({exc.strerror})", "check the file and the disk") from None
+
+
+def _replace(target: Path, data: bytes, mode: int, owner: tuple[int, int] | None, problem: str) -> None:
+    """``data`` into a temporary file beside ``target`` with ``mode`` (and ``owner``), flushed to disk and
+    renamed over ``target``: an interrupted or failed write leaves ``target`` as it was."""
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".phiguard", dir=target.parent)
+    except OSError as exc:
+        raise InputError(f"{problem} ({exc.strerror})", "check the path and its folder") from None
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temp, stat.S_IMODE(info.st_mode))
-        if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
-            os.chown(temp, info.st_uid, info.st_gid)
+        os.chmod(temp, mode)
+        if owner is not None and owner != (os.getuid(), os.getgid()):
+            os.chown(temp, *owner)
         os.replace(temp, target)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write ({exc.strerror})", "check the file and its folder") from None
+        raise InputError(f"{problem} ({exc.strerror})", "check the disk and the path") from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

@@ -166,8 +166,9 @@ class Selection:
         if not self.respect_gitignore or not paths or shutil.which("git") is None:
             return set()
         by_repo: dict[Path, list[Path]] = {}
+        trees: dict[Path, Path | None] = {}
         for path in paths:
-            repo = _work_tree(path.resolve().parent)
+            repo = _work_tree(path.resolve().parent, trees)
             if repo is not None:
                 by_repo.setdefault(repo, []).append(path)
         ignored: set[Path] = set()
@@ -205,13 +206,9 @@ def _matches(spec: pathspec.GitIgnoreSpec, path: Path, base: Path, folder: bool 
     return spec.match_file(rel + "/" if folder else rel)
 
 
-_TREES: dict[Path, Path | None] = {}
-
-
-def _work_tree(folder: Path) -> Path | None:
-    """The git work tree holding ``folder`` (a ``.git`` folder or file above it), or None."""
-    if folder in _TREES:
-        return _TREES[folder]
-    tree = next((p for p in (folder, *folder.parents) if (p / ".git").exists()), None)
-    _TREES[folder] = tree
-    return tree
+def _work_tree(folder: Path, known: dict[Path, Path | None]) -> Path | None:
+    """The git work tree holding ``folder`` (a ``.git`` folder or file above it), or None; ``known``:
+    the folders of this run already looked up (a walk asks about every file's folder)."""
+    if folder not in known:
+        known[folder] = next((p for p in (folder, *folder.parents) if (p / ".git").exists()), None)
+    return known[folder]

@@ -158,7 +158,8 @@ class ReadOptions:
     metadata_fields: tuple[str, ...] = ()
     sheet: bool = False  # reading a CSV sheet: ``text_columns`` name its text
 
-    @property
+    # the key lists are asked of every record of an archive: worked out once per options
+    @cached_property
     def text_keys(self) -> tuple[str, ...]:
         """The keys of a post's text: ``csv-text-columns`` in a sheet (when set), else the built-in ones."""
         return (self.sheet and tuple(c.lower() for c in self.text_columns)) or TEXT_KEYS
@@ -166,11 +167,16 @@ class ReadOptions:
     def for_sheet(self) -> ReadOptions:
         return replace(self, sheet=True)
 
-    @property
+    @cached_property
     def extra_keys(self) -> tuple[str, ...]:
         return (*EXTRA_TEXT_KEYS, *(f.lower() for f in self.text_fields))
 
-    @property
+    @cached_property
+    def nested_keys(self) -> tuple[str, ...]:
+        """The keys read in a record nested in a text field (a reply, a link preview): its author too."""
+        return (*self.text_keys, *self.extra_keys, *CAPTION_KEYS, *ALT_KEYS, *_WHO_KEYS)
+
+    @cached_property
     def known_keys(self) -> frozenset[str]:
         """Every key a post's field is read by (or known not to be text by)."""
         return frozenset(
@@ -284,8 +290,7 @@ def nested_texts(value: Value, options: ReadOptions) -> list[Field]:
         if isinstance(v, Field):
             out += [v] if v.text.strip() else []
         elif isinstance(v, Record):
-            keys = (*options.text_keys, *options.extra_keys, *CAPTION_KEYS, *ALT_KEYS, *_WHO_KEYS)
-            out += [f for nested in v.values(keys) for f in nested_texts(nested, options)]
+            out += [f for nested in v.values(options.nested_keys) for f in nested_texts(nested, options)]
     return out
 
 

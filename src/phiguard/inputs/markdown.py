@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import unquote
@@ -13,6 +14,7 @@ from urllib.parse import unquote
 import frontmatter
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from phiguard.errors import InputError
 from phiguard.inputs.draft import (
@@ -60,7 +62,8 @@ def read(path: str, source: str, options: ReadOptions) -> Draft:
             unchecked = unchecked_fields(record, options)
     body = blanked[body_start:]
     body_chars = list(body)
-    for image in _images(path, body):
+    parsed = _Body(body)  # markdown-it parses the body once, for both kinds of image
+    for image in _images(path, parsed):
         if image.alt:
             alts.append(Field.contiguous(image.alt, body_start + image.alt_start))
         if image.title:  # ![alt](src "title"): a text of its own, like the alt
@@ -68,7 +71,7 @@ def read(path: str, source: str, options: ReadOptions) -> Draft:
         if image.src:
             images.append(Field.at(image.src, body_start + image.src_start))
         body_chars[image.start : image.end] = " " * (image.end - image.start)  # the alt is its own scope
-    for src, at, length in _html_images(body):  # <img src alt title>: the alt and title stay in the body
+    for src, at, length in _html_images(parsed):  # <img src alt title>: the alt and title stay in the body
         images.append(Field.at(src, body_start + at))
         body_chars[at : at + length] = " " * length  # the path is the image's, not words of the post
     post = make_post(
@@ -112,16 +115,38 @@ class _ImgTags(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-def _html_images(body: str) -> Iterator[tuple[str, int, int]]:
+@dataclass(frozen=True)
+class _Body:
+    """A draft's body as markdown-it reads it: its block tokens, and where each line starts."""
+
+    text: str
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        return MarkdownIt().parse(self.text)
+
+    @cached_property
+    def starts(self) -> list[int]:
+        """The offset of each line's start, and the text's length last."""
+        starts = [0]
+        for line in self.text.splitlines(keepends=True):
+            starts.append(starts[-1] + len(line))
+        return starts
+
+    def span(self, token: Token) -> tuple[int, int]:
+        """The characters of the lines a block token covers."""
+        assert token.map is not None
+        return self.starts[token.map[0]], self.starts[min(token.map[1], len(self.starts) - 1)]
+
+
+def _html_images(parsed: _Body) -> Iterator[tuple[str, int, int]]:
     """Each image an HTML ``<img>`` tag of the body attaches (Markdown allows raw HTML), with where its
     ``src`` is written and how long it is there."""
-    starts = [0]
-    for line in body.splitlines(keepends=True):
-        starts.append(starts[-1] + len(line))
-    for token in MarkdownIt().parse(body):
+    body = parsed.text
+    for token in parsed.tokens:
         if not token.map:
             continue
-        pos, limit = starts[token.map[0]], starts[min(token.map[1], len(starts) - 1)]
+        pos, limit = parsed.span(token)
         pieces = [token] if token.type == "html_block" else [c for c in token.children or [] if c.type == "html_inline"]
         for piece in pieces:
             parser = _ImgTags()
@@ -137,16 +162,13 @@ def _html_images(body: str) -> Iterator[tuple[str, int, int]]:
                 yield unquote(src), at, len(src)
 
 
-def _images(path: str, body: str) -> Iterator[_MarkdownImage]:
+def _images(path: str, parsed: _Body) -> Iterator[_MarkdownImage]:
     """Each Markdown image: its alt text and source, with their offsets and those of the whole markup."""
-    lines = body.splitlines(keepends=True)
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line))
-    for token in MarkdownIt().parse(body):
+    body = parsed.text
+    for token in parsed.tokens:
         if token.type != "inline" or not token.map or not token.children:
             continue
-        pos, limit = starts[token.map[0]], starts[min(token.map[1], len(lines))]
+        pos, limit = parsed.span(token)
         for child in token.children:
             if child.type != "image":
                 continue

@@ -69,37 +69,11 @@ def _compiles(pattern: str) -> str:
     return pattern
 
 
-def _lookbehinds(pattern: str) -> list[str]:
-    """The body of each ``(?<=...)`` and ``(?<!...)`` group of a regex."""
-    out, i = [], 0
+def _syntax(pattern: str) -> list[tuple[int, str]]:
+    """Each character of a regex that is syntax, with its index: neither escaped nor in a class."""
+    out, i, in_class = [], 0, False
     while i < len(pattern):
-        if pattern[i] == "\\":
-            i += 2
-            continue
-        if pattern.startswith(("(?<=", "(?<!"), i):
-            depth, j, in_class = 1, i + 4, False
-            while j < len(pattern) and depth:
-                c = pattern[j]
-                if c == "\\":
-                    j += 2
-                    continue
-                if in_class:
-                    in_class = c != "]"
-                elif c == "[":
-                    in_class = True
-                elif c in "()":
-                    depth += 1 if c == "(" else -1
-                j += 1
-            out.append(pattern[i + 4 : j - 1])
-        i += 1
-    return out
-
-
-def _unbounded(body: str) -> bool:
-    """Whether a piece of regex has a ``*``, ``+`` or ``{n,}`` outside character classes."""
-    i, in_class = 0, False
-    while i < len(body):
-        c = body[i]
+        c = pattern[i]
         if c == "\\":
             i += 2
             continue
@@ -107,10 +81,30 @@ def _unbounded(body: str) -> bool:
             in_class = c != "]"
         elif c == "[":
             in_class = True
-        elif c in "*+" or (c == "{" and regex.match(r"\{\d*,\}", body[i:])):
-            return True
+        else:
+            out.append((i, c))
         i += 1
-    return False
+    return out
+
+
+def _lookbehinds(pattern: str) -> list[str]:
+    """The body of each ``(?<=...)`` and ``(?<!...)`` group of a regex."""
+    syntax = _syntax(pattern)
+    out = []
+    for k, (i, c) in enumerate(syntax):
+        if c == "(" and pattern.startswith(("(?<=", "(?<!"), i):
+            depth = 0
+            for j, d in syntax[k:]:
+                depth += (d == "(") - (d == ")")
+                if depth == 0:
+                    out.append(pattern[i + 4 : j])
+                    break
+    return out
+
+
+def _unbounded(body: str) -> bool:
+    """Whether a piece of regex has a ``*``, ``+`` or ``{n,}`` outside character classes."""
+    return any(c in "*+" or (c == "{" and regex.match(r"\{\d*,\}", body[i:])) for i, c in _syntax(body))
 
 
 class _Strict(BaseModel):
