@@ -239,18 +239,17 @@ def assess(
     wanted = {kind for kind in (MEDICATION, DIAGNOSIS, SYMPTOM_ACTION) if maker.post_code(kind) in active}
     if not (wanted or recorder) or not parsed:
         return ()
-    if not _may_address(post, parsed, ctx):
-        return ()  # nobody addressed (most posts): no signal is read at all
+    # every post is read: an addressee (a handle, a vocative, "your son") is evidence the model weighs,
+    # never a precondition — replies without a handle, question-box answers and "to the mom asking
+    # about..." advise one person too
     reading = read(post, parsed, ctx)
     f = features(reading)
     if recorder is not None:
         recorder(post.id, f)
-    if not reading.addressed:
-        return ()
     score = model.score(f)
     if score < model.thresholds.warning or not reading.sentences:
         return ()
-    how = reading.address or ("handle" if reading.handle else "reader-case")
+    how = reading.address or ("handle" if reading.handle else "reader-case" if reading.addressed else "content")
     decided: dict[PostKind, tuple[Signals, Lang, list[str]]] = {}
     instructs = any("directive" in kinds for _, kinds, _ in reading.sentences)
     for sig, kinds, lang in reading.sentences:
@@ -272,27 +271,6 @@ def assess(
         severity = Severity.ERROR if kind == DIAGNOSIS and instructs else None
         out.append(_finding(maker, kind, *decided[kind], score, ctx, severity))
     return tuple(out)
-
-
-def _may_address(post: Post, parsed: Sequence[Parsed], ctx: AdviceContext) -> bool:
-    """The cheap first look: could ``read(...).addressed`` be true? (Every way of addressing somebody
-    is looked for in the whole text, a superset of what ``read`` finds sentence by sentence.)"""
-    text = post.text
-    if _opening(text) is not None:
-        return True
-    if any(_calls(text, m) for m in _HANDLE.finditer(text)):
-        return True
-    for p in parsed:
-        lex = ctx.lexicons
-        if lex.search("advice_reader_case", p.lang, p.text) or lex.search("advice_reader_generic", p.lang, p.text):
-            return True
-        pattern = lex.pattern("advice_vocative", p.lang)
-        if pattern is not None and any(_set_off(p.text, m.start(), m.end()) for m in pattern.finditer(p.text)):
-            return True
-        common = ctx.common_words.get(p.lang, frozenset())
-        if any(_vocative_at(p.text, sent.start_char, common, p.lang) for sent in _sentences(p.doc)):
-            return True
-    return False
 
 
 def _opening_match(text: str) -> tuple[str, regex.Match[str]] | None:
