@@ -110,8 +110,27 @@ def test_the_library_fixes_text_and_posts_in_both_languages(linter: Linter) -> N
     ]
     assert not result.left() and result.changed
     es = linter.fix(Post(text=ES, lang="es", captions=(CAPTION["es"],)))
-    assert es.post.text == "Nuestro paciente descansa tras su operación en 2022."
-    assert es.post.captions == ("Nuestro paciente",)
+    assert es.post.text == "Nuestra paciente descansa tras su operación en 2022."  # Lucía: a woman
+    assert es.post.captions == ("Nuestra paciente",)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the name, a title or a word of the sentence says a woman: the replacement agrees (issue 28, item 7)
+        ("¡Bienvenida a casa, Rosa García! Ya camina tras su prótesis de rodilla.", "nuestra paciente"),
+        ("Doña Carmen Ruiz salió hoy de la UCI tras su infarto.", "nuestra paciente"),
+        ("¡Bienvenida a casa, Ainhoa Etxeberria! Ya camina tras su prótesis de rodilla.", "nuestra paciente"),
+        ("¡Bienvenido a casa, Iker Etxeberria! Ya camina tras su prótesis de rodilla.", "nuestro paciente"),
+    ],
+)
+def test_the_spanish_fix_agrees_in_gender_and_its_words_are_never_findings(
+    linter: Linter, text: str, expected: str
+) -> None:
+    result = linter.fix(Post(text=text, lang="es"))
+    assert expected in result.text.casefold(), result.text
+    assert not result.left(), [(f.rule, f.severity.value) for f in result.findings]  # nothing of its own flagged
 
 
 @pytest.mark.slow

@@ -198,7 +198,7 @@ def check_drafts(
     for draft in drafts:
         located = sorted(per_draft[id(draft)], key=lambda loc: (loc.line, loc.column, loc.finding.rule))
         keep = apply([(loc.finding.rule, loc.line) for loc in located], draft.suppressions)
-        ignored = _ignored_here(draft.path, linter.config)
+        ignored = ignored_here(draft.path, linter.config)
         located = [loc for loc, k in zip(located, keep, strict=True) if k and not loc.finding.rule.startswith(ignored)]
         for p in problems(draft.suppressions, linter.rules.codes):
             f = p.finding()
@@ -211,7 +211,7 @@ def check_drafts(
     return out
 
 
-def _ignored_here(path: str, config: Config) -> tuple[str, ...]:
+def ignored_here(path: str, config: Config) -> tuple[str, ...]:
     """The codes ``per-file-ignores`` leaves out of this draft (gitignore-style patterns, relative to
     the config's folder)."""
     if not config.per_file_ignores or path.startswith("<"):

@@ -18,7 +18,7 @@ import regex
 from spacy.tokens import Doc, Token
 
 from phiguard.config import Allowlist
-from phiguard.geo import is_large_region
+from phiguard.geo import is_large_region, is_state_or_country
 from phiguard.lang import profile
 from phiguard.lexicon import Hits, LexiconIndex, WordPattern, builtin_words
 from phiguard.models import Lang, Source
@@ -118,6 +118,13 @@ _SCALE_WORD = WordPattern(r"\b(?:{lex:scale_words})\b", regex.I)
 _CITATION_AFTER = regex.compile(r"^\W{0,3}(?:et\s+al\b|\(?(?:19|20)\d{2}[a-z]?\)|,\s*(?:19|20)\d{2}\b)", regex.I)
 _CITATION_BEFORE = WordPattern(r"(?:\bet\s+al\.?|\b(?:{lex:citation_and}|&)|,)\s*$", regex.I)
 _PERSON_LABELS = frozenset({"PERSON", "PER"})
+_GROUP_LABELS = frozenset({"NORP"})  # nationalities, religious and political groups
+# what a number must look like to be a calendar date: d/m, d/m/y, d.m.y, d-m-y, y-m-d
+_DATE_SHAPE = regex.compile(
+    r"\d{1,2}[/-]\d{1,2}(?:[/.-]\d{2,4})?|\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{4}"
+)
+_FRACTION_AFTER = regex.compile(r"\s*(?:%|(?i:of|de|del|cups?|tazas?|tsp|tbsp|inch|inches|mile|miles)\b)")
+_EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PATIENT_JUST_BEFORE = WordPattern(r"\b(?:{lex:patient_words})s?\s*[,:]?\s*$", regex.I)
 _DOSAGE_FORM_BEFORE = WordPattern(r"\b(?:{lex:dosage_forms})\s+(?:(?:{lex:of_words})\s+)?$", regex.I)
 _LEADING_ARTICLE = WordPattern(r"^(?:{lex:articles})\s+", regex.I)
@@ -462,7 +469,48 @@ def reads_as_name(c: Candidate, ctx: ScopeContext) -> bool:
     return len(words) == 1 and words[0][:1].isupper() and is_given_name(words[0], ctx.lang, ctx.common_words)
 
 
+def not_a_person_name(c: Candidate, ctx: ScopeContext) -> bool:
+    """A group or a territory, never one person: a nationality or other group the model labels as such
+    ("Nigerians", "Tamilians") unless it is a known name, or a country or state of any country ("Tamil
+    Nadu", "Ontario") that is not also a given name ("Victoria", "Georgia")."""
+    words = _words(c, ctx)
+    if not words:
+        return False
+    if _ner_label(c, ctx) in _GROUP_LABELS and not all(_name(w, ctx) for w in words):
+        return True
+    value = ctx.value(c).strip(_EDGE)
+    return is_state_or_country(value) and not (len(words) == 1 and _name(words[0], ctx))
+
+
+def calendar_word(c: Candidate, ctx: ScopeContext) -> bool:
+    """A month or a weekday alone ("June", "el jueves"): a time, never a place."""
+    value = ctx.value(c).strip(_EDGE)
+    return ctx.lexicons.fullmatch("months", ctx.lang, value) or ctx.lexicons.fullmatch("weekdays", ctx.lang, value)
+
+
+def not_a_date_shape(c: Candidate, ctx: ScopeContext) -> bool:
+    """A number that cannot be a calendar date: a bare count or code ("54588", "300"), a decimal
+    ("3.5"), a fraction or share ("3/4 of", "1/2 taza", "12%"), none of which names a day or month."""
+    value = ctx.value(c).strip()
+    if any(ch.isalpha() for ch in value):
+        return False  # "March 2023", "el martes 9", "Christmas": words make it a date
+    if _FRACTION_AFTER.match(ctx.text, c.end):
+        return True  # "3/4 of the ward", "1/2 taza": a fraction or a share
+    return _DATE_SHAPE.fullmatch(value) is None
+
+
+def part_of_email(c: Candidate, ctx: ScopeContext) -> bool:
+    """The domain of an e-mail address ("gmail.com" in "rosa.g@gmail.com"): the address is the
+    identifier, found whole by the e-mail rule, never a link."""
+    near = _EMAIL.finditer(ctx.text, max(0, c.start - 80), c.end + 1)
+    return any(m.start() <= c.start and c.end <= m.end() for m in near)
+
+
 CHECKS: dict[str, Check] = {
+    "not_a_person_name": not_a_person_name,
+    "calendar_word": calendar_word,
+    "not_a_date_shape": not_a_date_shape,
+    "part_of_email": part_of_email,
     "reads_as_name": reads_as_name,
     "allowlisted": allowlisted,
     "large_region": large_region,

@@ -202,20 +202,20 @@ class Linter:
 
     def fix_many(self, posts: Iterable[Post | str], lang: Lang | None = None) -> Iterator[FixResult]:
         """Each post rewritten by its rules' ``fix`` operators (phiguard.fixes, through
-        presidio-anonymizer) and linted again, in order and batched as :meth:`lint_many`. A rewrite is
-        linted in the language its post was read in."""
+        presidio-anonymizer) and linted again, in order; the posts are read in batches as
+        :meth:`lint_many`, each rewrite on its own, in the language its post was read in, until it brings
+        up nothing new (:func:`phiguard.fixes.settle`)."""
         it = iter(posts)
+        initials = self.config.fix_names == "initials"
         while batch := [_as_post(p) for p in islice(it, self.config.batch_size * 4)]:
-            reports = list(self.lint_many(batch, lang=lang))
-            initials = self.config.fix_names == "initials"
-            edits = [fixes.plan(p, r, self.rules, initials=initials) for p, r in zip(batch, reports, strict=True)]
-            rewrites = [
-                fixes.rewrite(p, e).model_copy(update={"lang": lang or r.languages.get("body") or p.lang})
-                for p, r, e in zip(batch, reports, edits, strict=True)
-            ]
-            after = self.lint_many(rewrites, lang=lang)
-            for p, e, fixed, report in zip(batch, edits, rewrites, after, strict=True):
-                yield fixes.FixResult(p, fixed.model_copy(update={"lang": p.lang}), tuple(e), report.findings)
+            for p, report in zip(batch, self.lint_many(batch, lang=lang), strict=True):
+                read_as = lang or report.languages.get("body") or p.lang
+
+                def again(rewrite: Post, read_as: Lang | None = read_as) -> Report:
+                    return self.lint(rewrite.model_copy(update={"lang": read_as}), lang=lang)
+
+                edits, fixed, after = fixes.settle(p, report, self.rules, again, initials=initials)
+                yield fixes.FixResult(p, fixed.model_copy(update={"lang": p.lang}), tuple(edits), after.findings)
 
     def with_consent(self, ledger: MemoryLedger | None, today: date | None = None) -> Linter:
         """A Linter sharing this one's rules and loaded models, with another consent ledger and date."""

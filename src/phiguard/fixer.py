@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from phiguard import fixes, safeio
-from phiguard.checker import FileResult, Located, check, check_drafts
+from phiguard.checker import FileResult, Located, check, check_drafts, ignored_here
 from phiguard.config import Config
 from phiguard.engine import Linter
 from phiguard.errors import InputError
@@ -21,7 +21,7 @@ from phiguard.fixes import Edit
 from phiguard.inputs import Draft, load_draft
 from phiguard.inputs.draft import line_starts
 from phiguard.inputs.rewrite import CannotRewrite, rewrite_source
-from phiguard.models import Category, Lang, MaskStyle, Report, Scope, Severity, masked_as
+from phiguard.models import BODY, Category, Finding, Lang, MaskStyle, Post, Report, Scope, Severity, masked_as
 from phiguard.selection import Skipped
 
 
@@ -70,7 +70,7 @@ def fix_files(
     """Each draft under ``paths`` with its rewrite, and what the walk skipped; ``selected`` picks the rules
     whose findings are fixed."""
     checked = check(paths, config, lang=lang, root=root, linter=linter, today=today)
-    out = [_planned(fr, linter, config, selected) for fr in checked.files]
+    out = [_planned(fr, linter, config, selected, lang) for fr in checked.files]
     changed = [f for f in out if f.changed]
     rewritten = [load_draft(f.draft.path, f.source, config.read_options()) for f in changed]
     for draft in rewritten:  # the images are the same: what was found in them stays, unread again
@@ -80,25 +80,42 @@ def fix_files(
         linter = linter.with_consent(linter.ledger, today)
     for f, result in zip(changed, check_drafts(linter, rewritten, lang), strict=True):
         images = [loc for loc in f.before if loc.finding.scope.kind == "image"]
-        f.after = sorted([*result.located, *images], key=lambda loc: (loc.line, loc.column, loc.finding.rule))
+        regions = {i: fixes.inserted([e for j, e in f.edits if j == i]) for i in {j for j, _ in f.edits}}
+        located = [  # the fix's own words are never findings of the rewrite
+            loc
+            for loc in result.located
+            if loc.post_index is None or not fixes.own_words(loc.finding, regions.get(loc.post_index, {}))
+        ]
+        f.after = sorted([*located, *images], key=lambda loc: (loc.line, loc.column, loc.finding.rule))
     return out, checked.skipped
 
 
-def _planned(fr: FileResult, linter: Linter, config: Config, selected: Callable[[str], bool]) -> FileFix:
+def _planned(
+    fr: FileResult, linter: Linter, config: Config, selected: Callable[[str], bool], lang: Lang | None
+) -> FileFix:
     by_post: dict[int, list[Located]] = {}
     for loc in fr.located:
         if loc.post_index is not None:
             by_post.setdefault(loc.post_index, []).append(loc)
     edits: dict[int, list[Edit]] = {}
     texts: dict[int, dict[str, str]] = {}
+    # what the draft says not to fix: the rules left out here and the codes of its inline suppressions
+    ignored = (*ignored_here(fr.draft.path, config), *(c for s in fr.draft.suppressions for c in s.codes))
+
+    def keep(f: Finding) -> bool:
+        return selected(f.rule) and not f.rule.startswith(ignored)
+
     for i, located in by_post.items():
         post = fr.draft.posts[i].post
-        report = Report(post=post, findings=tuple(loc.finding for loc in located))
-        planned = [
-            e
-            for e in fixes.plan(post, report, linter.rules, initials=config.fix_names == "initials")
-            if selected(e.rule)
-        ]
+        report = Report(post=post, findings=tuple(loc.finding for loc in located if selected(loc.finding.rule)))
+        read_as = post.lang or lang or next((loc.finding.lang for loc in located if loc.finding.scope == BODY), None)
+
+        def again(rewrite: Post, read_as: Lang | None = read_as) -> Report:
+            return linter.lint(rewrite.model_copy(update={"lang": read_as}), lang=lang)
+
+        planned, _, _ = fixes.settle(
+            post, report, linter.rules, again, initials=config.fix_names == "initials", keep=keep
+        )
         if planned:
             edits[i] = planned
             texts[i] = fixes.rewritten_scopes(post, planned)

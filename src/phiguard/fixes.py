@@ -23,6 +23,7 @@ from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
 
 from phiguard.lexicon import WordPattern, builtin_words
 from phiguard.models import BODY, Category, Finding, Lang, Post, Report, Scope, Severity
+from phiguard.names import female_only_names, is_given_name
 from phiguard.rulepack.schema import Rule, RuleSet
 
 # words removed with a value when they stand just before it: its label ("MRN", "DOB:") or a preposition
@@ -33,6 +34,8 @@ _GREETING_START = WordPattern(r"^(?:{lex:greetings})\s+", regex.I)  # a model's 
 _SHORT_LABEL = regex.compile(r"(?:^|(?<=[.!?\n]\s{0,3}))\p{L}[\p{L}.]*(?:\s+\p{L}[\p{L}.]*){0,3}\s*:\s*$")
 _SENTENCE_END = regex.compile(r"^[.!?]")
 _GLUED = regex.compile(r"[\p{L}º°ª]+")
+_FEMININE = WordPattern(r"\b(?:{lex:feminine_markers})\b\.?", regex.I)
+_LETTER_WORDS = regex.compile(r"\p{L}+")
 _DATE_PREPOSITION = WordPattern(r"(?:^|(?<=\s))(?:{lex:date_prepositions})\s+$", regex.I)
 
 
@@ -110,7 +113,22 @@ def _edit(rule: Rule, f: Finding, text: str, lang: Lang, initials: bool) -> Edit
         return Edit(rule.code, f.scope, start, end, "custom", _initials(text[start:end]))
     if text[end - 1 : end].isdigit() and (suffix := _GLUED.match(text, end)) is not None:
         end = suffix.end()  # "101st", "94º": the ordinal goes with the number
-    return Edit(rule.code, f.scope, start, end, "replace", _cased(text, start, spec.with_[lang]))
+    new = spec.feminine[lang] if lang in spec.feminine and _feminine(text, start, end, lang) else spec.with_[lang]
+    return Edit(rule.code, f.scope, start, end, "replace", _cased(text, start, new))
+
+
+def _feminine(text: str, start: int, end: int, lang: Lang) -> bool:
+    """The person at ``text[start:end]`` is a woman by what the text says: a feminine title or given name
+    ("doña Carmen", "Rosa"), or, for a name of no known gender, a word of the sentence that agrees with a
+    woman ("¡Bienvenida a casa, Andrea!")."""
+    words = _LETTER_WORDS.findall(text[start:end])
+    if words and (_FEMININE.search(text[start:end]) or words[0].casefold() in female_only_names()):
+        return True
+    if words and is_given_name(words[0]):
+        return False  # a man's name, or one given to both: the masculine replacement
+    left = max(text.rfind(ch, 0, start) for ch in ".!?\n")
+    right = min((i for i in (text.find(ch, end) for ch in ".!?\n") if i >= 0), default=len(text))
+    return bool(_FEMININE.search(text, left + 1, start) or _FEMININE.search(text, end, right))
 
 
 def _name_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -202,6 +220,80 @@ def rewritten_scopes(post: Post, edits: list[Edit]) -> dict[str, str]:
     """The new text of each scope the edits change."""
     texts: dict[str, str] = dict(post.scopes())
     return {s: apply(texts[s], [e for e in edits if e.scope == s]) for s in dict.fromkeys(e.scope for e in edits)}
+
+
+# -- settling -------------------------------------------------------------------------------------------------
+ROUNDS = 3  # rewrites checked again at most this many times for what the rewrite itself brought up
+
+
+def inserted(edits: Iterable[Edit]) -> dict[Scope, list[tuple[int, int]]]:
+    """Where each scope's rewrite holds the fix's own words ("our patient", "over 90"): offsets into the
+    rewrite, in order."""
+    out: dict[Scope, list[tuple[int, int]]] = {}
+    for scope in dict.fromkeys(e.scope for e in edits):
+        shift, regions = 0, []
+        for e in sorted((e for e in edits if e.scope == scope), key=lambda e: e.start):
+            regions.append((e.start + shift, e.start + shift + len(e.new)))
+            shift += len(e.new) - (e.end - e.start)
+        out[scope] = regions
+    return out
+
+
+def own_words(f: Finding, regions: dict[Scope, list[tuple[int, int]]]) -> bool:
+    """The finding of a rewrite touches words the fix wrote itself: never a finding of the draft."""
+    return any(a < f.end and f.start < b for a, b in regions.get(f.scope, ()) if b > a)
+
+
+def _carried_back(f: Finding, edits: list[Edit]) -> Finding | None:
+    """A finding of the rewrite at its place in the original text, or None when it touches an edit."""
+    shift = 0
+    for e in sorted((e for e in edits if e.scope == f.scope), key=lambda e: e.start):
+        start, end = e.start + shift, e.start + shift + len(e.new)
+        if f.end <= start:
+            break
+        if f.start < max(end, start + 1):
+            return None  # over or against the fix's own words
+        shift += len(e.new) - (e.end - e.start)
+    return f.model_copy(update={"start": f.start - shift, "end": f.end - shift})
+
+
+def settle(
+    post: Post,
+    report: Report,
+    rules: RuleSet,
+    lint: Callable[[Post], Report],
+    *,
+    initials: bool = False,
+    keep: Callable[[Finding], bool] = lambda f: True,
+) -> tuple[list[Edit], Post, Report]:
+    """The edits of ``report``'s findings, the rewrite and the rewrite's report. A rewrite changes the
+    context of what is left ("Llámala al 612..." after "nuestra paciente" reads as a patient's phone),
+    so the rewrite is checked again and what it newly brings up at ``warning`` or above is fixed in the
+    original too, up to :data:`ROUNDS` times (only what ``keep`` lets through: the CLI's selection and
+    suppressions). The fix's own words are never findings of the rewrite."""
+    findings = list(report.findings)
+    edits = plan(post, report, rules, initials=initials)
+    for round_ in range(ROUNDS + 1):
+        fixed = rewrite(post, edits)
+        after = lint(fixed)
+        regions = inserted(edits)
+        kept = tuple(f for f in after.findings if not own_words(f, regions))
+        after = after.model_copy(update={"findings": kept})
+        if not edits or round_ == ROUNDS:
+            break
+        carried = [
+            moved
+            for f in kept
+            if f.category == Category.IDENTIFIER and f.severity >= Severity.WARNING and keep(f)
+            if (moved := _carried_back(f, edits)) is not None
+        ]
+        spans = {(f.rule, f.scope, f.start, f.end) for f in carried}  # found again, now at warning or above
+        findings = [f for f in findings if (f.rule, f.scope, f.start, f.end) not in spans] + carried
+        more = plan(post, report.model_copy(update={"findings": tuple(findings)}), rules, initials=initials)
+        if more == edits:
+            break
+        edits = more
+    return edits, fixed, after
 
 
 def rewrite(post: Post, edits: list[Edit]) -> Post:

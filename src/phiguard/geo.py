@@ -6,6 +6,7 @@ subdivisions count (US states, Spanish autonomous communities) is a matter of co
 from __future__ import annotations
 
 import gettext
+import unicodedata
 from functools import lru_cache
 
 import pycountry
@@ -56,3 +57,29 @@ def large_regions() -> frozenset[str]:
 
 def is_large_region(value: str) -> bool:
     return _key(value) in large_regions()
+
+
+# first-level subdivisions that are as large as a US state, in any country ("Tamil Nadu", "Ontario",
+# "Jalisco"): never a person's name, though small NER models often call them one
+_STATE_TYPES = frozenset(
+    {"State", "Province", "Region", "Union territory", "Territory", "Federal district", "Autonomous region"}
+)
+
+
+@lru_cache(maxsize=1)
+def states_of_the_world() -> frozenset[str]:
+    return frozenset(
+        _plain(v)
+        for s in pycountry.subdivisions
+        if s.parent_code is None and s.type in _STATE_TYPES
+        for v in _variants(s.name)
+    )
+
+
+def _plain(name: str) -> str:
+    """The key without accents: ISO writes "Tamil Nādu", posts "Tamil Nadu"."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", _key(name)) if not unicodedata.combining(ch))
+
+
+def is_state_or_country(value: str) -> bool:
+    return is_large_region(value) or _plain(value) in states_of_the_world()

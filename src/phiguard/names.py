@@ -41,6 +41,13 @@ def given_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def female_only_names() -> frozenset[str]:
+    """Given names that Faker's lists give to women only ("Rosa", "Pilar"), not to men too ("María"
+    is also in "José María", "Guadalupe" is both)."""
+    return _load(("first_names_female",)) - _load(("first_names_male",))
+
+
+@lru_cache(maxsize=1)
 def surnames() -> frozenset[str]:
     return _load(("last_names",))
 

@@ -163,6 +163,9 @@ EXTRA_WEIGHT = 0.25
 # this share of the hospital posts' weight; the other half is scored as unseen text.
 ADVICE_EXTRA = ("reddit_advice_replies.dev.jsonl", 0.5)
 ADVICE_EXTRA_WEIGHT = 0.3
+# a rule file's flag/pass example is what the rule promises (the test suite runs each one): its candidates
+# weigh this many times a hospital post's candidate
+SEED_WEIGHT = 3.0
 
 
 def split_extra(docs: Sequence[GoldDoc], share: float) -> tuple[list[GoldDoc], list[GoldDoc]]:
@@ -210,6 +213,8 @@ def collect(
         doc = by_doc.get(r.post_id)
         label = _label(r, doc) if doc is not None else _seed_label(r, by_seed[r.post_id])
         candidates.append(Example(r.post_id, r.features, label, r.start, r.end, r.rule, r.entity, r.scope))
+    # the rules' examples are the rules' specification: each weighs SEED_WEIGHT posts' candidates
+    candidates = [replace(e, weight=SEED_WEIGHT) if e.doc in by_seed else e for e in candidates]
     extra_ids = {d.id for d in extra}
     n_extra = sum(1 for e in candidates if e.doc in extra_ids)
     if n_extra:
@@ -554,6 +559,7 @@ def main(argv: list[str] | None = None) -> int:
         " and documents of other corpora (extra)",
         "seed": SEED,
         "C": C,
+        "rule_example_weight": SEED_WEIGHT,
         "candidates": len(data.candidates),
         "cv_5fold": cv,
         "cv_leave_one_writer_out": writers,

@@ -222,6 +222,9 @@ class FixSpec(_Strict):
 
     operator: FixOperator
     with_: dict[Lang, str] = Field(default_factory=dict, alias="with")
+    feminine: dict[Lang, str] = Field(
+        default_factory=dict, description="the replacement where the text marks the person as a woman (es)"
+    )
     function: str | None = None
     examples: tuple[FixExample, ...] = ()
 
@@ -229,6 +232,8 @@ class FixSpec(_Strict):
     def _complete(self) -> FixSpec:
         if self.operator == "replace" and set(self.with_) != set(LANGS):
             raise ValueError(f"fix.with needs a text in each of {list(LANGS)}")
+        if self.feminine and (self.operator != "replace" or not set(self.feminine) <= set(self.with_)):
+            raise ValueError("fix.feminine goes with operator replace, in languages fix.with has")
         if (self.operator == "custom") != (self.function is not None):
             raise ValueError("fix.function goes with operator custom, and only with it")
         if not self.examples:
