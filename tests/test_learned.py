@@ -110,3 +110,23 @@ def test_make_train_rebuilds_the_shipped_models(tmp_path: Path) -> None:
             for figure in ("recall", "precision"):
                 a, b = rebuilt["trained"][split][figure], shipped["trained"][split][figure]
                 assert abs(a - b) <= 0.005, f"{stale} ({split} {figure}: {a} vs {b})"
+
+
+def test_a_config_key_loads_other_weights_and_a_missing_file_there_is_an_error(tmp_path: Path) -> None:
+    """`learned-models` (issue 28, item 6): a folder of other weights replaces the shipped ones; a file
+    missing there is PG104, never a fallback to the shipped model."""
+    from phiguard import Config, Linter, PhiguardError
+
+    text = "Congrats Dr. Osei on the award! Welcome home, Rosa!"
+    for name in ("identifier", "consent", "advice"):
+        raw = json.loads(learned.model_path(name).read_text(encoding="utf-8"))
+        if name == "identifier":  # every candidate is an error with these thresholds
+            raw["thresholds"] = {"warning": 0.0, "error": 0.0}
+        (tmp_path / f"{name}.json").write_text(json.dumps(raw), encoding="utf-8")
+    shipped = Linter().lint(text, lang="en")
+    other = Linter(Config(learned_models=tmp_path, base_dir=tmp_path)).lint(text, lang="en")
+    assert any(f.category.value == "identifier" and f.severity.value == "info" for f in shipped.findings)
+    assert not any(f.category.value == "identifier" and f.severity.value == "info" for f in other.findings)
+    (tmp_path / "advice.json").unlink()
+    with pytest.raises(PhiguardError, match="advice model"):
+        Linter(Config(learned_models=tmp_path)).lint(text, lang="en")

@@ -135,6 +135,15 @@ def test_a_lookbehind_with_an_unbounded_quantifier_is_refused(tmp_path: Path) ->
         load_rules([_pack(tmp_path, slow)])
 
 
+def test_a_pattern_score_at_or_below_the_models_is_refused(tmp_path: Path) -> None:
+    """A pattern scored like the NER model's candidate on the same span would be kept or dropped by
+    Presidio's set-based dedupe at random: the same data would train different models (issue 28)."""
+    tied = GOOD.replace("      regex: '\\bZZ\\d{3}\\b'\n", "      regex: '\\bZZ\\d{3}\\b'\n      score: 0.5\n")
+    assert tied != GOOD
+    with pytest.raises(RulePackError, match="score"):
+        load_rules([_pack(tmp_path, tied)])
+
+
 def test_an_unknown_scope_selector_is_an_error_naming_the_file(tmp_path: Path) -> None:
     with pytest.raises(RulePackError, match="unknown scope 'footer'"):
         load_rules([_pack(tmp_path, GOOD + "scope: [body, footer]\n")])

@@ -114,6 +114,12 @@ class Config(_Strict):
     languages: tuple[Lang, ...] = Field(default=LANGS, min_length=1, description="the languages posts may be in")
     default_language: Lang = Field(default=DEFAULT_LANG, alias="default-language")
     models: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_MODELS))
+    learned_models: Path | None = Field(
+        default=None,
+        alias="learned-models",
+        description="a folder with identifier.json, consent.json and advice.json to use instead of the shipped"
+        " learned models (as `python -m phiguard.learned.train --out FOLDER` writes them)",
+    )
     rule_dirs: tuple[Path, ...] = Field(default=(), alias="rule-dirs")
     select: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = Field(default=(), alias="extend-select", description="added to select")
@@ -231,6 +237,10 @@ class Config(_Strict):
     def read_options(self) -> ReadOptions:
         """What the draft readers need of the config: which fields are text and which are not."""
         return ReadOptions(self.csv_text_columns, self.text_fields, self.metadata_fields)
+
+    def learned_models_dir(self) -> Path | None:
+        """The folder of other learned models, relative to the config's folder; None: the shipped ones."""
+        return (self.base_dir or Path.cwd()) / self.learned_models if self.learned_models else None
 
     def ledger_path(self) -> Path | None:
         """The consent ledger's file (``sqlite:///path.db`` or a path), relative to the config's folder."""

@@ -32,7 +32,7 @@ from phiguard.featured import assess
 from phiguard.findings import FindingMaker
 from phiguard.fixes import FixResult
 from phiguard.language import detect
-from phiguard.learned import LinearModel
+from phiguard.learned import LinearModel, ModelName, read_model
 from phiguard.learned import load as load_model
 from phiguard.learned.features import (
     CandidateRecord,
@@ -480,20 +480,26 @@ class Linter:
     @property
     def identifier_model(self) -> LinearModel:
         if self._identifier_model is None:
-            self._identifier_model = load_model("identifier")
+            self._identifier_model = self._learned("identifier")
         return self._identifier_model
 
     @property
     def consent_model(self) -> LinearModel:
         if self._consent_model is None:
-            self._consent_model = load_model("consent")
+            self._consent_model = self._learned("consent")
         return self._consent_model
 
     @property
     def advice_model(self) -> LinearModel:
         if self._advice_model is None:
-            self._advice_model = load_model("advice")
+            self._advice_model = self._learned("advice")
         return self._advice_model
+
+    def _learned(self, name: ModelName) -> LinearModel:
+        """The shipped model ``name``, or the one in the config's ``learned-models`` folder (a missing or
+        corrupt file there is PG104, never a fallback to the shipped one)."""
+        folder = self.config.learned_models_dir()
+        return read_model(folder / f"{name}.json", name) if folder is not None else load_model(name)
 
     def _weigh(self, c: Candidate, ctx: ScopeContext, unit: _Unit, text: TextFeatures) -> tuple[Severity, float] | None:
         """The candidate's severity and score from the learned context model, or None to drop it: a failed
