@@ -13,7 +13,7 @@ each. The caller re-lints the result (:meth:`phiguard.Linter.fix_many`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -113,11 +113,11 @@ def _edit(rule: Rule, f: Finding, text: str, lang: Lang, initials: bool) -> Edit
         return Edit(rule.code, f.scope, start, end, "custom", _initials(text[start:end]))
     if text[end - 1 : end].isdigit() and (suffix := _GLUED.match(text, end)) is not None:
         end = suffix.end()  # "101st", "94º": the ordinal goes with the number
-    new = spec.feminine[lang] if lang in spec.feminine and _feminine(text, start, end, lang) else spec.with_[lang]
+    new = spec.feminine[lang] if lang in spec.feminine and _feminine(text, start, end) else spec.with_[lang]
     return Edit(rule.code, f.scope, start, end, "replace", _cased(text, start, new))
 
 
-def _feminine(text: str, start: int, end: int, lang: Lang) -> bool:
+def _feminine(text: str, start: int, end: int) -> bool:
     """The person at ``text[start:end]`` is a woman by what the text says: a feminine title or given name
     ("doña Carmen", "Rosa"), or, for a name of no known gender, a word of the sentence that agrees with a
     woman ("¡Bienvenida a casa, Andrea!")."""
@@ -226,17 +226,21 @@ def rewritten_scopes(post: Post, edits: list[Edit]) -> dict[str, str]:
 ROUNDS = 3  # rewrites checked again at most this many times for what the rewrite itself brought up
 
 
+def _placed(edits: Iterable[Edit], scope: Scope) -> Iterator[tuple[Edit, int, int]]:
+    """Each edit of ``scope``, in order, with where its new text stands in the rewrite."""
+    shift = 0
+    for e in sorted((e for e in edits if e.scope == scope), key=lambda e: e.start):
+        yield e, e.start + shift, e.start + shift + len(e.new)
+        shift += len(e.new) - (e.end - e.start)
+
+
 def inserted(edits: Iterable[Edit]) -> dict[Scope, list[tuple[int, int]]]:
     """Where each scope's rewrite holds the fix's own words ("our patient", "over 90"): offsets into the
     rewrite, in order."""
-    out: dict[Scope, list[tuple[int, int]]] = {}
-    for scope in dict.fromkeys(e.scope for e in edits):
-        shift, regions = 0, []
-        for e in sorted((e for e in edits if e.scope == scope), key=lambda e: e.start):
-            regions.append((e.start + shift, e.start + shift + len(e.new)))
-            shift += len(e.new) - (e.end - e.start)
-        out[scope] = regions
-    return out
+    return {
+        scope: [(start, end) for _, start, end in _placed(edits, scope)]
+        for scope in dict.fromkeys(e.scope for e in edits)
+    }
 
 
 def own_words(f: Finding, regions: dict[Scope, list[tuple[int, int]]]) -> bool:
@@ -247,13 +251,12 @@ def own_words(f: Finding, regions: dict[Scope, list[tuple[int, int]]]) -> bool:
 def _carried_back(f: Finding, edits: list[Edit]) -> Finding | None:
     """A finding of the rewrite at its place in the original text, or None when it touches an edit."""
     shift = 0
-    for e in sorted((e for e in edits if e.scope == f.scope), key=lambda e: e.start):
-        start, end = e.start + shift, e.start + shift + len(e.new)
+    for e, start, end in _placed(edits, f.scope):
         if f.end <= start:
             break
         if f.start < max(end, start + 1):
             return None  # over or against the fix's own words
-        shift += len(e.new) - (e.end - e.start)
+        shift = end - e.end  # where the original text after this edit has moved to
     return f.model_copy(update={"start": f.start - shift, "end": f.end - shift})
 
 
@@ -273,13 +276,15 @@ def settle(
     suppressions). The fix's own words are never findings of the rewrite."""
     findings = list(report.findings)
     edits = plan(post, report, rules, initials=initials)
+    if not edits:
+        return edits, post, report  # nothing rewritten: the post's own report stands
     for round_ in range(ROUNDS + 1):
         fixed = rewrite(post, edits)
         after = lint(fixed)
         regions = inserted(edits)
         kept = tuple(f for f in after.findings if not own_words(f, regions))
         after = after.model_copy(update={"findings": kept})
-        if not edits or round_ == ROUNDS:
+        if round_ == ROUNDS:
             break
         carried = [
             moved

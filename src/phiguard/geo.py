@@ -6,13 +6,13 @@ subdivisions count (US states, Spanish autonomous communities) is a matter of co
 from __future__ import annotations
 
 import gettext
-import unicodedata
 from functools import lru_cache
 
 import pycountry
 import regex
 
 from phiguard.lang import LANGS
+from phiguard.names import strip_accents
 
 
 def _variants(name: str) -> set[str]:
@@ -78,7 +78,7 @@ def states_of_the_world() -> frozenset[str]:
 
 def _plain(name: str) -> str:
     """The key without accents: ISO writes "Tamil Nādu", posts "Tamil Nadu"."""
-    return "".join(ch for ch in unicodedata.normalize("NFD", _key(name)) if not unicodedata.combining(ch))
+    return strip_accents(_key(name))
 
 
 def is_state_or_country(value: str) -> bool:

@@ -28,10 +28,10 @@ def _load(attrs: tuple[str, ...], locales: tuple[str, ...] = _LOCALES) -> frozen
                 continue
             names.update(n.casefold() for n in values if isinstance(n, str) and n.isalpha())
     # typed without accents in replies and on keyboards without them: "rocio", "jose", "maria"
-    return frozenset(names | {_strip_accents(n) for n in names})
+    return frozenset(names | {strip_accents(n) for n in names})
 
 
-def _strip_accents(word: str) -> str:
+def strip_accents(word: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFD", word) if not unicodedata.combining(ch))
 
 
