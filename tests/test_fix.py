@@ -161,3 +161,28 @@ def test_what_no_rewrite_removes_is_reported_with_exit_1(tmp_path: Path, capsys:
     assert code == 1 and "CON005" in err and "left after the fix" in err  # the consent names nobody now
     fixed = path.read_text(encoding="utf-8")
     assert "Welcome home, our patient!" in fixed and fixed.startswith(source.split("---\n", 2)[1].join(["---\n"] * 2))
+
+
+def test_a_finding_that_runs_past_the_fixs_own_words_still_stands() -> None:
+    """Only what lies within the words the fix wrote is dropped from the rewrite's report: a finding
+    that also covers the draft's own text (a surname left after the replaced name) is kept."""
+    from phiguard.fixes import Edit, inserted, own_words
+    from phiguard.models import BODY, Category, Finding, Severity
+
+    edits = [Edit("PHI001", BODY, 0, 4, "replace", "nuestra paciente")]  # "Rosa García" -> "nuestra paciente García"
+    regions = inserted(edits)
+
+    def finding(start: int, end: int) -> Finding:
+        return Finding(
+            rule="PHI001",
+            category=Category.IDENTIFIER,
+            severity=Severity.WARNING,
+            entity="PERSON",
+            start=start,
+            end=end,
+            message="m",
+            scope=BODY,
+        )
+
+    assert own_words(finding(0, 16), regions)
+    assert not own_words(finding(0, 23), regions)

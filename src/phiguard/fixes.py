@@ -244,8 +244,9 @@ def inserted(edits: Iterable[Edit]) -> dict[Scope, list[tuple[int, int]]]:
 
 
 def own_words(f: Finding, regions: dict[Scope, list[tuple[int, int]]]) -> bool:
-    """The finding of a rewrite touches words the fix wrote itself: never a finding of the draft."""
-    return any(a < f.end and f.start < b for a, b in regions.get(f.scope, ()) if b > a)
+    """The finding of a rewrite lies within words the fix wrote itself: never a finding of the draft. One
+    that runs on past them ("nuestra paciente García") still holds the draft's text: it stands."""
+    return any(a <= f.start and f.end <= b for a, b in regions.get(f.scope, ()) if b > a)
 
 
 def _carried_back(f: Finding, edits: list[Edit]) -> Finding | None:
