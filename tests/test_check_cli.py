@@ -165,7 +165,8 @@ def test_fail_on_level(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> No
     reply = str(CLI / "reply.txt")
     assert run(capsys, reply)[0] == 1
     config = tmp_path / "phiguard.toml"
-    config.write_text('[severity]\nPHI003 = "warning"\n', encoding="utf-8")  # the reply's handle: a warning only
+    # the reply's handle, and the patient it features (a hospital confirming a patient in public): warnings only
+    config.write_text('[severity]\nPHI003 = "warning"\nCON001 = "warning"\n', encoding="utf-8")
     assert run(capsys, "--config", str(config), reply)[0] == 1
     assert run(capsys, "--config", str(config), "--fail-on", "error", reply)[0] == 0
 

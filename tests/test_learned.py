@@ -96,7 +96,7 @@ def test_make_train_rebuilds_the_shipped_models(tmp_path: Path) -> None:
 
     env = os.environ.get("PYTHONHASHSEED")
     assert train(["--data", str(DATA), "--out", str(tmp_path)]) == 0
-    for name in ("identifier", "consent", "advice"):
+    for name in learned.MODEL_NAMES:
         rebuilt = json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))
         shipped = json.loads(learned.model_path(name).read_text(encoding="utf-8"))
         stale = f"{name}.json is stale (PYTHONHASHSEED={env}): run `make train`"
@@ -118,7 +118,7 @@ def test_a_config_key_loads_other_weights_and_a_missing_file_there_is_an_error(t
     from phiguard import Config, Linter, PhiguardError
 
     text = "Congrats Dr. Osei on the award! Welcome home, Rosa!"
-    for name in ("identifier", "consent", "advice"):
+    for name in learned.MODEL_NAMES:
         raw = json.loads(learned.model_path(name).read_text(encoding="utf-8"))
         if name == "identifier":  # every candidate is an error with these thresholds
             raw["thresholds"] = {"warning": 0.0, "error": 0.0}

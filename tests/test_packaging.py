@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from phiguard.learned import MODEL_NAMES
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -35,5 +37,5 @@ def test_wheel_contains_every_rule_file(tmp_path: Path) -> None:
     assert expected and expected <= names
     assert "phiguard/py.typed" in names
     # the learned models, their training script and data card travel together
-    learned = {"identifier.json", "consent.json", "advice.json", "train.py", "features.py", "DATA_CARD.md"}
+    learned = {f"{name}.json" for name in MODEL_NAMES} | {"train.py", "features.py", "DATA_CARD.md"}
     assert {f"phiguard/learned/{n}" for n in learned} <= names

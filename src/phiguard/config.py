@@ -117,8 +117,8 @@ class Config(_Strict):
     learned_models: Path | None = Field(
         default=None,
         alias="learned-models",
-        description="a folder with identifier.json, consent.json and advice.json to use instead of the shipped"
-        " learned models (as `python -m phiguard.learned.train --out FOLDER` writes them)",
+        description="a folder with story.json, identifier.json, consent.json and advice.json to use instead of the"
+        " shipped learned models (as `python -m phiguard.learned.train --out FOLDER` writes them)",
     )
     rule_dirs: tuple[Path, ...] = Field(default=(), alias="rule-dirs")
     select: tuple[str, ...] = ()

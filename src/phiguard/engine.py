@@ -43,7 +43,9 @@ from phiguard.learned.features import (
     not_advised,
     post_features,
     post_signals,
+    story_features,
     text_features,
+    with_story,
 )
 from phiguard.lexicon import LexiconIndex
 from phiguard.models import Box, Category, Evidence, Finding, Lang, Post, Report, Scope, Severity, Source
@@ -139,10 +141,11 @@ class Linter:
         identifier_model: LinearModel | None = None,
         consent_model: LinearModel | None = None,
         advice_model: LinearModel | None = None,
+        story_model: LinearModel | None = None,
     ) -> None:
         """``ledger`` overrides the config's ``consent-ledger``; ``today`` (for consent expiry) defaults
         to the current date at each lint; ``identifier_model`` and ``consent_model`` replace the shipped
-        learned models (training and cross-validation use them), and so does ``advice_model``."""
+        learned models (training and cross-validation use them), and so do ``advice_model`` and ``story_model``."""
         self.config = config or Config()
         self.rules = rules or load_rules(self.config.rule_dirs)
         self.config.check_codes(self.rules.codes)  # a typo in select/ignore/severity is an error, not a check off
@@ -169,6 +172,7 @@ class Linter:
         self._identifier_model = identifier_model
         self._consent_model = consent_model
         self._advice_model = advice_model
+        self._story_model = story_model
         self.recorder: Callable[[CandidateRecord], None] | None = None
         self.advice_recorder: Callable[[str | None, Features], None] | None = None
 
@@ -281,6 +285,8 @@ class Linter:
         units: list[_Unit] = []
         langs: list[Lang] = []
         cares: list[bool] = []  # the post discloses care in any of its scopes: weighed at post level
+        signals: list[Features] = []  # what each post says as a whole (``post_signals``)
+        stories: list[float] = []  # how likely each post tells one person's health story: read by every candidate
         for i, post in enumerate(posts):
             scopes = post.scopes()
             length = sum(len(text) for _, text in scopes)
@@ -294,6 +300,8 @@ class Linter:
             lang = self._language(post, forced)
             langs.append(lang)
             cares.append(any(self._lexicons.search("care", lang, text) for _, text in scopes))
+            signals.append(post_signals(post, self._lexicons, {scope: lang for scope, _ in scopes}, advice=False))
+            stories.append(self.story_model.score(story_features(signals[-1])))
             for scope, text in scopes:
                 units += [_Unit(i, post.id, scope, off, chunk, lang) for off, chunk in _chunks(_clean(text))]
         found: dict[int, list[Finding]] = defaultdict(list)
@@ -314,7 +322,9 @@ class Linter:
             for unit, artifacts in zip(group, parses, strict=True):
                 started, skipped = time.process_time(), PRESIDIO_LOG.timeouts()
                 try:
-                    found[unit.post] += self._analyze(unit, runtime, artifacts, cares[unit.post], scored[unit.post])
+                    found[unit.post] += self._analyze(
+                        unit, runtime, artifacts, cares[unit.post], stories[unit.post], scored[unit.post]
+                    )
                 except PatternTimeout as exc:
                     raise _timed_out(str(exc), unit.post) from None
                 if PRESIDIO_LOG.timeouts() != skipped:  # Presidio skipped a pattern: fewer findings, never
@@ -335,8 +345,8 @@ class Linter:
                 post, parsed[i], advice_ctx, self.findings, self._post_rules, self.advice_model, self.advice_recorder
             )
             advised = addressee_end(post) if advice else 0
-            signals = post_signals(post, self._lexicons, languages, bool(advice))
-            features = post_features(not_advised(scored[i], advised), signals)
+            said = {**signals[i], "advice": 1.0} if advice else signals[i]
+            features = post_features(not_advised(scored[i], advised), said)
             consent_score = self.consent_model.score(features)
             try:
                 outcome = assess(
@@ -420,10 +430,16 @@ class Linter:
         ]
 
     def _analyze(
-        self, unit: _Unit, runtime: LanguageRuntime, artifacts: object, post_care: bool, scored: list[ScoredCandidate]
+        self,
+        unit: _Unit,
+        runtime: LanguageRuntime,
+        artifacts: object,
+        post_care: bool,
+        story: float,
+        scored: list[ScoredCandidate],
     ) -> list[Finding]:
-        """The identifier findings of one text; every candidate the model scored is added to ``scored``
-        (the consent model reads them)."""
+        """The identifier findings of one text (``story``: its post's story score); every candidate the
+        model scored is added to ``scored`` (the consent model reads them)."""
         results = runtime.analyzer.analyze(  # type: ignore[attr-defined]
             text=unit.text,
             language=unit.lang,
@@ -453,7 +469,7 @@ class Linter:
             for start, end in pieces:
                 cand = Candidate(rule, start, end, r.score, source)
                 assert text is not None
-                decided = self._weigh(cand, ctx, unit, text)
+                decided = self._weigh(cand, ctx, unit, text, story)
                 if decided is not None:
                     severity, score = decided
                     weighed.append((severity, cand, ()))
@@ -476,6 +492,12 @@ class Linter:
             )
             for severity, c, why in _resolve_overlaps(weighed)
         ]
+
+    @property
+    def story_model(self) -> LinearModel:
+        if self._story_model is None:
+            self._story_model = self._learned("story")
+        return self._story_model
 
     @property
     def identifier_model(self) -> LinearModel:
@@ -501,10 +523,13 @@ class Linter:
         folder = self.config.learned_models_dir()
         return read_model(folder / f"{name}.json", name) if folder is not None else load_model(name)
 
-    def _weigh(self, c: Candidate, ctx: ScopeContext, unit: _Unit, text: TextFeatures) -> tuple[Severity, float] | None:
+    def _weigh(
+        self, c: Candidate, ctx: ScopeContext, unit: _Unit, text: TextFeatures, story: float
+    ) -> tuple[Severity, float] | None:
         """The candidate's severity and score from the learned context model, or None to drop it: a failed
         validator (checksum), the allowlist and what Safe Harbor leaves out (a year alone, a country)
-        drop it before the model is asked."""
+        drop it before the model is asked. Training records the features without the story score (it
+        adds out-of-fold story scores of its own)."""
         rule = c.rule
         if rule.detect.validator and not VALIDATORS[rule.detect.validator](ctx.value(c)):
             return None
@@ -512,7 +537,7 @@ class Linter:
             return None
         features = candidate_features(c, ctx, text)
         model = self.identifier_model
-        score = model.score(features)
+        score = model.score(with_story(features, rule.entity, story))
         if self.recorder is not None:
             self.recorder(
                 CandidateRecord(

@@ -1,8 +1,11 @@
 """The learned context models: features in, a score out.
 
-Three small linear models (logistic regression) ship inside the package as JSON next to the script that
+Four small linear models (logistic regression) ship inside the package as JSON next to the script that
 trains them (``train.py``) and their data card (``DATA_CARD.md``):
 
+- ``story.json`` scores a post before any candidate: how likely it tells one person's health story (its
+  words and lexicons only); the identifier model reads that score, so a name in a patient's story and a
+  name in a staff announcement weigh differently;
 - ``identifier.json`` scores a candidate (a name, date, place, number... found by the rules' patterns,
   the NER model or Presidio): how likely it is a patient's or another private person's identifier;
 - ``consent.json`` scores a post: how likely it features a patient (CON001);
@@ -31,7 +34,8 @@ from phiguard.errors import PhiguardError
 from phiguard.models import Severity
 
 FORMAT = "phiguard-linear/1"
-ModelName = Literal["identifier", "consent", "advice"]
+ModelName = Literal["story", "identifier", "consent", "advice"]
+MODEL_NAMES: tuple[ModelName, ...] = ("story", "identifier", "consent", "advice")
 
 
 class ModelFileError(PhiguardError):

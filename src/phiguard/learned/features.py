@@ -196,6 +196,23 @@ def post_signals(post: Post, lexicons: LexiconIndex, langs: Mapping[str, Lang], 
     return f
 
 
+def story_features(signals: Mapping[str, float]) -> Features:
+    """What the story model reads of a post: its signals (``post_signals``) but not the advice model's
+    verdict, since the story score is known before any candidate or advice is weighed."""
+    return {"bias": 1.0, **{k: v for k, v in signals.items() if k != "advice"}}
+
+
+# the kinds of identifier a post's story score is crossed with: a patient's story makes a name the
+# patient's, and a date or place the patient's too, but a phone is the hospital's in any post
+_GROUPS = {"PERSON": "name", "LOCATION": "place", "ADDRESS": "place", "DATE": "time", "AGE": "time"}
+
+
+def with_story(features: Mapping[str, float], entity: str, story: float) -> Features:
+    """A candidate's features (``candidate_features``) with its post's story score, as such and crossed
+    with the candidate's kind of identifier."""
+    return {**features, "story": story, f"story|{_GROUPS.get(entity, 'number')}": story}
+
+
 def post_features(candidates: Iterable[ScoredCandidate], signals: Mapping[str, float]) -> Features:
     """Features of a whole post for "features a patient": the strongest identifier candidates per
     entity (scored by the identifier model) and the post's own signals (``post_signals``)."""
