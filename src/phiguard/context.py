@@ -195,9 +195,15 @@ def role_before(c: Candidate, ctx: ScopeContext) -> bool:
     """A clinician, staff or public role next to the name: "Dr. Ortiz", "nurse Dana", "Cristina
     Sierra, nuestra médico", "David Rakel MD". Not when a patient word stands between them: "Dr. Amir's
     patient Leo" names a patient."""
-    if _PATIENT_JUST_BEFORE.search(ctx.text, max(0, c.start - 14), c.start):
+    if called_patient(ctx.text, c.start):
         return False
     return _next_to(c, ctx, "non_patient_roles")
+
+
+def called_patient(text: str, start: int) -> bool:
+    """The word "patient" just before what starts at ``start``: "our patient Rosa", "nuestra paciente
+    Marta García", "patient: Leo"."""
+    return _PATIENT_JUST_BEFORE.search(text, max(0, start - 14), start) is not None
 
 
 def attributed_without_care(c: Candidate, ctx: ScopeContext) -> bool:

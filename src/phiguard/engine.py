@@ -346,7 +346,7 @@ class Linter:
             )
             advised = addressee_end(post) if advice else 0
             said = {**signals[i], "advice": 1.0} if advice else signals[i]
-            features = post_features(not_advised(scored[i], advised), said)
+            features = post_features(not_advised(scored[i], advised), said, stories[i])
             consent_score = self.consent_model.score(features)
             try:
                 outcome = assess(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from phiguard.consent import ConsentRecord, LedgerError, MemoryLedger, front_matter_records, names_match
+from phiguard.context import called_patient
 from phiguard.findings import FindingMaker
 from phiguard.lang import DEFAULT_LANG
 from phiguard.lexicon import LexiconIndex
@@ -116,6 +117,12 @@ def assess(
     # full-face photographs are a Safe Harbor identifier, whatever the words say
     photographed = any((r := rules.get(f.rule)) is not None and r.detect.image for f in evidence.who)
     if photographed and severity < Severity.WARNING:
+        severity = Severity.WARNING
+    # a person the post itself calls its patient ("our patient Rosa", "nuestra paciente Marta García")
+    # is featured, whatever the words around say: that is what the consent rule is about
+    texts = dict(post.scopes())
+    named_patient = any(f.entity == "PERSON" and called_patient(texts.get(f.scope, ""), f.start) for f in evidence.who)
+    if named_patient and severity < Severity.WARNING:
         severity = Severity.WARNING
     # with no identifier at warning or above, only a confident score says the post points at one
     # person by its details alone ("the 16-year-old quarterback who collapsed at Friday's game")

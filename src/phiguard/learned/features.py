@@ -213,10 +213,11 @@ def with_story(features: Mapping[str, float], entity: str, story: float) -> Feat
     return {**features, "story": story, f"story|{_GROUPS.get(entity, 'number')}": story}
 
 
-def post_features(candidates: Iterable[ScoredCandidate], signals: Mapping[str, float]) -> Features:
+def post_features(candidates: Iterable[ScoredCandidate], signals: Mapping[str, float], story: float) -> Features:
     """Features of a whole post for "features a patient": the strongest identifier candidates per
-    entity (scored by the identifier model) and the post's own signals (``post_signals``)."""
-    f: Features = {"bias": 1.0, **signals}
+    entity (scored by the identifier model), the post's own signals (``post_signals``) and its story
+    score."""
+    f: Features = {"bias": 1.0, **signals, "story": story}
     best: dict[str, float] = {}
     count: dict[str, int] = {}
     for c in candidates:

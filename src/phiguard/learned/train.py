@@ -52,7 +52,7 @@ SEED = 20261202
 FOLDS = 5
 C = {"story": 0.5, "identifier": 0.5, "consent": 0.5, "advice": 0.5}  # inverse L2 strength of each logistic regression
 # each warning threshold maximises F-beta on out-of-fold scores (beta < 1 favours precision)
-BETA = {"story": 1.0, "identifier": 0.7, "consent": 1.5, "advice": 1.3}
+BETA = {"story": 1.0, "identifier": 0.7, "consent": 1.5, "advice": 1.1}
 # each error threshold: the lowest score above which out-of-fold precision stays at this value. Consent's
 # is lower: with no identifier at warning, only a score at error flags a post that singles a patient out
 # by details alone ("the farmer pinned under his tractor"), and at 0.95 most of those went unflagged
@@ -360,15 +360,18 @@ def scored_thresholds(
     return oof, choose_thresholds(labelled, BETA[name], ERROR_PRECISION[name])
 
 
-def post_examples(data: Data, docs: Iterable[str], scores: dict[int, float]) -> list[Example]:
-    """One consent example per post, from the identifier scores of its candidates (out of fold)."""
+def post_examples(data: Data, docs: Iterable[str], scores: dict[int, float], told: dict[str, float]) -> list[Example]:
+    """One consent example per post, from the identifier scores of its candidates and its story score
+    (both out of fold)."""
     by_doc: dict[str, list[ScoredCandidate]] = {}
     for i, e in enumerate(data.candidates):
         if i in scores:
             by_doc.setdefault(e.doc, []).append(ScoredCandidate(e.rule, e.entity, e.scope, scores[i], e.end))
     return [
         Example(
-            d, post_features(not_advised(by_doc.get(d, []), data.advised.get(d, 0)), data.signals[d]), data.featured[d]
+            d,
+            post_features(not_advised(by_doc.get(d, []), data.advised.get(d, 0)), data.signals[d], told[d]),
+            data.featured[d],
         )
         for d in sorted(docs)
         if d in data.signals  # the advice-only extra corpus has no consent example
@@ -402,7 +405,7 @@ def train_models(data: Data, docs: set[str], drop: Drop = _keep_all) -> Models:
     ]
     oof, id_th = scored_thresholds("identifier", candidates, drop)
     identifier = _model("identifier", fit("identifier", candidates, drop), id_th)
-    posts = post_examples(data, docs, dict(zip(index, oof, strict=True)))
+    posts = post_examples(data, docs, dict(zip(index, oof, strict=True)), told)
     consent = _model("consent", fit("consent", posts, drop), scored_thresholds("consent", posts, drop)[1])
     advice = [e for e in data.advice if e.doc in docs]
     return Models(
