@@ -284,8 +284,8 @@ class Linter:
             posts[i] = posts[i].model_copy(update={"image_texts": (*posts[i].image_texts, *pairs)})
         units: list[_Unit] = []
         langs: list[Lang] = []
-        cares: list[bool] = []  # the post discloses care in any of its scopes: weighed at post level
-        signals: list[Features] = []  # what each post says as a whole (``post_signals``)
+        # what each post says as a whole (``post_signals``; "lex:care": it discloses care in some scope)
+        signals: list[Features] = []
         stories: list[float] = []  # how likely each post tells one person's health story: read by every candidate
         for i, post in enumerate(posts):
             scopes = post.scopes()
@@ -299,7 +299,6 @@ class Linter:
                 )
             lang = self._language(post, forced)
             langs.append(lang)
-            cares.append(any(self._lexicons.search("care", lang, text) for _, text in scopes))
             signals.append(post_signals(post, self._lexicons, {scope: lang for scope, _ in scopes}, advice=False))
             stories.append(self.story_model.score(story_features(signals[-1])))
             for scope, text in scopes:
@@ -323,7 +322,12 @@ class Linter:
                 started, skipped = time.process_time(), PRESIDIO_LOG.timeouts()
                 try:
                     found[unit.post] += self._analyze(
-                        unit, runtime, artifacts, cares[unit.post], stories[unit.post], scored[unit.post]
+                        unit,
+                        runtime,
+                        artifacts,
+                        "lex:care" in signals[unit.post],
+                        stories[unit.post],
+                        scored[unit.post],
                     )
                 except PatternTimeout as exc:
                     raise _timed_out(str(exc), unit.post) from None

@@ -113,17 +113,17 @@ def assess(
     about_people = [f for f in findings if (r := rules.get(f.rule)) is None or r.features_patient]
     evidence = find_evidence(post, about_people, lexicons, langs, advised)
     score, severity = featured
-    # a face (or another image identifier of a person) in an attached photo always features somebody:
-    # full-face photographs are a Safe Harbor identifier, whatever the words say
-    photographed = any((r := rules.get(f.rule)) is not None and r.detect.image for f in evidence.who)
-    if photographed and severity < Severity.WARNING:
-        severity = Severity.WARNING
-    # a person the post itself calls its patient ("our patient Rosa", "nuestra paciente Marta García")
-    # is featured, whatever the words around say: that is what the consent rule is about
-    texts = dict(post.scopes())
-    named_patient = any(f.entity == "PERSON" and called_patient(texts.get(f.scope, ""), f.start) for f in evidence.who)
-    if named_patient and severity < Severity.WARNING:
-        severity = Severity.WARNING
+    # a face (or another image identifier of a person) in an attached photo always features somebody
+    # (full-face photographs are a Safe Harbor identifier), and so does a person the post itself calls its
+    # patient ("our patient Rosa", "nuestra paciente Marta García"), whatever the words say
+    if severity < Severity.WARNING and evidence.who:
+        texts = dict(post.scopes())
+        if any(
+            ((r := rules.get(f.rule)) is not None and r.detect.image)
+            or (f.entity == "PERSON" and called_patient(texts.get(f.scope, ""), f.start))
+            for f in evidence.who
+        ):
+            severity = Severity.WARNING
     # with no identifier at warning or above, only a confident score says the post points at one
     # person by its details alone ("the 16-year-old quarterback who collapsed at Friday's game")
     if not evidence.who and severity < Severity.ERROR:
