@@ -2,7 +2,7 @@
 
 Presidio is configured the way a user would run it alone: AnalyzerEngine with its predefined
 recognizers and the same spaCy models phiguard uses (so it never downloads en_core_web_lg). Both are
-scored by phiguard.evaluation (overlap, label-agnostic, Safe Harbor scope; see that module).
+scored by phiguard.run.evaluate (overlap, label-agnostic, Safe Harbor scope; see that module).
 
 Two more columns show where recall is lost: "all severities" counts phiguard's `info` findings too
 (what detection found before context weighed it), and "NER ceiling" counts every entity the spaCy model
@@ -21,8 +21,8 @@ import warnings
 from pathlib import Path
 
 from phiguard import Config, Linter, Post
-from phiguard.evaluation import Tally, read_corpus
 from phiguard.models import Category, Finding, Severity
+from phiguard.run.evaluate import Tally, read_corpus
 
 CORPORA = [
     "social",

@@ -20,9 +20,9 @@ import sys
 from pathlib import Path
 
 from phiguard import Linter, Post
-from phiguard.consent import SCOPES
-from phiguard.evaluation import read_corpus
 from phiguard.models import Category, Severity
+from phiguard.posts.ledger import SCOPES
+from phiguard.run.evaluate import read_corpus
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "consent_posts.jsonl"
 

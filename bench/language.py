@@ -10,8 +10,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from phiguard.evaluation import read_corpus
-from phiguard.language import detect
+from phiguard.lang.detect import detect
+from phiguard.run.evaluate import read_corpus
 
 CORPORA = [
     "social",

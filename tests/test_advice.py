@@ -10,7 +10,7 @@ import pytest
 
 from phiguard import Linter, Post
 from phiguard.cli import main
-from phiguard.evaluation import read_corpus
+from phiguard.run.evaluate import read_corpus
 
 FIX = Path(__file__).parent / "fixtures"
 

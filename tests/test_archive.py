@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from phiguard.archive import CHUNK, audit, iter_archive
 from phiguard.cli import main
 from phiguard.config import Config
-from phiguard.engine import Linter
+from phiguard.engine.linter import Linter
 from phiguard.inputs import DraftPost
 from phiguard.models import Post
+from phiguard.run.audit import CHUNK, audit, iter_archive
 
 POSTS = [
     {"id": "a1", "text": "Free flu shots Saturday in the main lobby!"},

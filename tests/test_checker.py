@@ -1,4 +1,4 @@
-"""phiguard.checker as a library: the caller owns its Linter; no module keeps one."""
+"""phiguard.run.check as a library: the caller owns its Linter; no module keeps one."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 from phiguard import Linter
-from phiguard.checker import check
 from phiguard.config import Config
-from phiguard.linters import LinterCache
+from phiguard.run.check import check
+from phiguard.run.linters import LinterCache
 
 DRAFTS = Path(__file__).parent / "fixtures" / "drafts"
 

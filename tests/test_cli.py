@@ -106,7 +106,7 @@ def test_progress_shows_count_rate_and_time_left() -> None:
 
 
 def test_audit_meter_follows_the_bytes_read(tmp_path: Path) -> None:
-    from phiguard.archive import Meter, iter_archive
+    from phiguard.run.audit import Meter, iter_archive
 
     path = tmp_path / "a.jsonl"
     path.write_text(
@@ -121,7 +121,8 @@ def test_audit_meter_follows_the_bytes_read(tmp_path: Path) -> None:
 
 
 def test_install_models_installs_only_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    from phiguard import nlp, programs
+    from phiguard import programs
+    from phiguard.engine import nlp
 
     calls: list[list[str]] = []
 

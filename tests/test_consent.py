@@ -11,7 +11,7 @@ import pytest
 
 from phiguard import Linter, Post, Severity
 from phiguard.cli import main
-from phiguard.consent import LedgerError, names_match, open_ledger
+from phiguard.posts.ledger import LedgerError, names_match, open_ledger
 
 FIX = Path(__file__).parent / "fixtures" / "consent"
 TODAY = date(2026, 11, 23)
@@ -155,7 +155,7 @@ def test_record_numbers_need_the_record_scope(linter: Linter) -> None:
 def test_every_identifier_rule_names_a_known_consent_scope() -> None:
     from typing import get_args
 
-    from phiguard.consent import SCOPES
+    from phiguard.posts.ledger import SCOPES
     from phiguard.rulepack.loader import load_rules
     from phiguard.rulepack.schema import ConsentScope
 
@@ -171,7 +171,7 @@ def test_consent_fixture_posts(linter: Linter) -> None:
     every patient post gets a consent finding, and at most 3 of the 44 harmless posts do (measured with
     the learned consent model, docs/accuracy.md; the hand-tuned method was fitted to these posts and had
     none, and 0.73 consent precision on the 450 independent posts)."""
-    from phiguard.evaluation import read_corpus
+    from phiguard.run.evaluate import read_corpus
 
     missed, alarms = [], []
     for doc in read_corpus(Path(__file__).parent / "fixtures" / "consent_posts.jsonl"):

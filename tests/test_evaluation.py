@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from phiguard.evaluation import GoldDoc, GoldSpan, Tally, in_safe_harbor
 from phiguard.models import Category, Finding, Severity
+from phiguard.run.evaluate import GoldDoc, GoldSpan, Tally, in_safe_harbor
 
 
 def _finding(start: int, end: int, severity: Severity = Severity.WARNING) -> Finding:

@@ -46,7 +46,7 @@ def test_an_unexpected_exception_is_exit_2_with_a_code_and_no_traceback(
     def boom(*args: object, **kwargs: object) -> object:
         raise ValueError("Rosa Garcia 555-0142")  # an internal error whose message carries PHI
 
-    monkeypatch.setattr("phiguard.checker.load_draft", boom)
+    monkeypatch.setattr("phiguard.run.check.load_draft", boom)
     code, _, err = check(capsys, str(draft))
     assert_refused(code, err, "PG900", "internal error", "ValueError", "--debug")
     code, _, err = check(capsys, "--debug", str(draft))
@@ -261,7 +261,7 @@ def test_a_fingerprint_cannot_be_brute_forced_from_its_masked_value(
 ) -> None:
     import hashlib
 
-    from phiguard.baseline import fingerprint
+    from phiguard.run.baseline import fingerprint
 
     draft = tmp_path / "post.md"
     draft.write_text("Welcome home, Rosa Garcia! Her new knee is working wonders.\n", encoding="utf-8")

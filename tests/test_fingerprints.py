@@ -69,7 +69,7 @@ def test_no_value_of_any_rule_changes_a_fingerprint(
 
 def test_a_brute_force_over_a_phone_finds_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The probe: with the phone rule ignored, the bed number's fingerprint gave the phone back in 0.1 s."""
-    from phiguard.baseline import context
+    from phiguard.run.baseline import context
 
     text = "Call Rosa at 555-0142 in room 12 after her new knee"
     room = text.index("room 12")

@@ -166,8 +166,8 @@ def test_what_no_rewrite_removes_is_reported_with_exit_1(tmp_path: Path, capsys:
 def test_a_finding_that_runs_past_the_fixs_own_words_still_stands() -> None:
     """Only what lies within the words the fix wrote is dropped from the rewrite's report: a finding
     that also covers the draft's own text (a surname left after the replaced name) is kept."""
-    from phiguard.fixes import Edit, inserted, own_words
     from phiguard.models import BODY, Category, Finding, Severity
+    from phiguard.rewrite.fixes import Edit, inserted, own_words
 
     edits = [Edit("PHI001", BODY, 0, 4, "replace", "nuestra paciente")]  # "Rosa García" -> "nuestra paciente García"
     regions = inserted(edits)

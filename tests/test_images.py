@@ -14,8 +14,8 @@ from imagekit import draw_lines, exif_for, face, huge_png, make
 from phiguard import Linter, Post, Severity
 from phiguard.cli import main
 from phiguard.config import Config, ImageSettings
+from phiguard.detect.images import ImageInspector
 from phiguard.errors import ImageToolsMissing
-from phiguard.images import ImageInspector
 from phiguard.models import Finding, Lang, Report
 from phiguard.rulepack.schema import ImageRecipe
 

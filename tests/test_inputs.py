@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from phiguard.archive import iter_archive
 from phiguard.cli import main
 from phiguard.errors import InputError
 from phiguard.inputs import FOLDER_SUFFIXES, READERS, load_draft, reader_for
+from phiguard.run.audit import iter_archive
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

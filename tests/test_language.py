@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from phiguard.language import detect
+from phiguard.lang.detect import detect
 
 
 @pytest.mark.parametrize(
@@ -50,8 +50,8 @@ def test_no_module_outside_phiguard_lang_names_a_language() -> None:
 
 def test_every_profile_is_complete_and_drives_the_defaults() -> None:
     from phiguard.config import Config
+    from phiguard.detect.recognizers import PHONE_REGIONS
     from phiguard.lang import LANGS, PROFILES, parse_language
-    from phiguard.recognizers import PHONE_REGIONS
 
     assert LANGS == ("en", "es")
     config = Config()
@@ -79,6 +79,6 @@ def test_lexicons_take_one_list_per_registered_language() -> None:
     [("in 2019", True), ("en 2019", True), ("año 2020s", True), ("on 2019", False), ("2019", True)],
 )
 def test_word_patterns_take_their_words_from_the_lexicons(text: str, matched: bool) -> None:
-    from phiguard.context import _YEAR_ONLY
+    from phiguard.detect.context import _YEAR_ONLY
 
     assert (_YEAR_ONLY.match(text) is not None) == matched

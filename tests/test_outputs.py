@@ -8,11 +8,11 @@ import json
 
 import pytest
 
-from phiguard.checker import CheckResult, FileResult, Located
 from phiguard.cli import main
 from phiguard.inputs import Draft, load_draft
 from phiguard.models import Category, Finding, Report, Severity
 from phiguard.outputs import AUDIT_FORMATS, CHECK_FORMATS, WRITERS, PostWriter, WriteOptions, Writer
+from phiguard.run.check import CheckResult, FileResult, Located
 
 SOURCE = "Welcome home, Rosalind!\n"
 FINDING = Finding(

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from tests.procs import alive, children
 
-from phiguard.archive import resume
 from phiguard.cli import main
 from phiguard.models import Severity
+from phiguard.run.audit import resume
 
 POSTS = [
     "Welcome home, Rosa Garcia! Room {n} misses you.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from phiguard import Config, Linter, Post, Severity
-from phiguard.engine import MAX_CHUNK, _clean
+from phiguard.engine.linter import MAX_CHUNK, _clean
 from phiguard.errors import InputError, PostError
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from imagekit import make
 from phiguard import Linter, Post, Severity
-from phiguard.consent import ConsentRecord, MemoryLedger
+from phiguard.posts.ledger import ConsentRecord, MemoryLedger
 from phiguard.rulepack.loader import load_rules
 from phiguard.rulepack.schema import Example, FixExample, Rule
 

@@ -116,9 +116,9 @@ def test_missing_rule_folder_is_an_error(tmp_path: Path) -> None:
 def test_a_runaway_pattern_is_an_error_not_a_hang(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Catastrophic backtracking fails the post with a coded error naming the rule (fail closed), within
     the timeout: never a hang, never a finding fewer."""
-    from phiguard import recognizers
     from phiguard.config import Config
-    from phiguard.engine import Linter
+    from phiguard.detect import recognizers
+    from phiguard.engine.linter import Linter
 
     runaway = GOOD.replace("'\\bZZ\\d{3}\\b'", "'(a|a)+!?\\d'")
     monkeypatch.setattr(recognizers, "PATTERN_TIMEOUT", 0.05)

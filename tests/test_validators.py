@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from phiguard.geo import is_large_region
+from phiguard.detect.geo import is_large_region
+from phiguard.detect.names import is_known_name, looks_like_person
+from phiguard.detect.validators import age_over_89, luhn, spanish_id
 from phiguard.models import mask
-from phiguard.names import is_known_name, looks_like_person
-from phiguard.validators import age_over_89, luhn, spanish_id
 
 
 @pytest.mark.parametrize(

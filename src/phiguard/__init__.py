@@ -16,8 +16,8 @@ from phiguard.errors import PhiguardError
 from phiguard.models import Category, Finding, Lang, Post, Report, Severity
 
 if TYPE_CHECKING:
-    from phiguard.engine import Linter
-    from phiguard.fixes import FixResult
+    from phiguard.engine.linter import Linter
+    from phiguard.rewrite.fixes import FixResult
 
 __version__ = "0.1.0"
 
@@ -26,11 +26,11 @@ def __getattr__(name: str) -> Any:
     """``phiguard.Linter`` is imported on first use: it brings spaCy and Presidio (about a second),
     which the command line's --version and rules commands never need."""
     if name == "Linter":
-        from phiguard.engine import Linter
+        from phiguard.engine.linter import Linter
 
         return Linter
     if name == "FixResult":
-        from phiguard.fixes import FixResult
+        from phiguard.rewrite.fixes import FixResult
 
         return FixResult
     raise AttributeError(f"module 'phiguard' has no attribute {name!r}")
@@ -40,7 +40,7 @@ def __getattr__(name: str) -> Any:
 def default_linter() -> Linter:
     """The Linter behind :func:`lint`: default configuration, created on first use so that models
     load once per process. Create your own ``Linter(Config(...))`` to configure anything."""
-    from phiguard.engine import Linter
+    from phiguard.engine.linter import Linter
 
     return Linter()
 

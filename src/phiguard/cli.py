@@ -21,21 +21,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from phiguard import safeio
-from phiguard.baseline import Baseline
 from phiguard.config import Config, find_config_file, load_config_file
 from phiguard.errors import ConfigError, InputError, InternalError, Interrupted, PhiguardError
 from phiguard.lang import LANGS
-from phiguard.linters import LinterCache
 from phiguard.models import MaskStyle, Post, Severity, printable
 from phiguard.outputs import AUDIT_FORMATS, CHECK_FORMATS, WriteOptions, post_writer, writer
+from phiguard.run.baseline import Baseline
+from phiguard.run.linters import LinterCache
 
 if TYPE_CHECKING:
-    from phiguard.archive import Meter
-    from phiguard.checker import CheckResult, Located
-    from phiguard.fixer import FileFix
     from phiguard.inputs import DraftPost
+    from phiguard.rewrite.files import FileFix
     from phiguard.rulepack.schema import RuleSet
-    from phiguard.selection import Skipped
+    from phiguard.run.audit import Meter
+    from phiguard.run.check import CheckResult, Located
+    from phiguard.run.selection import Skipped
 
 # The checker and the engine import spaCy and Presidio (about a second): they are
 # imported by the commands that lint, so `phiguard --version` and `phiguard rules` start at once.
@@ -370,7 +370,7 @@ def _fail_on(args: argparse.Namespace, config: Config) -> Severity:
 
 def _jobs(args: argparse.Namespace) -> int:
     """--jobs: 0 is one worker per core."""
-    from phiguard.checker import default_jobs
+    from phiguard.run.check import default_jobs
 
     return default_jobs() if args.jobs == 0 else max(1, args.jobs)
 
@@ -385,13 +385,13 @@ def _color(args: argparse.Namespace) -> bool:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from phiguard.checker import STDIN_NAME, CheckResult, FileResult, check, discover
+    from phiguard.run.check import STDIN_NAME, CheckResult, FileResult, check, discover
 
     args.paths = args.paths or ["."]
     config, root = _config(args, args.paths)
     config = _file_config(_selected_config(config, args), args)
     if args.install_models:
-        from phiguard.nlp import install_missing_models
+        from phiguard.engine.nlp import install_missing_models
 
         install_missing_models({lang: config.models[lang] for lang in config.languages}, _say)
     fail_on = _fail_on(args, config)
@@ -531,7 +531,7 @@ def _fix(args: argparse.Namespace) -> int:
     import difflib
     import json
 
-    from phiguard.fixer import check_writable, fix_files, identifying, masked, write_atomically
+    from phiguard.rewrite.files import check_writable, fix_files, identifying, masked, write_atomically
 
     if args.write and "-" in args.paths:
         raise InputError("--write cannot write to standard input", "pass the draft's path, or drop --write for a diff")
@@ -633,7 +633,7 @@ def _fix_record(
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from phiguard.archive import Meter, Resume, audit, iter_archive, resume
+    from phiguard.run.audit import Meter, Resume, audit, iter_archive, resume
 
     config, _ = _config(args, [str(args.archive)])
     fail_on = _fail_on(args, config)
@@ -685,7 +685,7 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _redact_image(args: argparse.Namespace) -> int:
-    from phiguard.redact import check_suffix, check_target, redact
+    from phiguard.rewrite.image import check_suffix, check_target, redact
 
     if args.output and len(args.images) > 1:
         raise InputError("--output names one file, and more than one image was given", "use --suffix instead")
@@ -707,7 +707,7 @@ def _redact_image(args: argparse.Namespace) -> int:
 
 
 def _baseline(args: argparse.Namespace) -> int:
-    from phiguard.checker import check
+    from phiguard.run.check import check
 
     config, root = _config(args, args.paths)
     if args.action == "create" and args.baseline.exists():
@@ -729,8 +729,8 @@ def _eval(args: argparse.Namespace) -> int:
     import json
     from itertools import islice
 
-    from phiguard.engine import Linter
-    from phiguard.evaluation import Tally, format_summary, format_training, prediction_record, read_corpus
+    from phiguard.engine.linter import Linter
+    from phiguard.run.evaluate import Tally, format_summary, format_training, prediction_record, read_corpus
 
     docs = list(islice(read_corpus(args.corpus), args.limit))
     linter = Linter()
@@ -762,7 +762,7 @@ def _rules(args: argparse.Namespace) -> int:
     config, _ = _config(args)
     rules = load_rules(config.rule_dirs)  # the built-in packs and the configured rule-dirs
     if args.docs:
-        from phiguard.ruledocs import write_docs
+        from phiguard.rulepack.docs import write_docs
 
         written = write_docs(rules, args.docs)
         print(f"phiguard: wrote {len(written)} page(s) to {args.docs}", file=sys.stderr)

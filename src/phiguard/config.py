@@ -19,8 +19,8 @@ from phiguard.errors import ConfigError, InputError
 from phiguard.inputs.draft import ReadOptions
 from phiguard.lang import DEFAULT_LANG, PROFILES
 from phiguard.models import LANGS, Lang, MaskStyle, Severity
+from phiguard.run.selection import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Selection
 from phiguard.safeio import MAX_BYTES
-from phiguard.selection import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Selection
 
 DEFAULT_MODELS: dict[str, str] = {code: p.model for code, p in PROFILES.items()}
 

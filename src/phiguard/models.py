@@ -161,7 +161,7 @@ class Post(_Frozen):
 
     ``captions`` and ``alt_texts`` are linted as scopes of their own (``caption[0]``, ``alt[1]``...),
     so a finding's offsets always point into the text of its ``scope``. ``images`` are paths of attached
-    image files: the linter reads their metadata, visible text and faces (:mod:`phiguard.images`) and
+    image files: the linter reads their metadata, visible text and faces (:mod:`phiguard.detect.images`) and
     lints the texts it finds as scopes ``image[0].text``, ``image[0].exif.ImageDescription``... which it
     puts in ``image_texts`` of the report's post (callers with their own OCR may fill it themselves).
     """

@@ -18,7 +18,7 @@ from phiguard.inputs.draft import DEFAULTS, Draft, DraftPost, Field, Reader, Rea
 
 READERS: tuple[Reader, ...] = (markdown.READER, text.READER, export.READER, sheet.READER, jsonl.READER)
 DEFAULT = markdown.READER  # standard input, and a named file of another suffix
-# image files `phiguard check` accepts by name (folders give drafts only; phiguard.images reads them)
+# image files `phiguard check` accepts by name (folders give drafts only; phiguard.detect.images reads them)
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp", ".heic"})
 FOLDER_SUFFIXES = frozenset(s for r in READERS if r.in_folders for s in r.suffixes)  # found in folders
 

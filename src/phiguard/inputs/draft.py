@@ -18,9 +18,9 @@ from functools import cached_property
 from typing import Any, Literal, TypeAlias
 
 from phiguard.errors import InputError
+from phiguard.inputs.suppressions import Suppression
 from phiguard.lang import LANGS, parse_language
 from phiguard.models import BODY, Lang, Post, Scope
-from phiguard.suppressions import Suppression
 
 # Post fields people use in exports and bulk-schedule sheets (compared case-insensitively).
 TEXT_KEYS = ("text", "message", "body", "content", "post", "copy", "tweet", "status", "texto", "mensaje")

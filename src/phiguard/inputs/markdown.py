@@ -32,7 +32,7 @@ from phiguard.inputs.draft import (
     unchecked_fields,
 )
 from phiguard.inputs.export import compose, node_record, plain
-from phiguard.suppressions import parse_suppressions
+from phiguard.inputs.suppressions import parse_suppressions
 
 _HANDLER = frontmatter.default_handlers.YAMLHandler()
 

@@ -18,7 +18,7 @@ import regex
 from phiguard.inputs.draft import Draft, Field, Token
 
 if TYPE_CHECKING:
-    from phiguard.fixes import Edit
+    from phiguard.rewrite.fixes import Edit
 
 _PLAIN_SAFE = regex.compile(r"[\p{L}\p{N}(¡¿][^\n#:]*[\p{L}\p{N}.!?)]|[\p{L}\p{N}]")  # a YAML plain scalar stays plain
 _YAML_WORDS = regex.compile(r"(?i:y|yes|n|no|true|false|on|off|null|~)|[-+]?\d[\d.:_e+-]*")  # would not read as text

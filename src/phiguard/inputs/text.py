@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from phiguard.inputs.draft import Draft, Field, Reader, ReadOptions, make_post
-from phiguard.suppressions import parse_suppressions
+from phiguard.inputs.suppressions import parse_suppressions
 
 
 def read(path: str, source: str, options: ReadOptions) -> Draft:

@@ -2,7 +2,7 @@
 
 A feature is a name and a value (mostly 1.0). Names are readable on purpose ("chk:role_before",
 "L1:patient", "lex:sent:donation") so that a weight in the shipped model can be read and argued
-about. Nothing here is tuned to a document: the context checks of ``phiguard.context`` and the
+about. Nothing here is tuned to a document: the context checks of ``phiguard.detect.context`` and the
 lexicons of ``rules/lexicon`` are inputs, and the model learns how much each one counts.
 """
 
@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 import regex
 
-from phiguard.context import CHECKS, Candidate, ScopeContext, _ner_label, _opens_clause
+from phiguard.detect.context import CHECKS, Candidate, ScopeContext, _ner_label, _opens_clause
+from phiguard.detect.names import is_given_name, is_known_name
 from phiguard.lang import DEFAULT_LANG
-from phiguard.lexicon import LexiconIndex
 from phiguard.models import Lang, Post
-from phiguard.names import is_given_name, is_known_name
+from phiguard.rulepack.lexicon import LexiconIndex
 
 Features = dict[str, float]
 

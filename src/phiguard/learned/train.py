@@ -6,7 +6,7 @@
 Data: ``social_train.jsonl`` and ``social_train2.jsonl`` (1,250 posts by seven writers, A-G) train;
 ``social.dev.jsonl`` is only checked.
 Every candidate the rules, the NER model and Presidio find in a post is labelled by overlap with a gold
-identifier (Safe Harbor scope, as ``phiguard.evaluation`` scores): 1 if it overlaps one, 0 if it
+identifier (Safe Harbor scope, as ``phiguard.run.evaluate`` scores): 1 if it overlaps one, 0 if it
 overlaps none, left out if it touches only neutral gold (organisations, clinicians, ages of 89 or
 less). A logistic regression (scikit-learn, lbfgs; folds drawn with a fixed seed) learns the candidate score; the
 thresholds for ``warning`` and ``error`` are chosen on out-of-fold scores, never on the posts scored.
@@ -29,9 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from phiguard.advice import addressee_end
-from phiguard.engine import Linter
-from phiguard.evaluation import GoldDoc, Tally, in_safe_harbor, read_corpus
+from phiguard.engine.linter import Linter
 from phiguard.lang import DEFAULT_LANG
 from phiguard.learned import FORMAT, LinearModel, ModelName, Thresholds, model_path
 from phiguard.learned.features import (
@@ -44,9 +42,11 @@ from phiguard.learned.features import (
     story_features,
     with_story,
 )
-from phiguard.lexicon import LexiconIndex
 from phiguard.models import Post, Report
+from phiguard.posts.advice import addressee_end
+from phiguard.rulepack.lexicon import LexiconIndex
 from phiguard.rulepack.schema import RuleSet
+from phiguard.run.evaluate import GoldDoc, Tally, in_safe_harbor, read_corpus
 
 SEED = 20261202
 FOLDS = 5

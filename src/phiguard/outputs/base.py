@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Protocol, TextIO, runtime_checkable
 from phiguard.models import Finding, MaskStyle, Severity, printable
 
 if TYPE_CHECKING:
-    from phiguard.checker import CheckResult
     from phiguard.inputs import DraftPost
     from phiguard.models import Report
     from phiguard.rulepack.schema import RuleSet
+    from phiguard.run.check import CheckResult
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from phiguard.models import Severity
 from phiguard.outputs.base import WriteOptions, with_value
 
 if TYPE_CHECKING:
-    from phiguard.checker import CheckResult
+    from phiguard.run.check import CheckResult
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -16,8 +16,8 @@ from phiguard.outputs.base import WriteOptions, shown
 from phiguard.outputs.sarif import DOCS
 
 if TYPE_CHECKING:
-    from phiguard.checker import CheckResult, FileResult, Located
     from phiguard.models import Box, Post
+    from phiguard.run.check import CheckResult, FileResult, Located
 
 
 class HtmlWriter:
@@ -136,11 +136,11 @@ def _thumbnails(located: list[Located], show_values: bool = False) -> list[dict[
 
 
 def _rewrites(post: Post, located: list[Located], options: WriteOptions) -> dict[str, str]:
-    """The suggested rewrite of each scope that ``phiguard fix`` would change (phiguard.fixes)."""
+    """The suggested rewrite of each scope that ``phiguard fix`` would change (phiguard.rewrite.fixes)."""
     if options.rules is None or not located:
         return {}
-    from phiguard import fixes
     from phiguard.models import Report
+    from phiguard.rewrite import fixes
 
     findings = tuple(loc.finding for loc in located)
     edits = fixes.plan(post, Report(post=post, findings=findings), options.rules)

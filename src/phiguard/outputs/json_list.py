@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TextIO
 from phiguard.outputs.base import WriteOptions, shown
 
 if TYPE_CHECKING:
-    from phiguard.checker import CheckResult
+    from phiguard.run.check import CheckResult
 
 
 class JsonWriter:

@@ -16,7 +16,7 @@ from phiguard.models import Finding, Severity
 from phiguard.outputs.base import WriteOptions, with_value
 
 if TYPE_CHECKING:
-    from phiguard.checker import CheckResult
+    from phiguard.run.check import CheckResult
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 # GitHub's security-severity: 9.0+ critical, 7.0+ high, 4.0+ medium, below low
@@ -47,7 +47,7 @@ class SarifWriter:
         from sarif_pydantic.sarif import RunAutomationDetails
 
         from phiguard.codes import TOOL_RULES
-        from phiguard.ruledocs import rule_page
+        from phiguard.rulepack.docs import rule_page
 
         tool_rules = {code: summary for code, (_, _, summary) in TOOL_RULES.items()}
         packs = options.rules.rules if options.rules else []

@@ -9,9 +9,9 @@ from phiguard.models import Severity, printable
 from phiguard.outputs.base import WriteOptions, in_image, shown
 
 if TYPE_CHECKING:
-    from phiguard.checker import CheckResult, Located
     from phiguard.inputs import DraftPost
     from phiguard.models import Report
+    from phiguard.run.check import CheckResult, Located
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 

@@ -1,5 +1,5 @@
 """Reading the files of the built-in and extra rule packs (no detector is imported here: the word
-lists of phiguard.lexicon are read through it too)."""
+lists of phiguard.rulepack.lexicon are read through it too)."""
 
 from __future__ import annotations
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from phiguard.context import CHECKS
+from phiguard.detect.context import CHECKS
+from phiguard.detect.recognizers import PRESIDIO_RECOGNIZERS
+from phiguard.detect.validators import VALIDATORS
 from phiguard.errors import RulePackError
-from phiguard.fixes import FUNCTIONS
-from phiguard.recognizers import PRESIDIO_RECOGNIZERS
+from phiguard.rewrite.fixes import FUNCTIONS
 from phiguard.rulepack.files import builtin_rules_dir, validate
 from phiguard.rulepack.schema import Lexicon, Rule, RuleSet
-from phiguard.validators import VALIDATORS
 
 
 def load_rules(dirs: Iterable[Path] = ()) -> RuleSet:

@@ -17,8 +17,8 @@ from phiguard.models import LANGS, Category, Lang, Scope, Severity
 CODE_PATTERN = r"^[A-Z]{2,4}[0-9]{3}$"
 ConsentScope = Literal["name", "photo", "condition", "dates", "location", "contact", "record"]  # consent.SCOPES
 # Post-level rule kinds, the way Vale's checks are kinds (existence, substitution...): a rule file
-# names the kind it reports and the kind's code lives in one module (consent.*: phiguard.featured,
-# advice.*: phiguard.advice). At most one rule reports each kind.
+# names the kind it reports and the kind's code lives in one module (consent.*: phiguard.posts.featured,
+# advice.*: phiguard.posts.advice). At most one rule reports each kind.
 PostKind = Literal[
     "consent.missing",
     "consent.unknown-id",
@@ -29,10 +29,10 @@ PostKind = Literal[
     "advice.diagnosis",
     "advice.symptom-action",
 ]
-ImageSource = Literal["face", "gps", "serial", "unchecked"]  # what phiguard.images reports of an image
+ImageSource = Literal["face", "gps", "serial", "unchecked"]  # what phiguard.detect.images reports of an image
 
 
-# The flags rule patterns run with (phiguard.recognizers): compiling with them here means the `regex`
+# The flags rule patterns run with (phiguard.detect.recognizers): compiling with them here means the `regex`
 # module's cache hands the recognizers this very compiled pattern instead of compiling it again.
 PATTERN_FLAGS = regex.MULTILINE | regex.DOTALL
 
@@ -152,7 +152,7 @@ class Examples(_Strict):
 class PatternSpec(_Strict):
     name: str
     regex: Annotated[str, AfterValidator(_compiles)]
-    # above the NER model's 0.5 (phiguard.recognizers.NER_SCORE): where a pattern and the model find the
+    # above the NER model's 0.5 (phiguard.detect.recognizers.NER_SCORE): where a pattern and the model find the
     # same span, Presidio (which dedupes through a set) keeps the pattern's result the same way on every run
     score: float = Field(default=0.8, gt=0.5, le=1.0)
     languages: tuple[Lang, ...] = LANGS
@@ -165,9 +165,9 @@ class Detect(_Strict):
     patterns: tuple[PatternSpec, ...] = ()
     presidio: tuple[str, ...] = Field(default=(), description="Presidio predefined recognizers")
     names: bool = Field(
-        default=False, description="known given names (phiguard.names) in any case, with a known surname after"
+        default=False, description="known given names (phiguard.detect.names) in any case, with a known surname after"
     )
-    validator: str | None = Field(default=None, description="a function in phiguard.validators")
+    validator: str | None = Field(default=None, description="a function in phiguard.detect.validators")
     post: PostKind | None = Field(default=None, description="the post-level kind this rule reports")
     image: ImageSource | None = Field(default=None, description="what an attached image shows or carries")
 
@@ -194,7 +194,7 @@ class Floor(_Strict):
 
 
 class ContextSpec(_Strict):
-    """Names of context checks (``phiguard.context.CHECKS``) for a rule's candidates. ``drop``: a yes
+    """Names of context checks (``phiguard.detect.context.CHECKS``) for a rule's candidates. ``drop``: a yes
     discards the candidate before anything else is weighed (the allowlist, and what Safe Harbor leaves
     out: a year alone, a country). ``checks``: the checks the learned context model reads as features
     of the candidate (``phiguard.learned``); the model, not the rule, decides what a yes is worth."""
@@ -220,7 +220,7 @@ class FixSpec(_Strict):
     """How ``phiguard fix`` rewrites a finding of the rule (executed by presidio-anonymizer):
     ``replace`` with a text per language (``with``), ``remove`` (with the label or preposition
     before it: "bed 3", "at 555..."), ``mask`` (``*`` over the value), ``custom`` (a function of
-    ``phiguard.fixes.FUNCTIONS``), or ``redact-image`` (found in an image: no text to rewrite)."""
+    ``phiguard.rewrite.fixes.FUNCTIONS``), or ``redact-image`` (found in an image: no text to rewrite)."""
 
     operator: FixOperator
     with_: dict[Lang, str] = Field(default_factory=dict, alias="with")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import regex
 
-from phiguard.lexicon import WordPattern
+from phiguard.rulepack.lexicon import WordPattern
 
 _NUMBER = regex.compile(r"\d{2,3}")
 _DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"

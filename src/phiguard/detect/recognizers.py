@@ -77,7 +77,7 @@ class NerRecognizer(EntityRecognizer):
 
 
 class NameListRecognizer(EntityRecognizer):
-    """Known given names (Faker's lists, ``phiguard.names``) in any case, with a known surname after
+    """Known given names (Faker's lists, ``phiguard.detect.names``) in any case, with a known surname after
     them: the names a small NER model misses in lowercase replies ("so glad you're home jenna!!"),
     all-capitals labels ("CONGRATS AGNIESZKA") and one-word greetings ("Gene, you're an inspiration").
     A lowercase or all-capitals word that is also a dictionary word of the model is no candidate; the
@@ -88,13 +88,13 @@ class NameListRecognizer(EntityRecognizer):
         self.label = f"names:{supported_entity}"
         super().__init__(supported_entities=[supported_entity], supported_language=supported_language, name=self.label)
 
-    def load(self) -> None:  # the name lists load on first use (phiguard.names)
+    def load(self) -> None:  # the name lists load on first use (phiguard.detect.names)
         pass
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        from phiguard.names import is_given_name, is_known_name
+        from phiguard.detect.names import is_given_name, is_known_name
 
         if nlp_artifacts is None or nlp_artifacts.tokens is None:
             return []

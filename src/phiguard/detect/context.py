@@ -18,11 +18,11 @@ import regex
 from spacy.tokens import Doc, Token
 
 from phiguard.config import Allowlist
-from phiguard.geo import is_large_region, is_state_or_country
+from phiguard.detect.geo import is_large_region, is_state_or_country
+from phiguard.detect.names import is_given_name, is_known_name, looks_like_person
 from phiguard.lang import profile
-from phiguard.lexicon import Hits, LexiconIndex, WordPattern, builtin_words
 from phiguard.models import Lang, Source
-from phiguard.names import is_given_name, is_known_name, looks_like_person
+from phiguard.rulepack.lexicon import Hits, LexiconIndex, WordPattern, builtin_words
 from phiguard.rulepack.schema import Rule
 
 
@@ -108,7 +108,7 @@ class ScopeContext:
 
 Check = Callable[[Candidate, ScopeContext], bool]
 
-# Grammar here, words in rules/lexicon (phiguard.lexicon.WordPattern): {lex:name} is a lexicon's words.
+# Grammar here, words in rules/lexicon (phiguard.rulepack.lexicon.WordPattern): {lex:name} is a lexicon's words.
 _YEAR_ONLY = WordPattern(r"^(?:(?:{lex:year_prefix})\s+)?(?:19|20)\d{2}s?$", regex.I)
 _OWN_PAGE = WordPattern(
     r"\b(?:{lex:own_page_possessives})\s+(?:(?:{lex:own_page_modifiers})\s+)?(?:{lex:own_page_words})\b", regex.I
@@ -391,7 +391,7 @@ def not_name_like(c: Candidate, ctx: ScopeContext) -> bool:
 
 
 def _name(word: str, ctx: ScopeContext) -> bool:
-    """A known given name or surname for a text in this language (see phiguard.names)."""
+    """A known given name or surname for a text in this language (see phiguard.detect.names)."""
     return is_known_name(word, ctx.lang, ctx.common_words)
 
 
@@ -432,7 +432,7 @@ def health_term(c: Candidate, ctx: ScopeContext) -> bool:
         return True
     if ctx.lexicons.fullmatch("drugs", ctx.lang, value) or ctx.lexicons.fullmatch("health_detail", ctx.lang, value):
         return True
-    from phiguard.drugs import dictionary
+    from phiguard.detect.drugs import dictionary
 
     folded = value.casefold()
     return folded in dictionary() and folded not in ctx.common_words

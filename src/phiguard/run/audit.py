@@ -26,13 +26,14 @@ from pathlib import Path
 
 import regex
 
-from phiguard import safeio, workers
+from phiguard import safeio
 from phiguard.config import Config
-from phiguard.engine import Linter
+from phiguard.engine.linter import Linter
 from phiguard.errors import InputError, PostError
 from phiguard.inputs import READERS, DraftPost, ReadOptions, reader_for
 from phiguard.inputs.draft import DEFAULTS
 from phiguard.models import Lang, Post, Report, Severity
+from phiguard.run import workers
 
 CHUNK = 256  # posts per task sent to a worker process
 

@@ -17,13 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from phiguard.consent import ConsentRecord, LedgerError, MemoryLedger, front_matter_records, names_match
-from phiguard.context import called_patient
-from phiguard.findings import FindingMaker
+from phiguard.detect.context import called_patient
+from phiguard.engine.findings import FindingMaker
 from phiguard.lang import DEFAULT_LANG
-from phiguard.lexicon import LexiconIndex
 from phiguard.models import Category, Finding, Lang, Post, Severity
 from phiguard.models import Evidence as Reason
+from phiguard.posts.ledger import ConsentRecord, LedgerError, MemoryLedger, front_matter_records, names_match
+from phiguard.rulepack.lexicon import LexiconIndex
 from phiguard.rulepack.schema import PostKind, RuleSet
 
 HANDLE_RULE = "PHI003"  # a handle alone is advice territory (ADV), not a featured patient

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import regex
 
 from phiguard.codes import is_known, unknown_message
-from phiguard.findings import tool_finding
+from phiguard.engine.findings import tool_finding
 from phiguard.models import Finding, Severity
 
 _COMMENT = regex.compile(r"<!--\s*phiguard\s*:(?P<body>.*?)-->", regex.S | regex.I)

@@ -11,8 +11,8 @@ from functools import lru_cache
 import pycountry
 import regex
 
+from phiguard.detect.names import strip_accents
 from phiguard.lang import LANGS
-from phiguard.names import strip_accents
 
 
 def _variants(name: str) -> set[str]:

@@ -21,8 +21,8 @@ from pathlib import Path
 import regex
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from phiguard.detect.geo import is_large_region
 from phiguard.errors import InputError
-from phiguard.geo import is_large_region
 from phiguard.models import Category, Finding, Lang, Severity
 
 NEUTRAL_LABELS = frozenset({"ORGANIZATION", "OTHER"})

@@ -24,7 +24,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageOps, IptcImagePlugin, UnidentifiedImageError
 
 from phiguard import safeio
-from phiguard.engine import Linter
+from phiguard.engine.linter import Linter
 from phiguard.errors import InputError
 from phiguard.models import Category, Finding, Lang, Post, Severity
 

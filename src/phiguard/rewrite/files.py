@@ -1,4 +1,4 @@
-"""``phiguard fix`` without the printing: check the drafts, rewrite each post's findings (phiguard.fixes),
+"""``phiguard fix`` without the printing: check the drafts, rewrite each post's findings (phiguard.rewrite.fixes),
 write the rewrites back into the files' own text (phiguard.inputs.rewrite), check the rewrites again
 and say what no rewrite removes. Nothing is written here; :func:`write_atomically` does that for the CLI.
 """
@@ -12,17 +12,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from phiguard import fixes, safeio
-from phiguard.checker import FileResult, Located, check, check_drafts, ignored_here
+from phiguard import safeio
 from phiguard.config import Config
-from phiguard.engine import Linter
+from phiguard.engine.linter import Linter
 from phiguard.errors import InputError
-from phiguard.fixes import Edit
 from phiguard.inputs import Draft, load_draft
 from phiguard.inputs.draft import line_starts
 from phiguard.inputs.rewrite import CannotRewrite, rewrite_source
 from phiguard.models import BODY, Category, Finding, Lang, MaskStyle, Post, Report, Scope, Severity, masked_as
-from phiguard.selection import Skipped
+from phiguard.rewrite import fixes
+from phiguard.rewrite.fixes import Edit
+from phiguard.run.check import FileResult, Located, check, check_drafts, ignored_here
+from phiguard.run.selection import Skipped
 
 
 @dataclass

@@ -21,17 +21,14 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from phiguard import fixes
-from phiguard.advice import AdviceContext, Parsed, addressee_end
-from phiguard.advice import assess as assess_advice
 from phiguard.config import Config
-from phiguard.consent import LedgerError, MemoryLedger, open_ledger
-from phiguard.context import CHECKS, Candidate, ScopeContext
+from phiguard.detect.context import CHECKS, Candidate, ScopeContext
+from phiguard.detect.recognizers import PatternTimeout
+from phiguard.detect.validators import VALIDATORS
+from phiguard.engine.findings import FindingMaker
+from phiguard.engine.nlp import PRESIDIO_LOG, LanguageRuntime, load_language
 from phiguard.errors import ArgumentError, PostError
-from phiguard.featured import assess
-from phiguard.findings import FindingMaker
-from phiguard.fixes import FixResult
-from phiguard.language import detect
+from phiguard.lang.detect import detect
 from phiguard.learned import LinearModel, ModelName, read_model
 from phiguard.learned import load as load_model
 from phiguard.learned.features import (
@@ -47,16 +44,19 @@ from phiguard.learned.features import (
     text_features,
     with_story,
 )
-from phiguard.lexicon import LexiconIndex
 from phiguard.models import Box, Category, Evidence, Finding, Lang, Post, Report, Scope, Severity, Source
-from phiguard.nlp import PRESIDIO_LOG, LanguageRuntime, load_language
-from phiguard.recognizers import PatternTimeout
+from phiguard.posts.advice import AdviceContext, Parsed, addressee_end
+from phiguard.posts.advice import assess as assess_advice
+from phiguard.posts.featured import assess
+from phiguard.posts.ledger import LedgerError, MemoryLedger, open_ledger
+from phiguard.rewrite import fixes
+from phiguard.rewrite.fixes import FixResult
+from phiguard.rulepack.lexicon import LexiconIndex
 from phiguard.rulepack.loader import load_rules
 from phiguard.rulepack.schema import Rule, RuleSet
-from phiguard.validators import VALIDATORS
 
 if TYPE_CHECKING:
-    from phiguard.images import ImageFacts, ImageInspector, ImageText
+    from phiguard.detect.images import ImageFacts, ImageInspector, ImageText
 
 IMAGE_THREADS = 4  # images read at once (Tesseract and OpenCV work outside the GIL)
 MAX_CHUNK = 50_000  # characters per parse: long texts are split at whitespace, offsets kept
@@ -205,10 +205,10 @@ class Linter:
         return next(self.fix_many([post], lang=lang))
 
     def fix_many(self, posts: Iterable[Post | str], lang: Lang | None = None) -> Iterator[FixResult]:
-        """Each post rewritten by its rules' ``fix`` operators (phiguard.fixes, through
+        """Each post rewritten by its rules' ``fix`` operators (phiguard.rewrite.fixes, through
         presidio-anonymizer) and linted again, in order; the posts are read in batches as
         :meth:`lint_many`, each rewrite on its own, in the language its post was read in, until it brings
-        up nothing new (:func:`phiguard.fixes.settle`)."""
+        up nothing new (:func:`phiguard.rewrite.fixes.settle`)."""
         it = iter(posts)
         initials = self.config.fix_names == "initials"
         while batch := [_as_post(p) for p in islice(it, self.config.batch_size * 4)]:
@@ -252,7 +252,7 @@ class Linter:
     @cached_property
     def images(self) -> ImageInspector:
         """Reads attached images; Pillow is imported on the first post that has one."""
-        from phiguard.images import ImageInspector
+        from phiguard.detect.images import ImageInspector
 
         return ImageInspector(self.config.images)
 

@@ -20,10 +20,10 @@ from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 from spacy.tokens import Doc, Token
 
+from phiguard.detect.recognizers import recognizers_for
 from phiguard.errors import ModelNotAvailable
 from phiguard.lang import PROFILES
 from phiguard.models import Lang
-from phiguard.recognizers import recognizers_for
 from phiguard.rulepack.schema import RuleSet
 
 INSTALL_HINT = {p.model: p.install for p in PROFILES.values()}  # the default models' install commands
@@ -82,7 +82,7 @@ ON_DEMAND = ("lemmatizer",)
 
 class NoContextEnhancer(ContextAwareEnhancer):
     """Presidio's context words raise scores by nearby words; phiguard weighs context itself
-    (phiguard.context), so Presidio's pass over every result is skipped."""
+    (phiguard.detect.context), so Presidio's pass over every result is skipped."""
 
     def __init__(self) -> None:
         super().__init__(0, 0, 0, 0)

@@ -1,5 +1,5 @@
 """Markdown pages for the rules (``phiguard rules --docs docs/rules``): one page per rule file, the
-index, the context checks (from ``phiguard.context.CHECKS``, each described by its docstring) and the
+index, the context checks (from ``phiguard.detect.context.CHECKS``, each described by its docstring) and the
 lexicons (from the loaded packs), all written from what runs so the documentation cannot drift. A test
 checks that the committed pages are current."""
 
@@ -37,7 +37,7 @@ def rule_page(rule: Rule) -> str:
         if rule.fix.operator == "replace":
             what += " " + ", ".join(f"`{lang}` {text!r}" for lang, text in sorted(rule.fix.with_.items()))
         if rule.fix.function:
-            what = f"rewritten by `{rule.fix.function}` (phiguard.fixes)"
+            what = f"rewritten by `{rule.fix.function}` (phiguard.rewrite.fixes)"
         if rule.fix.operator == "redact-image":
             what = "in the image itself: `phiguard redact-image` covers it"
         lines += ["## Fix (`phiguard fix`)", "", f"Operator `{rule.fix.operator}`: {what}.", ""]
@@ -72,7 +72,7 @@ def index_page(rules: RuleSet) -> str:
 
 def checks_page(rules: RuleSet) -> str:
     """Every context check a rule may name, what it says yes to (its docstring) and the rules that use it."""
-    from phiguard.context import CHECKS
+    from phiguard.detect.context import CHECKS
 
     used: dict[str, set[str]] = {name: set() for name in CHECKS}
     for r in rules.rules:
@@ -83,7 +83,7 @@ def checks_page(rules: RuleSet) -> str:
     lines += [
         "A rule names checks in `context.drop` (a yes discards the candidate), `context.checks` (features of",
         "the learned context model) and `context.floor` (when / unless). Each is a function in",
-        "`phiguard.context`; this table is its docstring.",
+        "`phiguard.detect.context`; this table is its docstring.",
         "",
         "| check | yes when | used by |",
         "|---|---|---|",
@@ -101,7 +101,7 @@ def lexicons_page(rules: RuleSet) -> str:
     lines += [
         "Word lists in `rules/lexicon/<name>.yml`, one list per language (and optional regexes), matched",
         "case-insensitively on word boundaries. The checks read them by name; a few grammar templates in",
-        "Python take their words from them (`phiguard.lexicon.WordPattern`).",
+        "Python take their words from them (`phiguard.rulepack.lexicon.WordPattern`).",
         "",
         "| lexicon | words | what | source |",
         "|---|---|---|---|",

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from phiguard import safeio
 from phiguard.errors import InputError
-from phiguard.lexicon import WordPattern
+from phiguard.rulepack.lexicon import WordPattern
 
 # What a consent may authorise. ``record`` (record, health-plan, account and device numbers) is never
 # implied: a compliance officer must write it out. SSNs, DNI/NIE, plates and IPs have no scope at all.

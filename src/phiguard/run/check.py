@@ -18,16 +18,16 @@ from typing import TypeVar
 
 import pathspec
 
-from phiguard import workers
-from phiguard.baseline import Baseline, fingerprint, fingerprints
 from phiguard.config import Config
-from phiguard.engine import Linter
+from phiguard.engine.linter import Linter
 from phiguard.errors import InternalError, NotADraft, PhiguardError, PostError
 from phiguard.inputs import IMAGE_SUFFIXES, Draft, DraftPost, image_draft, load_draft, read_text
+from phiguard.inputs.suppressions import apply, problems
 from phiguard.models import Finding, Lang, Severity
+from phiguard.run import workers
+from phiguard.run.baseline import Baseline, fingerprint, fingerprints
+from phiguard.run.selection import Found, Skipped
 from phiguard.safeio import read_stdin
-from phiguard.selection import Found, Skipped
-from phiguard.suppressions import apply, problems
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"  # what a draft read from standard input is called, unless --stdin-filename names it
@@ -76,7 +76,7 @@ class CheckResult:
 
 # -- finding drafts -----------------------------------------------------------------------------------
 def discover(paths: Sequence[str], config: Config, root: Path | None = None, reads: Sequence[Path] = ()) -> Found:
-    """The drafts under ``paths`` by the config's file selection (phiguard.selection), patterns relative
+    """The drafts under ``paths`` by the config's file selection (phiguard.run.selection), patterns relative
     to ``root``; ``reads``: files the run reads as something else (a baseline), never drafts."""
     return config.selection(root, reads).discover(paths)
 

@@ -10,7 +10,7 @@ import threading
 import time
 
 from phiguard.config import Config
-from phiguard.engine import Linter
+from phiguard.engine.linter import Linter
 from phiguard.errors import InternalError
 
 _LINTER: Linter | None = None

@@ -21,9 +21,9 @@ import regex
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
 
-from phiguard.lexicon import WordPattern, builtin_words
+from phiguard.detect.names import female_only_names, is_given_name
 from phiguard.models import BODY, Category, Finding, Lang, Post, Report, Scope, Severity
-from phiguard.names import female_only_names, is_given_name
+from phiguard.rulepack.lexicon import WordPattern, builtin_words
 from phiguard.rulepack.schema import Rule, RuleSet
 
 # words removed with a value when they stand just before it: its label ("MRN", "DOB:") or a preposition

@@ -39,14 +39,14 @@ from dataclasses import dataclass, field
 import regex
 from spacy.tokens import Doc, Span
 
-from phiguard.drugs import dictionary
-from phiguard.findings import FindingMaker
+from phiguard.detect.drugs import dictionary
+from phiguard.detect.names import is_given_name
+from phiguard.engine.findings import FindingMaker
 from phiguard.lang import profile
 from phiguard.learned import LinearModel
 from phiguard.learned.features import Features
-from phiguard.lexicon import LexiconIndex, WordPattern, builtin_words
 from phiguard.models import Finding, Lang, Post, Severity
-from phiguard.names import is_given_name
+from phiguard.rulepack.lexicon import LexiconIndex, WordPattern, builtin_words
 from phiguard.rulepack.schema import PostKind
 
 # the post-level kinds this module reports (rules/advice names the rule and code of each)
@@ -55,7 +55,7 @@ DIAGNOSIS: PostKind = "advice.diagnosis"
 SYMPTOM_ACTION: PostKind = "advice.symptom-action"
 ADDRESSED = "addressed"  # the feature a post addressing somebody carries (see ``Reading.addressed``)
 
-# Grammar here, words in rules/lexicon (phiguard.lexicon.WordPattern): {lex:name} is a lexicon's words.
+# Grammar here, words in rules/lexicon (phiguard.rulepack.lexicon.WordPattern): {lex:name} is a lexicon's words.
 _REPLY = WordPattern(r"^\W*(?:(?:{lex:reply_handle_openers})\s+)?(?:@\w{2,}[\s,:]*)+", regex.I)
 _GREETING = WordPattern(r"^\W*(?:{lex:greetings})\s+(?:(?:{lex:greeting_titles})\.?\s+)?\p{Lu}\p{L}+\s*[,!:.]", regex.I)
 # signal name -> the lexicon (rules/lexicon/<name>.yml) that finds it in a sentence

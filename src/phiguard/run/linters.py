@@ -1,6 +1,6 @@
 """A caller-owned cache of Linters, one per configuration, for a program that runs many commands in one
 process (the CLI keeps one for its lifetime): models load once per configuration. The library keeps
-none of its own; worker processes build theirs in :mod:`phiguard.workers`."""
+none of its own; worker processes build theirs in :mod:`phiguard.run.workers`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from phiguard.config import Config
 
 if TYPE_CHECKING:
-    from phiguard.engine import Linter
+    from phiguard.engine.linter import Linter
     from phiguard.rulepack.schema import RuleSet
 
 
@@ -30,7 +30,7 @@ class LinterCache:
 
     def get(self, config: Config) -> Linter:
         """The Linter of ``config``, built on first use (spaCy and Presidio are imported then)."""
-        from phiguard.engine import Linter
+        from phiguard.engine.linter import Linter
 
         key = f"{config.base_dir}|{config.model_dump_json()}"  # image roots vary per run: with_image_roots
         if key not in self._linters:
