@@ -94,7 +94,7 @@ def test_progress_shows_count_rate_and_time_left() -> None:
     from rich.console import Console
     from rich.progress import Progress
 
-    from phiguard.cli import progress_columns
+    from phiguard.cli.notices import progress_columns
 
     console = Console(record=True, width=120, force_terminal=True)
     with Progress(*progress_columns("posts"), console=console, auto_refresh=False) as bar:

@@ -20,13 +20,13 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 @pytest.fixture
 def fresh_models() -> Iterator[None]:
-    from phiguard import cli
+    from phiguard.cli import options
 
     load.cache_clear()
-    cli.LINTERS.clear()  # the CLI keeps its Linters (and their loaded models) for the process
+    options.LINTERS.clear()  # the CLI keeps its Linters (and their loaded models) for the process
     yield
     load.cache_clear()
-    cli.LINTERS.clear()
+    options.LINTERS.clear()
 
 
 def test_shipped_models_load_and_score() -> None:

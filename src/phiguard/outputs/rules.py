@@ -1,0 +1,29 @@
+"""What ``phiguard rules`` prints: the list of rules, a line each, or one rule explained (what it
+flags, why, its HIPAA reason and consent scope, its suggested reply and its examples)."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from phiguard.rulepack.schema import Rule, RuleSet
+
+
+def write_list(rules: RuleSet, out: TextIO) -> None:
+    for rule in rules.rules:
+        out.write(f"{rule.code}  {rule.severity.value:<7}  {rule.summary}\n")
+
+
+def write_rule(rule: Rule, out: TextIO) -> None:
+    out.write(f"{rule.code} {rule.name} [{rule.severity.value}] ({rule.category.value})\n\n")
+    out.write(rule.summary + "\n\n")
+    out.write(rule.why + "\n")
+    if rule.hipaa:
+        out.write(f"HIPAA: {rule.hipaa}\n\n")
+    if rule.category.value == "identifier":
+        out.write(f"Consent scope: {rule.consent_scope or 'none (never covered by a consent)'}\n\n")
+    for lang, reply in sorted((rule.reply or {}).items()):
+        out.write(f"Suggested reply [{lang}]: {reply}\n")
+    for kind, items in (("Flagged", rule.examples.flag), ("Not flagged", rule.examples.pass_)):
+        out.write(f"{kind}:\n")
+        for e in items:
+            out.write(f"  [{e.lang}] {e.text}\n")
