@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
+
+import pytest
 
 import phiguard
 
@@ -52,3 +56,32 @@ def test_no_module_imports_itself_through_others() -> None:
         tuple(TopologicalSorter(graph).static_order())
     except CycleError as exc:
         raise AssertionError(f"import circle: {' -> '.join(exc.args[1])}") from None
+
+
+_HEAVY = ("spacy", "thinc", "presidio_analyzer", "presidio_anonymizer")
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["rules"], ["rules", "PHI003"], ["rules", "--docs", "{tmp}"]])
+def test_rules_and_version_load_no_nlp(argv: list[str], tmp_path: Path) -> None:
+    """`phiguard rules` and `--version` read YAML and print: they start at once, without spaCy or Presidio
+    (the rule names a rule file gives are checked against light registries)."""
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    code = (
+        "import sys, contextlib, io\n"
+        "from phiguard.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main({argv!r}) == 0\n"
+        f"print(sorted(m for m in {_HEAVY!r} if m in sys.modules))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
+
+
+def test_the_presidio_recognizers_a_rule_may_name_are_the_ones_built() -> None:
+    from typing import get_args
+
+    from phiguard.detect.recognizers import PRESIDIO_RECOGNIZERS
+    from phiguard.rulepack.schema import PresidioRecognizer
+
+    assert set(PRESIDIO_RECOGNIZERS) == set(get_args(PresidioRecognizer))

@@ -76,4 +76,3 @@ def _error(exc: PhiguardError, args: argparse.Namespace, cause: BaseException | 
         traceback.print_exception(cause, file=sys.stderr)
     print(f"phiguard: error: {printable(str(exc))}", file=sys.stderr)
     return 2
-

@@ -13,9 +13,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import regex
-from spacy.tokens import Doc, Token
 
 from phiguard.config import Allowlist
 from phiguard.detect.geo import is_large_region, is_state_or_country
@@ -24,6 +24,9 @@ from phiguard.lang import profile
 from phiguard.models import Lang, Source
 from phiguard.rulepack.lexicon import Hits, LexiconIndex, WordPattern, builtin_words
 from phiguard.rulepack.schema import Rule
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from presidio_analyzer.predefined_recognizers import (
 
 from phiguard.lang import PROFILES
 from phiguard.models import Lang
-from phiguard.rulepack.schema import PATTERN_FLAGS, PatternSpec, Rule
+from phiguard.rulepack.schema import PATTERN_FLAGS, PatternSpec, PresidioRecognizer, Rule
 
 
 @lru_cache(maxsize=1)
@@ -163,7 +163,7 @@ HINTS = {
 _Factory = Callable[[str, str], EntityRecognizer]
 # the regions of every language's phone numbers: a Spanish post may give a US number
 PHONE_REGIONS = tuple(dict.fromkeys(r for p in PROFILES.values() for r in p.phone_regions))
-PRESIDIO_RECOGNIZERS: dict[str, _Factory] = {
+PRESIDIO_RECOGNIZERS: dict[PresidioRecognizer, _Factory] = {
     "EmailRecognizer": lambda lang, entity: OfflineEmailRecognizer(supported_language=lang, supported_entity=entity),
     "PhoneRecognizer": lambda lang, entity: PhoneRecognizer(
         supported_language=lang, supported_entity=entity, supported_regions=PHONE_REGIONS

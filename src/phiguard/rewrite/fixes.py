@@ -16,15 +16,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import regex
-from presidio_anonymizer import AnonymizerEngine
-from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
 
 from phiguard.detect.names import female_only_names, is_given_name
 from phiguard.models import BODY, Category, Finding, Lang, Post, Report, Scope, Severity
 from phiguard.rulepack.lexicon import WordPattern, builtin_words
 from phiguard.rulepack.schema import Rule, RuleSet
+
+if TYPE_CHECKING:  # presidio-anonymizer is imported when a rewrite is applied, not when rules load
+    from presidio_anonymizer import AnonymizerEngine
+    from presidio_anonymizer.entities import OperatorConfig
 
 # words removed with a value when they stand just before it: its label ("MRN", "DOB:") or a preposition
 _BEFORE = WordPattern(r"(?:^|(?<=[\s(]))(?:{lex:fix_remove_before})\s*(?:[:#]|n[º°o]\.?)?\s*$", regex.I)
@@ -194,6 +197,8 @@ def _without_overlaps(edits: Iterable[Edit]) -> list[Edit]:
 # -- applying -----------------------------------------------------------------------------------------------
 @cache
 def _engine() -> AnonymizerEngine:
+    from presidio_anonymizer import AnonymizerEngine
+
     return AnonymizerEngine()  # type: ignore[no-untyped-call]
 
 
@@ -201,12 +206,16 @@ def apply(text: str, edits: list[Edit]) -> str:
     """``text`` with ``edits`` (all of one scope) carried out by presidio-anonymizer."""
     if not edits:
         return text
+    from presidio_anonymizer.entities import RecognizerResult
+
     results = [RecognizerResult(f"E{i}", e.start, e.end, 1.0) for i, e in enumerate(edits)]
     operators = {f"E{i}": _operator(e) for i, e in enumerate(edits)}
     return str(_engine().anonymize(text=text, analyzer_results=results, operators=operators).text)
 
 
 def _operator(e: Edit) -> OperatorConfig:
+    from presidio_anonymizer.entities import OperatorConfig
+
     if e.operator == "redact":
         return OperatorConfig("redact")
     if e.operator == "mask":

@@ -4,6 +4,7 @@ lists of phiguard.rulepack.lexicon are read through it too)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -40,5 +41,13 @@ def validate(model: type[BaseModel], path: Path) -> BaseModel:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {_said(e)}" for e in exc.errors())
         raise RulePackError(f"{path}: {problems}", "fix the rule file") from None
+
+
+def _said(error: Any) -> str:
+    """pydantic's message, with the name a rule file gave when it is not one of the names allowed (a rule
+    file is no draft: its words may be quoted)."""
+    if error["type"] == "literal_error":
+        return f"{error['input']!r} is not known. {error['msg']}"
+    return str(error["msg"])

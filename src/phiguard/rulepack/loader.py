@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from phiguard.detect.context import CHECKS
-from phiguard.detect.recognizers import PRESIDIO_RECOGNIZERS
 from phiguard.detect.validators import VALIDATORS
 from phiguard.errors import RulePackError
 from phiguard.rewrite.fixes import FUNCTIONS
@@ -68,12 +67,6 @@ def load_rules(dirs: Iterable[Path] = ()) -> RuleSet:
             if post and any(other.detect.post == post for other in rules.values()):
                 raise RulePackError(
                     f"{path}: another rule already reports {post}", "give each post-level kind one rule"
-                )
-            unknown = set(rule.detect.presidio) - set(PRESIDIO_RECOGNIZERS)
-            if unknown:
-                raise RulePackError(
-                    f"{path}: unknown Presidio recognizer(s) {sorted(unknown)}",
-                    f"use one of {sorted(PRESIDIO_RECOGNIZERS)}",
                 )
             rules[rule.code] = rule
     if not rules:

@@ -30,6 +30,19 @@ PostKind = Literal[
     "advice.symptom-action",
 ]
 ImageSource = Literal["face", "gps", "serial", "unchecked"]  # what phiguard.detect.images reports of an image
+# Presidio's predefined recognizers a rule may name (`detect: {presidio: [...]}`), each built by
+# phiguard.detect.recognizers.PRESIDIO_RECOGNIZERS; named here so that rules load without Presidio.
+PresidioRecognizer = Literal[
+    "EmailRecognizer",
+    "PhoneRecognizer",
+    "IpRecognizer",
+    "UrlRecognizer",
+    "UsSsnRecognizer",
+    "EsNifRecognizer",
+    "EsNieRecognizer",
+    "CreditCardRecognizer",
+    "IbanRecognizer",
+]
 
 
 # The flags rule patterns run with (phiguard.detect.recognizers): compiling with them here means the `regex`
@@ -163,7 +176,7 @@ class Detect(_Strict):
 
     ner: dict[Lang, tuple[str, ...]] = Field(default_factory=dict, description="spaCy labels")
     patterns: tuple[PatternSpec, ...] = ()
-    presidio: tuple[str, ...] = Field(default=(), description="Presidio predefined recognizers")
+    presidio: tuple[PresidioRecognizer, ...] = Field(default=(), description="Presidio predefined recognizers")
     names: bool = Field(
         default=False, description="known given names (phiguard.detect.names) in any case, with a known surname after"
     )
