@@ -37,17 +37,14 @@ from phiguard.learned.features import (
     ScoredCandidate,
     TextFeatures,
     candidate_features,
-    not_advised,
-    post_features,
     post_signals,
     story_features,
     text_features,
     with_story,
 )
 from phiguard.models import Box, Category, Evidence, Finding, Lang, Post, Report, Scope, Severity, Source
-from phiguard.posts.advice import AdviceContext, Parsed, addressee_end
-from phiguard.posts.advice import assess as assess_advice
-from phiguard.posts.featured import assess
+from phiguard.posts import CHECKS as POST_CHECKS
+from phiguard.posts.check import Parsed, PostInput, PostTools, Verdict
 from phiguard.posts.ledger import LedgerError, MemoryLedger, open_ledger
 from phiguard.rewrite import fixes
 from phiguard.rewrite.fixes import FixResult
@@ -169,12 +166,16 @@ class Linter:
         self.findings = FindingMaker(self.rules, self.config.severity)
         self._runtimes: dict[Lang, LanguageRuntime] = {}
         # the learned context model (phiguard.learned), read on first use; training sets a recorder
-        self._identifier_model = identifier_model
-        self._consent_model = consent_model
-        self._advice_model = advice_model
-        self._story_model = story_model
+        given: dict[ModelName, LinearModel | None] = {
+            "identifier": identifier_model,
+            "consent": consent_model,
+            "advice": advice_model,
+            "story": story_model,
+        }
+        self._models = {name: m for name, m in given.items() if m is not None}
         self.recorder: Callable[[CandidateRecord], None] | None = None
-        self.advice_recorder: Callable[[str | None, Features], None] | None = None
+        # training: what a post-level check's model reads of each post, by model name ("advice")
+        self.post_recorders: dict[str, Callable[[str | None, Features], None]] = {}
 
     # -- public API -------------------------------------------------------------------------------
     def lint(self, post: Post | str, lang: Lang | None = None) -> Report:
@@ -339,36 +340,28 @@ class Linter:
                     parsed[unit.post].append(Parsed(unit.scope, unit.offset, tokens, lang, unit.text))
         for i, facts in images.items():
             found[i] = [*_placed(found[i], image_scopes[i]), *self._image_findings(facts, langs[i])]
-        today = self.today or date.today()
-        advice_ctx = AdviceContext(
-            self._lexicons, {lang: rt.common_words for lang, rt in self._runtimes.items()}, self.config.advice_reply
+        tools = PostTools(
+            maker=self.findings,
+            lexicons=self._lexicons,
+            active=frozenset(self._post_rules),
+            model=self.model,
+            today=self.today or date.today(),
+            ledger=self.ledger,
+            common_words={lang: rt.common_words for lang, rt in self._runtimes.items()},
+            replies=self.config.advice_reply,
+            recorders=self.post_recorders,
         )
         for i, post in enumerate(posts):
             languages: dict[str, Lang] = {scope: langs[i] for scope, _ in post.scopes()}
-            advice = assess_advice(
-                post, parsed[i], advice_ctx, self.findings, self._post_rules, self.advice_model, self.advice_recorder
-            )
-            advised = addressee_end(post) if advice else 0
-            said = {**signals[i], "advice": 1.0} if advice else signals[i]
-            features = post_features(not_advised(scored[i], advised), said, stories[i])
-            consent_score = self.consent_model.score(features)
+            item = PostInput(post, languages, parsed[i], scored[i], signals[i], stories[i])
+            verdict = Verdict(tuple(found[i]))
             try:
-                outcome = assess(
-                    post,
-                    found[i],
-                    self._lexicons,
-                    languages,
-                    self.findings,
-                    self.ledger,
-                    today,
-                    self._post_rules,
-                    advised,
-                    featured=(consent_score, self.consent_model.severity(consent_score)),
-                )
+                for check in POST_CHECKS:
+                    verdict = check.run(item, tools, verdict)
             except LedgerError as exc:  # a consent record of this post: named by its place, not its id
                 raise PostError(exc.message, exc.fix, i) from None
             findings = sorted(
-                (f for f in (*outcome.findings, *outcome.consent, *advice) if f.rule in self._reported),
+                (f for f in (*verdict.spans, *verdict.posts) if f.rule in self._reported),
                 key=lambda f: (-f.severity.rank, f.scope, f.start, f.rule),
             )
             yield Report(post=post, findings=tuple(findings), languages=languages, fail_on=self.config.fail_on)
@@ -497,29 +490,28 @@ class Linter:
             for severity, c, why in _resolve_overlaps(weighed)
         ]
 
+    def model(self, name: ModelName) -> LinearModel:
+        """The learned model ``name`` this Linter uses, read on first use (copies made by
+        :meth:`with_consent` share what is read)."""
+        if name not in self._models:
+            self._models[name] = self._learned(name)
+        return self._models[name]
+
     @property
     def story_model(self) -> LinearModel:
-        if self._story_model is None:
-            self._story_model = self._learned("story")
-        return self._story_model
+        return self.model("story")
 
     @property
     def identifier_model(self) -> LinearModel:
-        if self._identifier_model is None:
-            self._identifier_model = self._learned("identifier")
-        return self._identifier_model
+        return self.model("identifier")
 
     @property
     def consent_model(self) -> LinearModel:
-        if self._consent_model is None:
-            self._consent_model = self._learned("consent")
-        return self._consent_model
+        return self.model("consent")
 
     @property
     def advice_model(self) -> LinearModel:
-        if self._advice_model is None:
-            self._advice_model = self._learned("advice")
-        return self._advice_model
+        return self.model("advice")
 
     def _learned(self, name: ModelName) -> LinearModel:
         """The shipped model ``name``, or the one in the config's ``learned-models`` folder (a missing or

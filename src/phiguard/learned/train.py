@@ -208,13 +208,13 @@ def collect(
     records: list[CandidateRecord] = []
     advice_features: dict[str, Features] = {}
     linter.recorder = records.append
-    linter.advice_recorder = lambda post_id, f: advice_features.__setitem__(str(post_id), f)
+    linter.post_recorders["advice"] = lambda post_id, f: advice_features.__setitem__(str(post_id), f)
     for _ in linter.lint_many(posts):
         pass
     linter.recorder = None
     for _ in linter.lint_many(_posts(advice_extra)):  # the advice features only
         pass
-    linter.advice_recorder = None
+    linter.post_recorders.pop("advice", None)
     candidates = []
     for r in records:
         assert r.post_id is not None

@@ -33,21 +33,24 @@ should post; telling one person to halve their warfarin is not. A post is read i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import regex
-from spacy.tokens import Doc, Span
 
 from phiguard.detect.drugs import dictionary
 from phiguard.detect.names import is_given_name
 from phiguard.engine.findings import FindingMaker
 from phiguard.lang import profile
-from phiguard.learned import LinearModel
 from phiguard.learned.features import Features
 from phiguard.models import Finding, Lang, Post, Severity
+from phiguard.posts.check import Parsed, PostInput, PostTools, Verdict
 from phiguard.rulepack.lexicon import LexiconIndex, WordPattern, builtin_words
 from phiguard.rulepack.schema import PostKind
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
 
 # the post-level kinds this module reports (rules/advice names the rule and code of each)
 MEDICATION: PostKind = "advice.medication"
@@ -75,17 +78,6 @@ _SIGNAL_LEXICONS = {
     "education": "advice_education",
     "social": "advice_social",
 }
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """One parsed text of a post (a scope, or a chunk of one) and where it starts in that scope."""
-
-    scope: str
-    offset: int
-    doc: Doc
-    lang: Lang
-    text: str  # the parsed text (``doc.text`` rebuilds it from the tokens on every access)
 
 
 @dataclass
@@ -225,18 +217,22 @@ def features(reading: Reading) -> Features:
     return f
 
 
-def assess(
-    post: Post,
-    parsed: Sequence[Parsed],
-    ctx: AdviceContext,
-    maker: FindingMaker,
-    active: set[str],
-    model: LinearModel,
-    recorder: Callable[[str | None, Features], None] | None = None,
-) -> tuple[Finding, ...]:
-    """The ADV findings of one post (empty when no advice rule is active): the model decides whether
-    the post advises one person, the signals which rule fits and where."""
-    wanted = {kind for kind in (MEDICATION, DIAGNOSIS, SYMPTOM_ACTION) if maker.post_code(kind) in active}
+class AdviceCheck:
+    """ADV001-ADV003: the model decides whether the post advises one person, the signals which rule fits
+    and where."""
+
+    kinds: tuple[PostKind, ...] = (MEDICATION, DIAGNOSIS, SYMPTOM_ACTION)
+
+    def run(self, item: PostInput, tools: PostTools, verdict: Verdict) -> Verdict:
+        ctx = AdviceContext(tools.lexicons, dict(tools.common_words), tools.replies)
+        return verdict.adding(_assess(item.post, item.parsed, ctx, tools))
+
+
+def _assess(post: Post, parsed: Sequence[Parsed], ctx: AdviceContext, tools: PostTools) -> tuple[Finding, ...]:
+    """The ADV findings of one post (empty when no advice rule is active)."""
+    maker = tools.maker
+    wanted = tools.wants(AdviceCheck.kinds)
+    recorder = tools.recorders.get("advice")
     if not (wanted or recorder) or not parsed:
         return ()
     # every post is read: an addressee (a handle, a vocative, "your son") is evidence the model weighs,
@@ -246,6 +242,7 @@ def assess(
     f = features(reading)
     if recorder is not None:
         recorder(post.id, f)
+    model = tools.model("advice")
     score = model.score(f)
     if score < model.thresholds.warning or not reading.sentences:
         return ()

@@ -13,15 +13,17 @@ post gets one ``consent`` finding (CON001-CON005) that names its evidence.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from phiguard.detect.context import called_patient
 from phiguard.engine.findings import FindingMaker
 from phiguard.lang import DEFAULT_LANG
+from phiguard.learned.features import not_advised, post_features
 from phiguard.models import Category, Finding, Lang, Post, Severity
 from phiguard.models import Evidence as Reason
+from phiguard.posts.advice import addressee_end
+from phiguard.posts.check import PostInput, PostTools, Verdict
 from phiguard.posts.ledger import ConsentRecord, LedgerError, MemoryLedger, front_matter_records, names_match
 from phiguard.rulepack.lexicon import LexiconIndex
 from phiguard.rulepack.schema import PostKind, RuleSet
@@ -34,6 +36,24 @@ UNKNOWN_ID: PostKind = "consent.unknown-id"
 NOT_VALID: PostKind = "consent.not-valid"
 BEYOND_SCOPE: PostKind = "consent.beyond-scope"
 NAMES_NOBODY: PostKind = "consent.names-nobody"
+
+
+class ConsentCheck:
+    """CON001-CON005: the consent model scores whether the post features a patient (from its identifier
+    candidates, what it says as a whole and its story score); the consents it cites are then matched to
+    the people it names and to what it discloses."""
+
+    kinds: tuple[PostKind, ...] = (MISSING, UNKNOWN_ID, NOT_VALID, BEYOND_SCOPE, NAMES_NOBODY)
+
+    def run(self, item: PostInput, tools: PostTools, verdict: Verdict) -> Verdict:
+        # the person a reply advises ("@tina_r", "Hi Laura,") is the ADV rules' concern, not a featured patient
+        advice = verdict.has(Category.ADVICE)
+        advised = addressee_end(item.post) if advice else 0
+        said = {**item.signals, "advice": 1.0} if advice else item.signals
+        model = tools.model("consent")
+        score = model.score(post_features(not_advised(item.scored, advised), said, item.story))
+        outcome = assess(item.post, verdict.spans, item.langs, tools, advised, (score, model.severity(score)))
+        return verdict.adding(outcome.consent, spans=outcome.findings)
 
 
 @dataclass(frozen=True)
@@ -55,7 +75,7 @@ def find_evidence(
     post: Post,
     findings: Sequence[Finding],
     lexicons: LexiconIndex,
-    langs: dict[str, Lang],
+    langs: Mapping[str, Lang],
     advised: int = 0,
 ) -> Evidence:
     """Who the post identifies (identifier findings at warning or above) and which words disclose
@@ -96,17 +116,14 @@ class Outcome:
 def assess(
     post: Post,
     findings: Sequence[Finding],
-    lexicons: LexiconIndex,
-    langs: dict[str, Lang],
-    maker: FindingMaker,
-    ledger: MemoryLedger | None,
-    today: date,
-    active: set[str],
+    langs: Mapping[str, Lang],
+    tools: PostTools,
     advised: int = 0,
     featured: tuple[float, Severity] = (1.0, Severity.ERROR),
 ) -> Outcome:
     """``featured``: the consent model's score that the post features a patient, and its severity
     (``info``: it does not)."""
+    maker, ledger, today, active, lexicons = tools.maker, tools.ledger, tools.today, tools.active, tools.lexicons
     where = "the post's consent"  # not its id, which may be PHI: callers name the post by its place
     rules = maker.rules
     records = _records(post, ledger, where)
@@ -197,7 +214,7 @@ def _records(post: Post, ledger: MemoryLedger | None, where: str) -> list[tuple[
     return out
 
 
-def _selected(findings: list[Finding], active: set[str]) -> tuple[Finding, ...]:
+def _selected(findings: list[Finding], active: frozenset[str]) -> tuple[Finding, ...]:
     return tuple(f for f in findings if f.rule in active)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from phiguard.detect.context import CHECKS
 from phiguard.detect.validators import VALIDATORS
 from phiguard.errors import RulePackError
+from phiguard.posts import post_kinds
 from phiguard.rewrite.fixes import FUNCTIONS
 from phiguard.rulepack.files import builtin_rules_dir, validate
 from phiguard.rulepack.schema import Lexicon, Rule, RuleSet
@@ -64,6 +65,10 @@ def load_rules(dirs: Iterable[Path] = ()) -> RuleSet:
                     f"{path}: unknown fix function {rule.fix.function!r}", f"use one of {sorted(FUNCTIONS)}"
                 )
             post = rule.detect.post
+            if post and post not in post_kinds():
+                raise RulePackError(
+                    f"{path}: detect.post names unknown kind {post!r}", f"use one of {sorted(post_kinds())}"
+                )
             if post and any(other.detect.post == post for other in rules.values()):
                 raise RulePackError(
                     f"{path}: another rule already reports {post}", "give each post-level kind one rule"

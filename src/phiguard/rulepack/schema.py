@@ -9,26 +9,18 @@ from functools import cached_property
 from typing import Annotated, Any, Literal
 
 import regex
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from phiguard.codes import TOOL_RULES
 from phiguard.models import LANGS, Category, Lang, Scope, Severity
 
 CODE_PATTERN = r"^[A-Z]{2,4}[0-9]{3}$"
 ConsentScope = Literal["name", "photo", "condition", "dates", "location", "contact", "record"]  # consent.SCOPES
-# Post-level rule kinds, the way Vale's checks are kinds (existence, substitution...): a rule file
-# names the kind it reports and the kind's code lives in one module (consent.*: phiguard.posts.featured,
-# advice.*: phiguard.posts.advice). At most one rule reports each kind.
-PostKind = Literal[
-    "consent.missing",
-    "consent.unknown-id",
-    "consent.not-valid",
-    "consent.beyond-scope",
-    "consent.names-nobody",
-    "advice.medication",
-    "advice.diagnosis",
-    "advice.symptom-action",
-]
+# Post-level rule kinds, the way Vale's checks are kinds (existence, substitution...): a rule file names
+# the kind it reports ("consent.missing", "advice.medication") and the check that decides it is one
+# module of phiguard.posts, which declares its kinds; the loader checks the name against them. At most
+# one rule reports each kind.
+PostKind = Annotated[str, StringConstraints(pattern=r"^[a-z]+(?:-[a-z]+)*\.[a-z]+(?:-[a-z]+)*$")]
 ImageSource = Literal["face", "gps", "serial", "unchecked"]  # what phiguard.detect.images reports of an image
 # Presidio's predefined recognizers a rule may name (`detect: {presidio: [...]}`), each built by
 # phiguard.detect.recognizers.PRESIDIO_RECOGNIZERS; named here so that rules load without Presidio.
