@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from phiguard.errors import PostError, RulePackError
+from phiguard.models import Entity
 from phiguard.rulepack.loader import builtin_rules_dir, load_rules
 
 GOOD = """\
@@ -68,6 +69,8 @@ def test_extra_pack_adds_a_rule(tmp_path: Path) -> None:
         (lambda t: t + "context:\n  demote: [role_before]\n", "demote"),
         (lambda t: t.replace("  patterns:", "  presidio: [NoSuchRecognizer]\n  patterns:"), "NoSuchRecognizer"),
         (lambda t: t.replace("code: XYZ001", "code: xyz1"), "code"),
+        (lambda t: t.replace("entity: ID", "entity: IDENTIFIER"), "'IDENTIFIER' is not known"),
+        (lambda t: t + "role: hashtag\n", "'hashtag' is not known"),
         (lambda t: "code: [unclosed\n", "YAML"),
         (lambda t: t.replace(_PATTERNS, _POST.format(kind="consent.no-such-kind")), "consent.missing"),
         (lambda t: t.replace(_PATTERNS, _POST.format(kind="consent.missing")), "another rule already reports"),
@@ -147,3 +150,9 @@ def test_a_pattern_score_at_or_below_the_models_is_refused(tmp_path: Path) -> No
 def test_an_unknown_scope_selector_is_an_error_naming_the_file(tmp_path: Path) -> None:
     with pytest.raises(RulePackError, match="unknown scope 'footer'"):
         load_rules([_pack(tmp_path, GOOD + "scope: [body, footer]\n")])
+
+
+def test_rules_are_named_by_role_in_the_rule_files_not_by_code_in_python() -> None:
+    rules = load_rules()
+    assert rules.with_role("handle") == {"PHI003"}
+    assert {r.entity for r in rules.rules} <= set(Entity)

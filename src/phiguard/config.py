@@ -18,7 +18,7 @@ from phiguard.codes import check_selectors
 from phiguard.errors import ConfigError, InputError
 from phiguard.inputs.draft import ReadOptions
 from phiguard.lang import DEFAULT_LANG, PROFILES
-from phiguard.models import LANGS, Lang, MaskStyle, Severity
+from phiguard.models import LANGS, Entity, Lang, MaskStyle, Severity
 from phiguard.run.selection import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Selection
 from phiguard.safeio import MAX_BYTES
 
@@ -38,14 +38,14 @@ class Allowlist(_Strict):
     addresses: tuple[str, ...] = ()
     names: tuple[str, ...] = Field(default=(), description="staff and public figures")
 
-    def allows(self, entity: str, value: str) -> bool:
+    def allows(self, entity: Entity, value: str) -> bool:
         """True when ``value`` is one of the organisation's own (compared loosely: case, spaces,
         punctuation and, for phones, everything but digits are ignored)."""
-        if entity == "PHONE":
+        if entity == Entity.PHONE:
             digits = _digits(value)
             own = [_digits(p)[-9:] for p in self.phones]
             return bool(digits) and any(o and digits.endswith(o) for o in own)
-        if entity in {"EMAIL", "URL"}:
+        if entity in {Entity.EMAIL, Entity.URL}:
             low = value.lower()
             return any(
                 low.endswith(d.lower()) or f"{d.lower()}/" in low or f"@{d.lower()}" in low
@@ -54,9 +54,9 @@ class Allowlist(_Strict):
         key = _loose(value)
         if not key:
             return False
-        if entity == "ADDRESS":
+        if entity == Entity.ADDRESS:
             return any(key in _loose(a) for a in self.addresses)
-        if entity == "PERSON":
+        if entity == Entity.PERSON:
             return any(key == _loose(n) for n in self.names)
         return False
 

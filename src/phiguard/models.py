@@ -66,6 +66,26 @@ class Category(StrEnum):
     TOOL = "tool"  # phiguard's own messages (bad suppression, unreadable input, ...)
 
 
+class Entity(StrEnum):
+    """What a rule's findings are (a rule file's ``entity``); the masks print it (``<PERSON>``)."""
+
+    PERSON = "PERSON"
+    DATE = "DATE"
+    AGE = "AGE"
+    PHONE = "PHONE"
+    EMAIL = "EMAIL"
+    ADDRESS = "ADDRESS"
+    LOCATION = "LOCATION"
+    ID = "ID"  # record, account, room and bed numbers, national IDs, serials
+    URL = "URL"
+    FACE = "FACE"  # a face in an attached photo
+    IMAGE = "IMAGE"  # an attached image as a whole (one that could not be checked)
+    PATIENT = "PATIENT"  # a featured patient (the consent rules)
+    ADVICE = "ADVICE"  # personal advice (the advice rules)
+    CONSENT = "CONSENT"  # a consent finding whose rule is not loaded
+    TOOL = "TOOL"  # phiguard's own findings (PGS...)
+
+
 ScopeKind = Literal["body", "caption", "alt", "image", "file"]
 _SCOPE = regex.compile(r"(body|file)|(caption|alt|image)\[(\d+)\](?:\.(.+))?", regex.DOTALL)
 

@@ -8,7 +8,7 @@ lexicons of ``rules/lexicon`` are inputs, and the model learns how much each one
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 import regex
@@ -16,7 +16,7 @@ import regex
 from phiguard.detect.context import CHECKS, Candidate, ScopeContext, _ner_label, _opens_clause
 from phiguard.detect.names import is_given_name, is_known_name
 from phiguard.lang import DEFAULT_LANG
-from phiguard.models import Lang, Post
+from phiguard.models import Entity, Lang, Post
 from phiguard.rulepack.lexicon import LexiconIndex
 
 Features = dict[str, float]
@@ -204,7 +204,13 @@ def story_features(signals: Mapping[str, float]) -> Features:
 
 # the kinds of identifier a post's story score is crossed with, so that each learns its own weight: in a
 # patient's story a name, place or date is mostly the patient's; a number or contact less so
-_GROUPS = {"PERSON": "name", "LOCATION": "place", "ADDRESS": "place", "DATE": "time", "AGE": "time"}
+_GROUPS: dict[str, str] = {
+    Entity.PERSON: "name",
+    Entity.LOCATION: "place",
+    Entity.ADDRESS: "place",
+    Entity.DATE: "time",
+    Entity.AGE: "time",
+}
 
 
 def with_story(features: Mapping[str, float], entity: str, story: float) -> Features:
@@ -213,15 +219,17 @@ def with_story(features: Mapping[str, float], entity: str, story: float) -> Feat
     return {**features, "story": story, f"story|{_GROUPS.get(entity, 'number')}": story}
 
 
-def post_features(candidates: Iterable[ScoredCandidate], signals: Mapping[str, float], story: float) -> Features:
+def post_features(
+    candidates: Iterable[ScoredCandidate], signals: Mapping[str, float], story: float, handles: Collection[str]
+) -> Features:
     """Features of a whole post for "features a patient": the strongest identifier candidates per
-    entity (scored by the identifier model), the post's own signals (``post_signals``) and its story
-    score."""
+    entity (scored by the identifier model; ``handles``: the codes of the rules whose candidates are
+    social handles, counted apart), the post's own signals (``post_signals``) and its story score."""
     f: Features = {"bias": 1.0, **signals, "story": story}
     best: dict[str, float] = {}
     count: dict[str, int] = {}
     for c in candidates:
-        key = "HANDLE" if c.rule == "PHI003" else c.entity
+        key = "HANDLE" if c.rule in handles else c.entity
         best[key] = max(best.get(key, 0.0), c.score)
         count[key] = count.get(key, 0) + (c.score >= 0.5)
     for key, score in best.items():

@@ -89,6 +89,7 @@ class Data:
     seeds: frozenset[str]  # ids of the rule examples and extra corpora: always on the training side
     advised: dict[str, int]  # where the address of each post with personal advice ends (out of fold)
     advice: list[Example]  # one per post: the advice model's features and the post's advice label
+    handles: frozenset[str]  # the codes of the rules whose candidates are social handles (role: handle)
 
 
 def _label(record: CandidateRecord, doc: GoldDoc) -> int | None:
@@ -249,7 +250,7 @@ def collect(
         signals[post.id] = post_signals(post, lexicons, {scope: lang for scope, _ in post.scopes()}, gives_advice)
         doc = by_doc.get(post.id)
         featured[post.id] = _featured_label(doc) if doc else by_seed[post.id].featured
-    return Data(list(docs), candidates, signals, featured, seeded, advised, advice)
+    return Data(list(docs), candidates, signals, featured, seeded, advised, advice, linter.rules.with_role("handle"))
 
 
 def _advice_examples(
@@ -370,7 +371,9 @@ def post_examples(data: Data, docs: Iterable[str], scores: dict[int, float], tol
     return [
         Example(
             d,
-            post_features(not_advised(by_doc.get(d, []), data.advised.get(d, 0)), data.signals[d], told[d]),
+            post_features(
+                not_advised(by_doc.get(d, []), data.advised.get(d, 0)), data.signals[d], told[d], data.handles
+            ),
             data.featured[d],
         )
         for d in sorted(docs)

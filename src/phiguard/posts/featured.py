@@ -20,15 +20,13 @@ from phiguard.detect.context import called_patient
 from phiguard.engine.findings import FindingMaker
 from phiguard.lang import DEFAULT_LANG
 from phiguard.learned.features import not_advised, post_features
-from phiguard.models import Category, Finding, Lang, Post, Severity
+from phiguard.models import Category, Entity, Finding, Lang, Post, Severity
 from phiguard.models import Evidence as Reason
 from phiguard.posts.advice import addressee_end
 from phiguard.posts.check import PostInput, PostTools, Verdict
 from phiguard.posts.ledger import ConsentRecord, LedgerError, MemoryLedger, front_matter_records, names_match
 from phiguard.rulepack.lexicon import LexiconIndex
 from phiguard.rulepack.schema import PostKind, RuleSet
-
-HANDLE_RULE = "PHI003"  # a handle alone is advice territory (ADV), not a featured patient
 
 # the post-level kinds this module reports (rules/consent names the rule and code of each)
 MISSING: PostKind = "consent.missing"
@@ -51,7 +49,8 @@ class ConsentCheck:
         advised = addressee_end(item.post) if advice else 0
         said = {**item.signals, "advice": 1.0} if advice else item.signals
         model = tools.model("consent")
-        score = model.score(post_features(not_advised(item.scored, advised), said, item.story))
+        handles = tools.maker.rules.with_role("handle")
+        score = model.score(post_features(not_advised(item.scored, advised), said, item.story, handles))
         outcome = assess(item.post, verdict.spans, item.langs, tools, advised, (score, model.severity(score)))
         return verdict.adding(outcome.consent, spans=outcome.findings)
 
@@ -137,7 +136,7 @@ def assess(
         texts = dict(post.scopes())
         if any(
             ((r := rules.get(f.rule)) is not None and r.detect.image)
-            or (f.entity == "PERSON" and called_patient(texts.get(f.scope, ""), f.start))
+            or (f.entity == Entity.PERSON and called_patient(texts.get(f.scope, ""), f.start))
             for f in evidence.who
         ):
             severity = Severity.WARNING
@@ -157,7 +156,8 @@ def assess(
                 )
         return Outcome(tuple(findings), _selected(out, active))
 
-    names = [f for f in evidence.who if f.entity == "PERSON" and f.rule != HANDLE_RULE]
+    handles = rules.with_role("handle")  # a handle alone is advice territory (ADV), not a featured patient
+    names = [f for f in evidence.who if f.entity == Entity.PERSON and f.rule not in handles]
     valid: list[ConsentRecord] = []
     for rec, known in records:
         if not known:

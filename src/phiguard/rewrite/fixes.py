@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from phiguard.detect.names import female_only_names, is_given_name
-from phiguard.models import BODY, Category, Finding, Lang, Post, Report, Scope, Severity
+from phiguard.models import BODY, Category, Entity, Finding, Lang, Post, Report, Scope, Severity
 from phiguard.rulepack.lexicon import WordPattern, builtin_words
 from phiguard.rulepack.schema import Rule, RuleSet
 
@@ -104,7 +104,7 @@ def _edit(rule: Rule, f: Finding, text: str, lang: Lang, initials: bool) -> Edit
         if _opens(text, start) and text[end : end + 1].islower():
             return Edit(rule.code, f.scope, start, end + 1, "custom", text[end].upper())  # "The DNI 123 was" -> "Was"
         return Edit(rule.code, f.scope, start, end, "redact", "")
-    if rule.entity == "PERSON":
+    if rule.entity == Entity.PERSON:
         start, end = _name_span(text, start, end)
     if spec.operator == "custom":
         assert spec.function is not None
@@ -112,7 +112,7 @@ def _edit(rule: Rule, f: Finding, text: str, lang: Lang, initials: bool) -> Edit
         return Edit(rule.code, f.scope, start, end, "custom", new)
     if spec.operator == "mask":
         return Edit(rule.code, f.scope, start, end, "mask", "*" * (end - start))
-    if initials and rule.entity == "PERSON":
+    if initials and rule.entity == Entity.PERSON:
         return Edit(rule.code, f.scope, start, end, "custom", _initials(text[start:end]))
     if text[end - 1 : end].isdigit() and (suffix := _GLUED.match(text, end)) is not None:
         end = suffix.end()  # "101st", "94º": the ordinal goes with the number

@@ -26,7 +26,7 @@ from PIL import Image, ImageDraw, ImageOps, IptcImagePlugin, UnidentifiedImageEr
 from phiguard import safeio
 from phiguard.engine.linter import Linter
 from phiguard.errors import InputError
-from phiguard.models import Category, Finding, Lang, Post, Severity
+from phiguard.models import Category, Entity, Finding, Lang, Post, Severity
 
 PAD = 4  # pixels around each covered box
 
@@ -89,7 +89,7 @@ def redact(
         if f.box
         and f.category == Category.IDENTIFIER
         and f.severity >= Severity.WARNING
-        and (faces or f.entity != "FACE")
+        and (faces or f.entity != Entity.FACE)
     )
     try:
         with Image.open(source) as original:

@@ -48,6 +48,6 @@ def validate(model: type[BaseModel], path: Path) -> BaseModel:
 def _said(error: Any) -> str:
     """pydantic's message, with the name a rule file gave when it is not one of the names allowed (a rule
     file is no draft: its words may be quoted)."""
-    if error["type"] == "literal_error":
+    if error["type"] in ("literal_error", "enum"):
         return f"{error['input']!r} is not known. {error['msg']}"
     return str(error["msg"])

@@ -12,7 +12,7 @@ import regex
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from phiguard.codes import TOOL_RULES
-from phiguard.models import LANGS, Category, Lang, Scope, Severity
+from phiguard.models import LANGS, Category, Entity, Lang, Scope, Severity
 
 CODE_PATTERN = r"^[A-Z]{2,4}[0-9]{3}$"
 ConsentScope = Literal["name", "photo", "condition", "dates", "location", "contact", "record"]  # consent.SCOPES
@@ -21,6 +21,7 @@ ConsentScope = Literal["name", "photo", "condition", "dates", "location", "conta
 # module of phiguard.posts, which declares its kinds; the loader checks the name against them. At most
 # one rule reports each kind.
 PostKind = Annotated[str, StringConstraints(pattern=r"^[a-z]+(?:-[a-z]+)*\.[a-z]+(?:-[a-z]+)*$")]
+Role = Literal["handle"]  # what a rule is to the post-level checks (Rule.role)
 ImageSource = Literal["face", "gps", "serial", "unchecked"]  # what phiguard.detect.images reports of an image
 # Presidio's predefined recognizers a rule may name (`detect: {presidio: [...]}`), each built by
 # phiguard.detect.recognizers.PRESIDIO_RECOGNIZERS; named here so that rules load without Presidio.
@@ -253,13 +254,18 @@ class Rule(_Strict):
     name: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
     summary: str
     category: Category
-    entity: str
+    entity: Entity
     severity: Severity
     message: str
     why: str
     hipaa: str | None = None
     consent_scope: ConsentScope | None = Field(
         default=None, description="the consent scope word that authorises this identifier (none: never covered)"
+    )
+    role: Role | None = Field(
+        default=None,
+        description="what the post-level checks need to know of the rule's findings: handle (a social "
+        "handle: a reply to one is advice territory, not by itself a featured patient)",
     )
     features_patient: bool = Field(
         default=True, description="false for what identifies a photo, not a person (GPS, camera serial)"
@@ -337,6 +343,15 @@ class RuleSet(_Strict):
     def codes(self) -> frozenset[str]:
         """Every code a selector may name: the rules' and phiguard's own tool codes (PGS...)."""
         return frozenset(self._by_code) | frozenset(TOOL_RULES)
+
+    def with_role(self, role: Role) -> frozenset[str]:
+        """The codes of the rules that play ``role`` (``handle``: the social-handle rule)."""
+        return self._by_role.get(role, frozenset())
+
+    @cached_property
+    def _by_role(self) -> dict[str, frozenset[str]]:
+        roles = {rule.role for rule in self.rules if rule.role}
+        return {role: frozenset(r.code for r in self.rules if r.role == role) for role in roles}
 
     @cached_property
     def _by_kind(self) -> dict[str, Rule]:
