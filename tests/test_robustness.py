@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from phiguard import Config, Linter, Post, Severity
-from phiguard.engine.linter import MAX_CHUNK, _clean
+from phiguard.engine.texts import MAX_CHUNK
+from phiguard.engine.texts import clean as _clean
 from phiguard.errors import InputError, PostError
 
 

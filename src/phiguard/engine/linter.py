@@ -1,32 +1,33 @@
-"""The Linter: posts in, reports out.
+"""The Linter: posts in, reports out. It drives the pipeline's stages, each in a module of its own:
 
-Work flows in one direction: split each post into scopes, pick a language per post, parse every text
-once (batched through ``nlp.pipe`` per language), let the analyzer find candidates, weigh each
-candidate's context, and resolve overlaps. Models load on first use of a language and stay loaded.
+1. read the texts (``engine.texts``: each scope in chunks, cleaned; attached images read and their
+   texts made scopes, ``engine.attachments``), pick a language per post and score its story;
+2. parse every text once, batched through ``nlp.pipe`` per language (``engine.nlp``);
+3. analyze and weigh the candidates, one finding per stretch of text (``engine.spans``);
+4. run the post-level checks (``phiguard.posts``) and report.
+
+Models load on first use of a language and stay loaded.
 """
 
 from __future__ import annotations
 
 import copy
 import time
-from bisect import bisect_right, insort
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import regex
-
 from phiguard.config import Config
-from phiguard.detect.context import CHECKS, Candidate, ScopeContext
 from phiguard.detect.recognizers import PatternTimeout
-from phiguard.detect.validators import VALIDATORS
+from phiguard.engine.attachments import image_findings, placed, read_images
 from phiguard.engine.findings import FindingMaker
 from phiguard.engine.nlp import PRESIDIO_LOG, LanguageRuntime, load_language
+from phiguard.engine.spans import SpanStage, timed_out
+from phiguard.engine.texts import Unit, as_post, chunks, clean
 from phiguard.errors import ArgumentError, PostError
 from phiguard.lang.detect import detect
 from phiguard.learned import LinearModel, ModelName, read_model
@@ -35,14 +36,10 @@ from phiguard.learned.features import (
     CandidateRecord,
     Features,
     ScoredCandidate,
-    TextFeatures,
-    candidate_features,
     post_signals,
     story_features,
-    text_features,
-    with_story,
 )
-from phiguard.models import Box, Category, Evidence, Finding, Lang, Post, Report, Scope, Severity, Source
+from phiguard.models import Category, Finding, Lang, Post, Report, Scope
 from phiguard.posts import CHECKS as POST_CHECKS
 from phiguard.posts.check import Parsed, PostInput, PostTools, Verdict
 from phiguard.posts.ledger import LedgerError, MemoryLedger, open_ledger
@@ -54,75 +51,6 @@ from phiguard.rulepack.schema import Rule, RuleSet
 
 if TYPE_CHECKING:
     from phiguard.detect.images import ImageFacts, ImageInspector, ImageText
-
-IMAGE_THREADS = 4  # images read at once (Tesseract and OpenCV work outside the GIL)
-MAX_CHUNK = 50_000  # characters per parse: long texts are split at whitespace, offsets kept
-_SURROGATE = regex.compile(r"[\ud800-\udfff]")
-_ENTITY_BREAK = regex.compile(r"\s[-–—|·]\s|[,;:!?¡¿«»\"“”()\[\]]")
-
-
-@dataclass(frozen=True)
-class _Unit:
-    """One parse: a chunk of one scope of one post."""
-
-    post: int
-    post_id: str | None
-    scope: Scope
-    offset: int
-    text: str
-    lang: Lang
-
-
-def _chunks(text: str, size: int = MAX_CHUNK) -> Iterator[tuple[int, str]]:
-    """The text in parses of at most ``size`` characters, cut at whitespace, each without the
-    whitespace around it: the small models tag a word differently after blank lines (a Markdown body
-    under its front matter), so a post reads the same in a draft file as through the API."""
-    start = 0
-    while start < len(text):
-        end = min(len(text), start + size)
-        if end < len(text):
-            cut = max(text.rfind("\n", start, end), text.rfind(" ", start, end))
-            end = cut + 1 if cut > start else end
-        chunk = text[start:end]
-        lead = len(chunk) - len(chunk.lstrip())
-        if chunk.strip():
-            yield start + lead, chunk.strip()
-        start = end
-
-
-def _as_post(item: object) -> Post:
-    """A Post, or plain text as one; anything else is a TypeError naming its type, never its content
-    (pydantic's message would quote it)."""
-    if isinstance(item, Post):
-        return item
-    if isinstance(item, str):
-        return Post(text=item)
-    raise ArgumentError(
-        f"lint_many takes Post objects or strings, not {type(item).__name__}", "pass phiguard.Post(text=...)"
-    )
-
-
-_LONG_RUN = regex.compile(r"\S{65,}")
-
-
-def _defuse(run: regex.Match[str]) -> str:
-    """A long run of non-space characters that is mostly punctuation or symbols ("((((", ":::",
-    emoji, "a.a.a.") keeps its first 16 characters, and after them its letters and digits only; one
-    over 256 characters, whatever it holds, keeps its letters and digits after the 256th. spaCy's
-    tokenizer strips a run's prefixes one at a time, so such runs cost time quadratic in their length
-    (10 KB: 10-14 s); no identifier looks like them, and words, URLs and numbers are left alone."""
-    text = run.group()
-    alnum = sum(ch.isalnum() for ch in text)
-    keep = 16 if alnum < 0.7 * len(text) else 256
-    if len(text) <= keep:
-        return text
-    return text[:keep] + "".join(ch if ch.isalnum() else " " for ch in text[keep:])
-
-
-def _clean(text: str) -> str:
-    """The text as it is parsed: lone surrogates (from broken decoding) become U+FFFD and long
-    punctuation runs are broken up with spaces (``_defuse``); the same length, so offsets still hold."""
-    return _LONG_RUN.sub(_defuse, _SURROGATE.sub("\ufffd", text))
 
 
 class Linter:
@@ -196,7 +124,7 @@ class Linter:
         done = 0
         while batch := list(islice(it, self.config.batch_size * 4)):
             try:
-                yield from self._lint_batch([_as_post(p) for p in batch], lang)
+                yield from self._lint_batch([as_post(p) for p in batch], lang)
             except PostError as exc:  # its index in this batch, made its index among ``posts``
                 raise PostError(exc.message, exc.fix, done + exc.index) from None
             done += len(batch)
@@ -212,7 +140,7 @@ class Linter:
         up nothing new (:func:`phiguard.rewrite.fixes.settle`)."""
         it = iter(posts)
         initials = self.config.fix_names == "initials"
-        while batch := [_as_post(p) for p in islice(it, self.config.batch_size * 4)]:
+        while batch := [as_post(p) for p in islice(it, self.config.batch_size * 4)]:
             for p, report in zip(batch, self.lint_many(batch, lang=lang), strict=True):
                 read_as = lang or report.languages.get("body") or p.lang
 
@@ -257,23 +185,8 @@ class Linter:
 
         return ImageInspector(self.config.images)
 
-    def _read_images(self, posts: list[Post]) -> dict[int, list[ImageFacts]]:
-        """Every attached image of the batch, read in threads (Tesseract runs as a separate program)."""
-        wanted = [(i, path) for i, post in enumerate(posts) for path in post.images]
-        if not wanted or not self.config.images.check:
-            return {}
-        self.images.require()
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=min(len(wanted), IMAGE_THREADS)) as pool:
-            facts = list(pool.map(self.images.inspect, [path for _, path in wanted]))
-        out: dict[int, list[ImageFacts]] = defaultdict(list)
-        for (i, _), fact in zip(wanted, facts, strict=True):
-            out[i].append(fact)
-        return out
-
     def _lint_batch(self, posts: list[Post], forced: Lang | None) -> Iterator[Report]:
-        images = self._read_images(posts)
+        images = read_images(posts, self.config.images.check, lambda: self.images)
         # the texts found in images become scopes of the post; each scope remembers its image and words
         image_scopes: dict[int, dict[str, tuple[ImageFacts, ImageText]]] = {}
         for i, facts in images.items():
@@ -283,7 +196,7 @@ class Linter:
             image_scopes[i] = found_texts
             pairs = tuple((scope, t.text) for scope, (_, t) in found_texts.items())
             posts[i] = posts[i].model_copy(update={"image_texts": (*posts[i].image_texts, *pairs)})
-        units: list[_Unit] = []
+        units: list[Unit] = []
         langs: list[Lang] = []
         # what each post says as a whole (``post_signals``; "lex:care": it discloses care in some scope)
         signals: list[Features] = []
@@ -303,26 +216,35 @@ class Linter:
             signals.append(post_signals(post, self._lexicons, {scope: lang for scope, _ in scopes}, advice=False))
             stories.append(self.story_model.score(story_features(signals[-1])))
             for scope, text in scopes:
-                units += [_Unit(i, post.id, scope, off, chunk, lang) for off, chunk in _chunks(_clean(text))]
+                units += [Unit(i, post.id, scope, off, chunk, lang) for off, chunk in chunks(clean(text))]
         found: dict[int, list[Finding]] = defaultdict(list)
         scored: dict[int, list[ScoredCandidate]] = defaultdict(list)
         parsed: dict[int, list[Parsed]] = defaultdict(list)  # the shared parse, reused by the advice rules
-        by_lang: dict[Lang, list[_Unit]] = defaultdict(list)
+        by_lang: dict[Lang, list[Unit]] = defaultdict(list)
         for unit in units:
             by_lang[unit.lang].append(unit)
         cpu: dict[int, float] = defaultdict(float)  # CPU seconds spent on each post: tokenizing, analysis
+        spans = SpanStage(
+            self._by_code,
+            self._entities,
+            self._lexicons,
+            self.config.allowlist,
+            self.findings,
+            lambda: self.identifier_model,
+            self.recorder,
+        )
         for lang, group in by_lang.items():
             runtime = self.runtime(lang)
             texts = [u.text for u in group]
 
-            def parsing(k: int, seconds: float, group: list[_Unit] = group) -> None:
+            def parsing(k: int, seconds: float, group: list[Unit] = group) -> None:
                 self._spend(cpu, group[k], posts, seconds)
 
             parses = runtime.artifacts(texts, self.config.batch_size, parsing)
             for unit, artifacts in zip(group, parses, strict=True):
                 started, skipped = time.process_time(), PRESIDIO_LOG.timeouts()
                 try:
-                    found[unit.post] += self._analyze(
+                    found[unit.post] += spans.analyze(
                         unit,
                         runtime,
                         artifacts,
@@ -331,15 +253,18 @@ class Linter:
                         scored[unit.post],
                     )
                 except PatternTimeout as exc:
-                    raise _timed_out(str(exc), unit.post) from None
+                    raise timed_out(str(exc), unit.post) from None
                 if PRESIDIO_LOG.timeouts() != skipped:  # Presidio skipped a pattern: fewer findings, never
-                    raise _timed_out("a Presidio pattern", unit.post)
+                    raise timed_out("a Presidio pattern", unit.post)
                 self._spend(cpu, unit, posts, time.process_time() - started)
                 if any(rule.applies_to(unit.scope) for rule in self._advice_rules):  # their `scope:` selectors
                     tokens = artifacts.tokens  # type: ignore[attr-defined]
                     parsed[unit.post].append(Parsed(unit.scope, unit.offset, tokens, lang, unit.text))
         for i, facts in images.items():
-            found[i] = [*_placed(found[i], image_scopes[i]), *self._image_findings(facts, langs[i])]
+            found[i] = [
+                *placed(found[i], image_scopes[i]),
+                *image_findings(facts, langs[i], self._image_rules, self.findings),
+            ]
         tools = PostTools(
             maker=self.findings,
             lexicons=self._lexicons,
@@ -366,7 +291,7 @@ class Linter:
             )
             yield Report(post=post, findings=tuple(findings), languages=languages, fail_on=self.config.fail_on)
 
-    def _spend(self, cpu: dict[int, float], unit: _Unit, posts: list[Post], seconds: float) -> None:
+    def _spend(self, cpu: dict[int, float], unit: Unit, posts: list[Post], seconds: float) -> None:
         """Count CPU time against a post's budget (``post-cpu-seconds``): over it, the post is an error
         (fail closed: a post phiguard could not finish is never reported clean)."""
         cpu[unit.post] += seconds
@@ -377,118 +302,6 @@ class Linter:
                 "shorten the post or raise post-cpu-seconds",
                 unit.post,
             )
-
-    def _image_findings(self, facts: list[ImageFacts], lang: Lang) -> list[Finding]:
-        """What an image shows or carries beyond words (faces, GPS, serial numbers) or why it is
-        unchecked, as findings of the rules in rules/images."""
-        events: list[tuple[str, int, ImageFacts, str, Box | None, str]] = []  # source, index, fact, value, box, note
-        for k, fact in enumerate(facts):
-            if fact.problem:
-                events.append(("unchecked", k, fact, "", None, fact.problem))
-            if fact.gps:
-                events.append(("gps", k, fact, f"{fact.gps[0]:.5f}, {fact.gps[1]:.5f}", None, ""))
-            events += [("serial", k, fact, serial, None, f"records it in EXIF {name}") for name, serial in fact.serials]
-            events += [("face", k, fact, "", box, "") for box in fact.faces]
-        return [
-            self.findings.make(
-                rule.code,
-                message=f"{rule.message} The image {note}." if note else rule.message,
-                scope=Scope.of("image", k),
-                lang=lang,
-                evidence=(Evidence.of("image", source),),
-                image=fact.path,
-                box=box,
-                value=value,
-            )
-            for source, k, fact, value, box, note in events
-            if (rule := self._image_rules.get(source)) is not None  # None: not selected
-        ] + self._partly_checked(facts, lang)
-
-    def _partly_checked(self, facts: list[ImageFacts], lang: Lang) -> list[Finding]:
-        """An IMG001 warning for each image checked without a tool that is not installed (``images.require-tools``
-        off), and for each image with frames or metadata past phiguard's bounds: a person should look at
-        what phiguard could not read."""
-        rule = self._image_rules.get("unchecked")
-        if rule is None:
-            return []
-        parts = [(k, fact, fact.partial, "tools-missing") for k, fact in enumerate(facts) if fact.partial]
-        parts += [(k, fact, "; ".join(fact.unread), "unread") for k, fact in enumerate(facts) if fact.unread]
-        return [
-            self.findings.make(
-                rule.code,
-                severity=Severity.WARNING,
-                message=f"An attached image was checked only in part: {what}.",
-                scope=Scope.of("image", k),
-                lang=lang,
-                evidence=(Evidence.of("image", why),),
-                image=fact.path,
-            )
-            for k, fact, what, why in parts
-        ]
-
-    def _analyze(
-        self,
-        unit: _Unit,
-        runtime: LanguageRuntime,
-        artifacts: object,
-        post_care: bool,
-        story: float,
-        scored: list[ScoredCandidate],
-    ) -> list[Finding]:
-        """The identifier findings of one text (``story``: its post's story score); every candidate the
-        model scored is added to ``scored`` (the consent model reads them)."""
-        results = runtime.analyzer.analyze(  # type: ignore[attr-defined]
-            text=unit.text,
-            language=unit.lang,
-            entities=self._entities,
-            nlp_artifacts=artifacts,
-        )
-        ctx = ScopeContext(
-            text=unit.text,
-            lang=unit.lang,
-            doc=artifacts.tokens,  # type: ignore[attr-defined]
-            lexicons=self._lexicons,
-            allowlist=self.config.allowlist,
-            common_words=runtime.common_words,
-            lemma=runtime.lemma,
-            post_care=post_care,
-        )
-        weighed: list[tuple[Severity, Candidate, tuple[str, ...]]] = []
-        scores: dict[tuple[int, int, str], float] = {}
-        text = text_features(ctx, unit.scope.kind) if results else None
-        for r in results:
-            if r.entity_type not in self._by_code:
-                continue  # a recognizer shared with a rule that select/ignore left out
-            rule, source = self._by_code[r.entity_type], _source(r)
-            if not rule.applies_to(unit.scope):
-                continue  # the rule's `scope:` leaves this text out
-            pieces = _entity_pieces(unit.text, r.start, r.end) if source.kind == "ner" else [(r.start, r.end)]
-            for start, end in pieces:
-                cand = Candidate(rule, start, end, r.score, source)
-                assert text is not None
-                decided = self._weigh(cand, ctx, unit, text, story)
-                if decided is not None:
-                    severity, score = decided
-                    weighed.append((severity, cand, ()))
-                    key = (cand.start, cand.end, cand.rule.code)
-                    scores[key] = max(scores.get(key, 0.0), score)
-                    scored.append(
-                        ScoredCandidate(cand.rule.code, cand.rule.entity, unit.scope, score, cand.end + unit.offset)
-                    )
-        return [
-            self.findings.make(
-                c.rule.code,
-                severity=severity,
-                start=c.start + unit.offset,
-                end=c.end + unit.offset,
-                scope=unit.scope,
-                lang=unit.lang,
-                evidence=(c.source, *why),
-                score=scores[(c.start, c.end, c.rule.code)],
-                value=ctx.value(c),
-            )
-            for severity, c, why in _resolve_overlaps(weighed)
-        ]
 
     def model(self, name: ModelName) -> LinearModel:
         """The learned model ``name`` this Linter uses, read on first use (copies made by
@@ -518,113 +331,3 @@ class Linter:
         corrupt file there is PG104, never a fallback to the shipped one)."""
         folder = self.config.learned_models_dir()
         return read_model(folder / f"{name}.json", name) if folder is not None else load_model(name)
-
-    def _weigh(
-        self, c: Candidate, ctx: ScopeContext, unit: _Unit, text: TextFeatures, story: float
-    ) -> tuple[Severity, float] | None:
-        """The candidate's severity and score from the learned context model, or None to drop it: a failed
-        validator (checksum), the allowlist and what Safe Harbor leaves out (a year alone, a country)
-        drop it before the model is asked. Training records the features without the story score (it
-        adds out-of-fold story scores of its own)."""
-        rule = c.rule
-        if rule.detect.validator and not VALIDATORS[rule.detect.validator](ctx.value(c)):
-            return None
-        if any(CHECKS[name](c, ctx) for name in rule.context.drop):
-            return None
-        features = candidate_features(c, ctx, text)
-        model = self.identifier_model
-        score = model.score(with_story(features, rule.entity, story))
-        if self.recorder is not None:
-            self.recorder(
-                CandidateRecord(
-                    unit.post_id,
-                    unit.scope,
-                    c.start + unit.offset,
-                    c.end + unit.offset,
-                    rule.code,
-                    rule.entity,
-                    features,
-                )
-            )
-        severity = model.severity(score)
-        floor = rule.context.floor
-        if floor is not None and severity < floor.severity:
-
-            def says_yes(name: str) -> bool:  # a check the features already ran is not run again
-                return bool(features.get(f"chk:{name}")) if name in rule.context.checks else CHECKS[name](c, ctx)
-
-            if all(says_yes(name) for name in floor.when) and not any(says_yes(name) for name in floor.unless):
-                severity = floor.severity
-        return self.findings.severity(rule.code, severity), score
-
-
-def _timed_out(what: str, post: int) -> PostError:
-    """A post a pattern could not finish on: an error, since a pattern skipped is findings lost."""
-    return PostError(
-        f"a post was not checked: {what} ran past its time limit on it (the machine too busy, or a text "
-        "that makes the pattern slow)",
-        "run again on a less loaded machine, or report the post's shape (not its text) to phiguard",
-        post,
-    )
-
-
-def _placed(findings: list[Finding], image_scopes: dict[str, tuple[ImageFacts, ImageText]]) -> list[Finding]:
-    """Findings in image texts, with their image and (for OCR text) the box around the match."""
-    out = []
-    for f in findings:
-        if f.scope in image_scopes:
-            fact, text = image_scopes[f.scope]
-            f = f.model_copy(update={"image": fact.path, "box": text.box(f.start, f.end)})
-        out.append(f)
-    return out
-
-
-def _entity_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The parts of a model's entity that can be a name or place on their own: the small models run
-    entities across punctuation ("¡Gracias, Rosa", "Cama 4: J. Goikoetxea") and past a spaced dash or
-    bar, which on whiteboards, census sheets and lists separates a name from what follows ("John Lennon
-    - isolation"). Each piece with a letter is a candidate of its own."""
-    out = []
-    cursor = start
-    for m in [*_ENTITY_BREAK.finditer(text, start, end), None]:
-        a, b = cursor, (m.start() if m is not None else end)
-        while a < b and not text[a].isalnum():
-            a += 1
-        while b > a and not (text[b - 1].isalnum() or text[b - 1] in ".'"):
-            b -= 1
-        if b > a and any(ch.isalpha() for ch in text[a:b]):
-            out.append((a, b))
-        if m is not None:
-            cursor = m.end()
-    return out or [(start, end)]
-
-
-def _source(result: object) -> Source:
-    meta = getattr(result, "recognition_metadata", None) or {}
-    return Source(str(meta.get("recognizer_name", "unknown")))
-
-
-def _resolve_overlaps(
-    weighed: list[tuple[Severity, Candidate, tuple[str, ...]]],
-) -> list[tuple[Severity, Candidate, tuple[str, ...]]]:
-    """One finding per stretch of text: where candidates overlap, keep the most severe, then the
-    longest, then the most confident; the rules it absorbed are named in its evidence (``also:CODE``)."""
-    ordered = sorted(weighed, key=lambda t: (-t[0].rank, -(t[1].end - t[1].start), -t[1].score))
-    kept: list[tuple[Severity, Candidate, tuple[str, ...]]] = []
-    spans: list[tuple[int, int, int]] = []  # (start, end, index in kept) of the kept ones, which never overlap
-    for severity, cand, why in ordered:
-        first = bisect_right(spans, (cand.end,)) - 1  # the last kept span starting before cand ends
-        overlapping = []
-        while first >= 0 and spans[first][1] > cand.start:
-            overlapping.append(spans[first][2])
-            first -= 1
-        if overlapping:
-            i = min(overlapping)  # the one kept first absorbs it
-            k_sev, k, k_why = kept[i]
-            also = Evidence.of("also", cand.rule.code)
-            if cand.rule.code != k.rule.code and also not in k_why:
-                kept[i] = (k_sev, k, (*k_why, also))
-        else:
-            insort(spans, (cand.start, cand.end, len(kept)))
-            kept.append((severity, cand, why))
-    return sorted(kept, key=lambda t: t[1].start)
