@@ -1,115 +1,38 @@
-"""Context checks: small named predicates that rules cite in ``context.drop/demote/escalate``.
+"""Context checks: small named predicates that rules cite in ``context.drop``, ``context.checks`` and
+``context.floor`` (:data:`CHECKS`).
 
-Each check looks at one candidate in the shared analysis of its scope (text, spaCy doc, lexicons) and
-answers yes or no. Rules decide what a yes means: ``drop`` discards the candidate, ``demote`` makes it
-``info`` (reported, never counted against the post), ``escalate`` makes it ``error``. A drop beats a
-demote, which beats an escalate. Word lists live in ``rules/lexicon``; nothing here is tuned to a
-particular post.
+Each check looks at one candidate in the shared analysis of its text (:mod:`phiguard.detect.scope`)
+and answers yes or no. A rule decides what a yes means: ``drop`` discards the candidate before any model
+is asked; ``checks`` are features the learned identifier model weighs; ``floor.when`` / ``floor.unless``
+decide when a candidate is reported at least at the floor's severity. Word lists live in
+``rules/lexicon``; nothing here is tuned to a particular post.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 import regex
 
-from phiguard.config import Allowlist
-from phiguard.detect.geo import is_large_region, is_state_or_country
-from phiguard.detect.names import is_given_name, is_known_name, looks_like_person
-from phiguard.lang import profile
-from phiguard.models import Lang, Source
-from phiguard.rulepack.lexicon import Hits, LexiconIndex, WordPattern, builtin_words
-from phiguard.rulepack.schema import Rule
+from phiguard.detect.geo import is_large_region
+from phiguard.detect.name_checks import (
+    NOT_NOUNS,
+    alpha_tokens,
+    health_term,
+    known_word,
+    not_a_person_name,
+    not_name_like,
+    not_person_like,
+    reads_as_name,
+    unknown_single_word,
+)
+from phiguard.detect.scope import EDGE, Candidate, Check, ScopeContext
+from phiguard.models import Source
+from phiguard.rulepack.lexicon import WordPattern
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    pass
 
-
-@dataclass(frozen=True)
-class Candidate:
-    """A possible identifier before context is weighed: which rule, where, and what found it."""
-
-    rule: Rule
-    start: int
-    end: int
-    score: float
-    source: Source
-
-
-@dataclass(frozen=True)
-class ScopeContext:
-    """The shared analysis of one text: every check reads it, none recomputes it."""
-
-    text: str
-    lang: Lang
-    doc: Doc
-    lexicons: LexiconIndex
-    allowlist: Allowlist
-    common_words: frozenset[str] = frozenset()
-    lemma: Callable[[Token], str] = lambda token: str(token.lemma_)
-    post_care: bool = False  # another scope of the same post (body, caption, alt text) discloses care
-
-    def value(self, c: Candidate) -> str:
-        return self.text[c.start : c.end]
-
-    @cached_property
-    def _hits(self) -> dict[str, Hits]:
-        return {}
-
-    def has(self, lexicon: str, start: int = 0, end: int | None = None) -> bool:
-        """A word or phrase of ``lexicon`` lies wholly inside ``[start, end)`` of the text."""
-        hits = self._hits.get(lexicon)
-        if hits is None:
-            hits = self._hits[lexicon] = self.lexicons.hits(lexicon, self.lang, self.text)
-        return hits.within(start, len(self.text) if end is None else end)
-
-    @cached_property
-    def ents(self) -> list[tuple[int, int, str]]:
-        """The model's entities as (start, end, label) in text order, read from the Doc once (each
-        ``doc.ents`` builds every span anew, so asking it per candidate is quadratic)."""
-        return [(ent.start_char, ent.end_char, str(ent.label_)) for ent in self.doc.ents]
-
-    @cached_property
-    def _ent_starts(self) -> list[int]:
-        return [start for start, _, _ in self.ents]
-
-    def ents_starting(self, start: int, end: int) -> list[tuple[int, int, str]]:
-        """The entities that start inside ``[start, end)``."""
-        return self.ents[bisect_left(self._ent_starts, start) : bisect_left(self._ent_starts, end)]
-
-    @cached_property
-    def discloses_care(self) -> bool:
-        """This text, or another scope of its post, discloses somebody's care."""
-        return self.post_care or self.has("care")
-
-    @cached_property
-    def cased(self) -> bool:
-        """The writer capitalises as usual: most sentences open with a capital and the text is not
-        shouted. In such a text a lowercase word is no name; in an all-lowercase note it may be."""
-        letters = [ch for ch in self.text if ch.isalpha()]
-        if not letters or sum(ch.isupper() for ch in letters) > 0.6 * len(letters):
-            return False
-        openers = [s[0].text for s in self.doc.sents if s[0].is_alpha] if self.doc.has_annotation("SENT_START") else []
-        return bool(openers) and sum(w[0].isupper() for w in openers) >= 0.6 * len(openers)
-
-    @cached_property
-    def _sentence_starts(self) -> list[int]:
-        """Character offsets where sentences start (the doc's sentences, read once)."""
-        if not self.doc.has_annotation("SENT_START"):
-            return [0]
-        return [s.start_char for s in self.doc.sents] or [0]
-
-    def sentence_bounds(self, c: Candidate) -> tuple[int, int]:
-        starts = self._sentence_starts
-        i = max(bisect_right(starts, c.start) - 1, 0)
-        return starts[i], starts[i + 1] if i + 1 < len(starts) else len(self.text)
-
-
-Check = Callable[[Candidate, ScopeContext], bool]
 
 # Grammar here, words in rules/lexicon (phiguard.rulepack.lexicon.WordPattern): {lex:name} is a lexicon's words.
 _YEAR_ONLY = WordPattern(r"^(?:(?:{lex:year_prefix})\s+)?(?:19|20)\d{2}s?$", regex.I)
@@ -120,8 +43,6 @@ _YEARLESS = regex.compile(r"(\d{1,2})/(\d{1,3})")
 _SCALE_WORD = WordPattern(r"\b(?:{lex:scale_words})\b", regex.I)
 _CITATION_AFTER = regex.compile(r"^\W{0,3}(?:et\s+al\b|\(?(?:19|20)\d{2}[a-z]?\)|,\s*(?:19|20)\d{2}\b)", regex.I)
 _CITATION_BEFORE = WordPattern(r"(?:\bet\s+al\.?|\b(?:{lex:citation_and}|&)|,)\s*$", regex.I)
-_PERSON_LABELS = frozenset({"PERSON", "PER"})
-_GROUP_LABELS = frozenset({"NORP"})  # nationalities, religious and political groups
 # what a number must look like to be a calendar date: d/m, d/m/y, d.m.y, d-m-y, y-m-d
 _DATE_SHAPE = regex.compile(
     r"\d{1,2}[/-]\d{1,2}(?:[/.-]\d{2,4})?|\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{4}"
@@ -129,14 +50,11 @@ _DATE_SHAPE = regex.compile(
 _FRACTION_AFTER = regex.compile(r"\s*(?:%|(?i:of|de|del|cups?|tazas?|tsp|tbsp|inch|inches|mile|miles)\b)")
 _EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PATIENT_JUST_BEFORE = WordPattern(r"\b(?:{lex:patient_words})s?\s*[,:]?\s*$", regex.I)
-_DOSAGE_FORM_BEFORE = WordPattern(r"\b(?:{lex:dosage_forms})\s+(?:(?:{lex:of_words})\s+)?$", regex.I)
 _LEADING_ARTICLE = WordPattern(r"^(?:{lex:articles})\s+", regex.I)
 _WORD = regex.compile(r"\w+")
-_LETTERS = regex.compile(r"\p{L}+")
 _ROLE_LEAD = WordPattern(r"[\s,(]*(?:(?i:{lex:determiners})\s+)?")
 _CITATION_YEAR = regex.compile(r"\((?:19|20)\d{2}\)|et\s+al", regex.I)
 _SCHEME = regex.compile(r"^(?:https?://)?(?:www\.)?")
-_EDGE = " \t\n¡!¿?.,;:\"'()[]*-–—…|/"
 _HANDLE = regex.compile(r"^@\w+$")
 _LEADING_HANDLES = regex.compile(r"^\W*(?:@\w+[\s,:]*)+$")
 _DURATION = WordPattern(r"\b(?:{lex:duration_words})\b", regex.I)
@@ -277,7 +195,7 @@ def not_tied_to_person(c: Candidate, ctx: ScopeContext) -> bool:
     if ctx.has("person_ref", start, end):
         return False
     return not any(
-        label in _PERSON_LABELS
+        label in ctx.person_labels
         and not (c.start <= ent_start < c.end)
         and not role_before(Candidate(c.rule, ent_start, ent_end, 0.0, Source("ner")), ctx)
         for ent_start, ent_end, label in ctx.ents_starting(start, end)
@@ -298,29 +216,13 @@ def person_tie(c: Candidate, ctx: ScopeContext) -> bool:
 def care_unit(c: Candidate, ctx: ScopeContext) -> bool:
     """Only stop words, dictionary words the tagger reads as no noun, and words for a unit or a generic
     place ("ICU", "the floor", "planta", "town", "going to need"): no named place."""
-    tokens = _alpha_tokens(c, ctx)
+    tokens = alpha_tokens(c, ctx)
     return bool(tokens) and all(
         t.is_stop
-        or (t.pos_ in _NOT_NOUNS and _known_word(t, ctx))
+        or (t.pos_ in NOT_NOUNS and known_word(t, ctx))
         or ctx.lexicons.fullmatch("care_units", ctx.lang, t.text)
         for t in tokens
     )
-
-
-_NOT_NAME_OPENERS = frozenset({"VERB", "AUX", "ADV", "INTJ", "ADJ", "DET", "PRON", "SCONJ", "CCONJ", "ADP"})
-_NOT_NOUNS = frozenset({"VERB", "AUX", "ADV", "ADP", "PRON", "DET", "CCONJ", "SCONJ", "PART", "NUM", "INTJ"})
-
-
-def _known_word(token: Token, ctx: ScopeContext) -> bool:
-    """In the model's word list, as written or as its lemma ("got" -> "get")."""
-    return (
-        token.is_stop or _in_dictionary(token.lower_, ctx.common_words) or ctx.lemma(token).lower() in ctx.common_words
-    )
-
-
-def _alpha_tokens(c: Candidate, ctx: ScopeContext) -> list[Token]:
-    span = ctx.doc.char_span(c.start, c.end, alignment_mode="expand")
-    return [] if span is None else [t for t in span if t.is_alpha]
 
 
 def handle_not_about_health(c: Candidate, ctx: ScopeContext) -> bool:
@@ -352,148 +254,9 @@ def duration_or_age(c: Candidate, ctx: ScopeContext) -> bool:
     return bool(_DURATION.search(value)) and not ctx.lexicons.search("months", ctx.lang, value)
 
 
-def not_name_like(c: Candidate, ctx: ScopeContext) -> bool:
-    """Not a name: a common word or greeting, or a phrase with an organisation word; and, for NER
-    entities, no capital letter, digits, a hashtag or handle, no proper noun at all, or one capitalised
-    word opening a sentence that is not a known name ("Respondemos a...", "Abro hilo")."""
-    value = ctx.value(c).strip(_EDGE)
-    if ctx.lexicons.fullmatch("not_names", ctx.lang, value) or ctx.has("org_words", c.start, c.end):
-        return True
-    tokens = _alpha_tokens(c, ctx)
-    lone_stop = len(tokens) == 1 and tokens[0].is_stop and not _name(tokens[0].text, ctx)
-    if lone_stop and profile(ctx.lang).lone_stop_word_is_no_name:
-        return True  # "¡Gracias por tu mensaje! Te escribimos...": a pronoun after an exclamation
-    if c.source.kind != "ner":  # a pattern matched: its context is the evidence
-        return False
-    if not value or not any(ch.isupper() for ch in value) or any(ch.isdigit() for ch in value):
-        return True
-    if "#" in ctx.text[max(0, c.start - 1) : c.end] or "@" in ctx.value(c) or len(value) < 2:
-        return True
-    span = ctx.doc.char_span(c.start, c.end, alignment_mode="expand")
-    if span is None:
-        return False
-    words = [t for t in span if t.is_alpha]
-    particles = builtin_words("name_particles")
-    if any(t.text.islower() and t.lower_ not in particles for t in words):
-        return True  # "Plan de acción", "Ave de corral": a title-cased phrase, not a name
-    content = [t for t in words if t.lower_ not in particles]
-    if content and _opens_clause(ctx.doc, content[0].i) and content[0].pos_ in _NOT_NAME_OPENERS:
-        return True  # "Lee más", "Haciendo Pilates", "Bueno hoy": a verb or adverb opening a clause
-    if any(_name(t.text, ctx) for t in content):
-        return False
-    if not any(t.pos_ == "PROPN" for t in words):
-        return True
-    one_word_or_person = len(content) == 1 or _ner_label(c, ctx) in _PERSON_LABELS
-    if content and one_word_or_person and all(_known_word(t, ctx) for t in content):
-        return True  # "Intervención", "Objetivos Generales": dictionary words (places like "Round Rock" kept)
-    if len(words) != 1 or not _opens_clause(ctx.doc, words[0].i):
-        return False
-    # One capitalised word opening a clause says nothing by its capital, unless the model calls it a
-    # person, tags it a proper noun and the post tells somebody's care ("💪 Aubrey went home today...")
-    return not (ctx.discloses_care and words[0].pos_ == "PROPN" and _ner_label(c, ctx) in _PERSON_LABELS)
-
-
-def _name(word: str, ctx: ScopeContext) -> bool:
-    """A known given name or surname for a text in this language (see phiguard.detect.names)."""
-    return is_known_name(word, ctx.lang, ctx.common_words)
-
-
-def _in_dictionary(word: str, words: frozenset[str]) -> bool:
-    """The word, or its singular (-s, -es), is in the model's word list."""
-    return word in words or (word.endswith("s") and (word[:-1] in words or word[:-2] in words))
-
-
-def _opens_clause(doc: Doc, i: int) -> bool:
-    """The token starts the text, a sentence or a clause (after . ! ? : ... or an emoji), where a
-    capital letter says nothing."""
-    if i == 0 or doc[i].is_sent_start:
-        return True
-    prev = doc[i - 1]
-    return not any(ch.isalnum() for ch in prev.text) and prev.text not in {",", "(", '"', "'", "-", "&"}
-
-
-def _ner_label(c: Candidate, ctx: ScopeContext) -> str | None:
-    """The model's label for the candidate: the entity it came from (perhaps cut at a separator)."""
-    for _, end, label in ctx.ents_starting(c.start, c.start + 1):
-        if end >= c.end:
-            return label
-    return None
-
-
-def _words(c: Candidate, ctx: ScopeContext) -> list[str]:
-    return _LETTERS.findall(ctx.value(c))
-
-
-def health_term(c: Candidate, ctx: ScopeContext) -> bool:
-    """A medicine or a health term the model took for a name or place ("Nolotil", "Apiretal", "INR"):
-    the curated lists first, then a pharmaceutical form right before it ("unas gotas de Otix"), then the
-    drug dictionary (loaded on first use)."""
-    value = ctx.value(c).strip(_EDGE)
-    if _name(value, ctx):
-        return False  # "Allegra" is a medicine and a given name: a name wins
-    if _DOSAGE_FORM_BEFORE.search(ctx.text, max(0, c.start - 25), c.start):
-        return True
-    if ctx.lexicons.fullmatch("drugs", ctx.lang, value) or ctx.lexicons.fullmatch("health_detail", ctx.lang, value):
-        return True
-    from phiguard.detect.drugs import dictionary
-
-    folded = value.casefold()
-    return folded in dictionary() and folded not in ctx.common_words
-
-
-def unknown_single_word(c: Candidate, ctx: ScopeContext) -> bool:
-    """A model's one-word guess that is no known given name or surname ("Farmaficha", "Bocavirus"):
-    worth a note, not a stop."""
-    words = _words(c, ctx)
-    return c.source.kind == "ner" and len(words) == 1 and not _name(words[0], ctx)
-
-
-def not_person_like(c: Candidate, ctx: ScopeContext) -> bool:
-    """The model did not call it a person, and it reads neither as a person's full name nor, in a
-    text that discloses care, as a known given name ("Rosa salió ayer del hospital"). A match of the
-    rule's own pattern (a capitalised name after a bed number) is a person by where it stands, unless
-    none of its words reads as a name ("Bed 12 - Available", "Box 3: Triaje")."""
-    if c.source.kind == "pattern":
-        tokens = [t for t in _alpha_tokens(c, ctx) if len(t.text) > 1]
-        return not any(_name(t.text, ctx) or (t.pos_ == "PROPN" and not _known_word(t, ctx)) for t in tokens)
-    if _ner_label(c, ctx) in _PERSON_LABELS:
-        return False
-    words = _words(c, ctx)
-    if looks_like_person(words, ctx.lang, ctx.common_words):
-        return False
-    return not (len(words) == 1 and is_given_name(words[0], ctx.lang, ctx.common_words) and ctx.discloses_care)
-
-
-def reads_as_name(c: Candidate, ctx: ScopeContext) -> bool:
-    """A person's name by every sign the text gives: not ruled out as a name (``not_name_like``), and
-    the model calls it a person, a rule pattern placed it (after "our patient", a courtesy title...),
-    or it reads as a full name or a known given name."""
-    if not_name_like(c, ctx):
-        return False
-    if c.source.kind == "pattern" or _ner_label(c, ctx) in _PERSON_LABELS:
-        return True
-    words = _words(c, ctx)
-    if looks_like_person(words, ctx.lang, ctx.common_words):
-        return True
-    return len(words) == 1 and words[0][:1].isupper() and is_given_name(words[0], ctx.lang, ctx.common_words)
-
-
-def not_a_person_name(c: Candidate, ctx: ScopeContext) -> bool:
-    """A group or a territory, never one person: a nationality or other group the model labels as such
-    ("Nigerians", "Tamilians") unless it is a known name, or a country or state of any country ("Tamil
-    Nadu", "Ontario") that is not also a given name ("Victoria", "Georgia")."""
-    words = _words(c, ctx)
-    if not words:
-        return False
-    if _ner_label(c, ctx) in _GROUP_LABELS and not all(_name(w, ctx) for w in words):
-        return True
-    value = ctx.value(c).strip(_EDGE)
-    return is_state_or_country(value) and not (len(words) == 1 and _name(words[0], ctx))
-
-
 def calendar_word(c: Candidate, ctx: ScopeContext) -> bool:
     """A month or a weekday alone ("June", "el jueves"): a time, never a place."""
-    value = ctx.value(c).strip(_EDGE)
+    value = ctx.value(c).strip(EDGE)
     return ctx.lexicons.fullmatch("months", ctx.lang, value) or ctx.lexicons.fullmatch("weekdays", ctx.lang, value)
 
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import regex
 
 from phiguard.config import Allowlist
-from phiguard.detect.context import CHECKS, Candidate, ScopeContext
+from phiguard.detect.context import CHECKS
+from phiguard.detect.scope import Candidate, ScopeContext
 from phiguard.detect.validators import VALIDATORS
 from phiguard.engine.findings import FindingMaker
 from phiguard.engine.nlp import LanguageRuntime

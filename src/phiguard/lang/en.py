@@ -60,4 +60,6 @@ PROFILE = LanguageProfile(
     imperative=imperative,
     bare_verb=bare_verb,
     aliases=("eng", "inglés", "ingles"),
+    person_labels=frozenset({"PERSON"}),
+    group_labels=frozenset({"NORP"}),
 )

@@ -30,4 +30,5 @@ PROFILE = LanguageProfile(
     marks="ñ¿¡áéíóú",
     aliases=("spa", "español", "espanol", "castellano"),
     lone_stop_word_is_no_name=True,
+    person_labels=frozenset({"PER"}),
 )

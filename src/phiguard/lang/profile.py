@@ -20,6 +20,7 @@ class LanguageProfile:
     tesseract: str  # Tesseract's name for the language's OCR data ("eng")
     name_locales: tuple[str, ...]  # Faker person providers with its common given names and surnames
     imperative: Callable[[Token], bool]  # an instruction in the parse ("take", "tómate")
+    person_labels: frozenset[str]  # the entity labels its spaCy model gives people ("PERSON", "PER")
     # a base-form verb the parse attached oddly, unless one of the given words is before it
     bare_verb: Callable[[Token, frozenset[str]], bool] = lambda token, not_before: False
     marks: str = ""  # letters and punctuation only this language writes (tell it from the others)
@@ -29,3 +30,4 @@ class LanguageProfile:
     # the model takes a capitalised function word for a name ("¡Gracias por tu mensaje! Te
     # escribimos...": a pronoun after an exclamation): a lone stop word is no name
     lone_stop_word_is_no_name: bool = False
+    group_labels: frozenset[str] = frozenset()  # labels of nationalities and groups ("NORP"): never a person

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 import regex
 
-from phiguard.detect.context import CHECKS, Candidate, ScopeContext, _ner_label, _opens_clause
+from phiguard.detect.context import CHECKS
+from phiguard.detect.name_checks import ner_label, opens_clause
 from phiguard.detect.names import is_given_name, is_known_name
+from phiguard.detect.scope import Candidate, ScopeContext
 from phiguard.lang import DEFAULT_LANG
 from phiguard.models import Entity, Lang, Post
 from phiguard.rulepack.lexicon import LexiconIndex
@@ -92,7 +94,7 @@ def candidate_features(c: Candidate, ctx: ScopeContext, text: TextFeatures) -> F
     for word, offsets in text.words.items():  # the text's words, not counting the candidate's own
         if any(not (c.start <= at < c.end) for at in offsets):
             f[f"P:{word}"] = 1.0
-    label = _ner_label(c, ctx)
+    label = ner_label(c, ctx)
     if label:
         f[f"ner:{label}|{entity}"] = 1.0
     for name in c.rule.context.checks:
@@ -111,7 +113,7 @@ def candidate_features(c: Candidate, ctx: ScopeContext, text: TextFeatures) -> F
             f[f"common_words|{entity}"] = 1.0
     span = ctx.doc.char_span(c.start, c.end, alignment_mode="expand")
     if span is not None and len(span):
-        if _opens_clause(ctx.doc, span[0].i):
+        if opens_clause(ctx.doc, span[0].i):
             f[f"opens_clause|{entity}"] = 1.0
         f[f"pos:{span[0].pos_}|{entity}"] = 1.0
         root = span.root

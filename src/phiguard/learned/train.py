@@ -23,342 +23,35 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from phiguard.engine.linter import Linter
-from phiguard.lang import DEFAULT_LANG
-from phiguard.learned import FORMAT, LinearModel, ModelName, Thresholds, model_path
+from phiguard.learned import LinearModel, model_path
+from phiguard.learned.data import ADVICE_EXTRA, EXTRA, SEED_WEIGHT, TRAIN, Data, as_posts, collect, split_extra
 from phiguard.learned.features import (
-    CandidateRecord,
-    Features,
     ScoredCandidate,
     not_advised,
     post_features,
-    post_signals,
     story_features,
     with_story,
 )
-from phiguard.models import Post, Report
-from phiguard.posts.advice import addressee_end
-from phiguard.rulepack.lexicon import LexiconIndex
-from phiguard.rulepack.schema import RuleSet
-from phiguard.run.evaluate import GoldDoc, Tally, in_safe_harbor, read_corpus
-
-SEED = 20261202
-FOLDS = 5
-C = {"story": 0.5, "identifier": 0.5, "consent": 0.5, "advice": 0.5}  # inverse L2 strength of each logistic regression
-# each warning threshold maximises F-beta on out-of-fold scores (beta < 1 favours precision)
-BETA = {"story": 1.0, "identifier": 0.7, "consent": 1.5, "advice": 1.1}
-# each error threshold: the lowest score above which out-of-fold precision stays at this value. Consent's
-# is lower: with no identifier at warning, only a score at error flags a post that singles a patient out
-# by details alone ("the farmer pinned under his tractor"), and at 0.95 most of those went unflagged
-ERROR_PRECISION = {"story": 0.95, "identifier": 0.95, "consent": 0.85, "advice": 0.95}
-Drop = Callable[[str], bool]
-
-
-def _keep_all(name: str) -> bool:
-    return False
-
-
-@dataclass(frozen=True)
-class Example:
-    """One candidate (identifier model) or one post (consent model): features and label, no text.
-    ``label`` None: a candidate touching only neutral gold, scored for the post but never trained on."""
-
-    doc: str
-    features: Features
-    label: int | None
-    start: int = 0
-    end: int = 0
-    rule: str = ""
-    entity: str = ""
-    scope: str = "body"
-    weight: float = 1.0
-
-
-@dataclass(frozen=True)
-class Data:
-    docs: list[GoldDoc]  # the labelled posts: cross-validated
-    candidates: list[Example]
-    signals: dict[str, Features]  # post_signals of each post
-    featured: dict[str, int | None]  # each post's consent label
-    seeds: frozenset[str]  # ids of the rule examples and extra corpora: always on the training side
-    advised: dict[str, int]  # where the address of each post with personal advice ends (out of fold)
-    advice: list[Example]  # one per post: the advice model's features and the post's advice label
-    handles: frozenset[str]  # the codes of the rules whose candidates are social handles (role: handle)
-
-
-def _label(record: CandidateRecord, doc: GoldDoc) -> int | None:
-    if record.scope != "body":
-        return None
-    scored = [s for s in doc.spans if in_safe_harbor(s, doc.text)]
-    if any(s.start < record.end and record.start < s.end for s in scored):
-        return 1
-    if any(s.start < record.end and record.start < s.end for s in doc.spans):
-        return None  # touches only neutral gold: neither
-    return 0
-
-
-@dataclass(frozen=True)
-class Seed:
-    """A rule file's example turned into training data (``rules/*/*.yml``: ``examples``). A flag
-    example labels the candidates of its ``match`` positive (the rest of its text is unlabelled); a
-    pass example labels its rule's candidates negative. Consent examples label the post."""
-
-    post: Post
-    rule: str
-    flag: bool
-    match: tuple[int, int] | None
-    featured: int | None  # for the consent model: 1 features a patient, 0 not, None unknown
-    advice: int | None = None  # for the advice model: the advice rules' flag (1) and pass (0) examples
-
-
-def seeds(rules: RuleSet) -> list[Seed]:
-    out = []
-    for rule in rules.rules:
-        if rule.detect.image:
-            continue
-        for kind, examples in (("flag", rule.examples.flag), ("pass", rule.examples.pass_)):
-            for i, ex in enumerate(examples):
-                if ex.ledger or ex.image:
-                    continue  # consent ledgers and images are not what the models read
-                match = None
-                if ex.match is not None:
-                    start = ex.text.index(ex.match)
-                    match = (start, start + len(ex.match))
-                featured = None
-                if rule.detect.post == "consent.missing":
-                    featured = 1 if kind == "flag" or ex.metadata.get("consent") else 0
-                post = Post(
-                    id=f"{rule.code}-{kind}-{i}", text=ex.text, lang=ex.lang, captions=ex.captions, metadata=ex.metadata
-                )
-                advice = int(kind == "flag") if rule.category.value == "advice" else None
-                out.append(Seed(post, rule.code, kind == "flag", match, featured, advice))
-    return out
-
-
-def _seed_label(record: CandidateRecord, seed: Seed) -> int | None:
-    if seed.rule.startswith(("CON", "ADV")):
-        return None
-    if not seed.flag:
-        return 0 if record.rule == seed.rule else None
-    if seed.match is not None and record.scope == "body":
-        a, b = seed.match
-        return 1 if record.start < b and a < record.end else None
-    return None
-
-
-# Other shared dev corpora, a fixed share of each always on the training side of the identifier model,
-# so that it sees clinical cases and real tweets as well as hospital posts; the rest of each is scored
-# as unseen text. SocialDisNER's tweets carry no identifier gold: every candidate there is a negative
-# (its use: the false-alarm rate on real Spanish health tweets). Neither corpus labels consent, so
-# neither trains the consent model (as "no patient" the tweets taught it that Spanish care words mean
-# nobody is featured).
-# the hospital posts: writers A-C, then D-G (harder on purpose: replies without handles, patients singled
-# out by details, nicknames, places)
-TRAIN = ("social_train.jsonl", "social_train2.jsonl")
-EXTRA = {"meddocan.dev.jsonl": 0.2, "socialdisner.dev.jsonl": 0.2}
-# their candidates together weigh this share of the hospital posts' candidates (they are many more)
-EXTRA_WEIGHT = 0.25
-# Reddit replies advise one person on parenting and life, hardly ever on medicines: half of them train
-# the advice model as negatives (what advice to one person looks like when it is not medical), at
-# this share of the hospital posts' weight; the other half is scored as unseen text.
-ADVICE_EXTRA = ("reddit_advice_replies.dev.jsonl", 0.5)
-ADVICE_EXTRA_WEIGHT = 0.3
-# a rule file's flag/pass example is what the rule promises (the test suite runs each one): its candidates
-# weigh this many times a hospital post's candidate
-SEED_WEIGHT = 3.0
-
-
-def split_extra(docs: Sequence[GoldDoc], share: float) -> tuple[list[GoldDoc], list[GoldDoc]]:
-    """(training part, unseen part) of a corpus, drawn with the seed."""
-    ids = sorted(d.id for d in docs)
-    random.Random(SEED + 2).shuffle(ids)
-    chosen = set(ids[: round(len(ids) * share)])
-    return [d for d in docs if d.id in chosen], [d for d in docs if d.id not in chosen]
-
-
-def _featured_label(doc: GoldDoc) -> int | None:
-    return int(bool(doc.labels["consent_required"])) if "consent_required" in doc.labels else None
-
-
-def collect(
-    docs: Sequence[GoldDoc],
-    with_seeds: bool = True,
-    extra: Sequence[GoldDoc] = (),
-    advice_extra: Sequence[GoldDoc] = (),
-) -> Data:
-    """Every candidate of every post (the labelled posts, the extra corpora's training parts, then the
-    rule examples), with its features and label; each post's advice features and label (and the
-    advice-only extra corpus, as negatives); each post's signals and consent label, with whether it
-    gives advice taken from the advice model's out-of-fold scores."""
-    linter = Linter(
-        identifier_model=_constant("identifier"),
-        consent_model=_constant("consent"),
-        advice_model=_never("advice"),
-        story_model=_constant("story"),  # the candidates are recorded without it: ``train_models`` adds it
-    )
-    examples = seeds(linter.rules) if with_seeds else []
-    posts = [*_posts(docs), *_posts(extra), *(s.post for s in examples)]
-    by_doc = {d.id: d for d in [*docs, *extra]}
-    by_seed = {s.post.id: s for s in examples}
-    records: list[CandidateRecord] = []
-    advice_features: dict[str, Features] = {}
-    linter.recorder = records.append
-    linter.post_recorders["advice"] = lambda post_id, f: advice_features.__setitem__(str(post_id), f)
-    for _ in linter.lint_many(posts):
-        pass
-    linter.recorder = None
-    for _ in linter.lint_many(_posts(advice_extra)):  # the advice features only
-        pass
-    linter.post_recorders.pop("advice", None)
-    candidates = []
-    for r in records:
-        assert r.post_id is not None
-        doc = by_doc.get(r.post_id)
-        label = _label(r, doc) if doc is not None else _seed_label(r, by_seed[r.post_id])
-        candidates.append(Example(r.post_id, r.features, label, r.start, r.end, r.rule, r.entity, r.scope))
-    # the rules' examples are the rules' specification: each weighs SEED_WEIGHT posts' candidates
-    candidates = [replace(e, weight=SEED_WEIGHT) if e.doc in by_seed else e for e in candidates]
-    extra_ids = {d.id for d in extra}
-    n_extra = sum(1 for e in candidates if e.doc in extra_ids)
-    if n_extra:
-        w = EXTRA_WEIGHT * (len(candidates) - n_extra) / n_extra
-        candidates = [replace(e, weight=round(w, 6)) if e.doc in extra_ids else e for e in candidates]
-    # one order whatever the order Presidio reported them in: the same data gives the same model
-    candidates.sort(key=lambda e: (e.doc, e.scope, e.start, e.end, e.rule, sorted(e.features.items())))
-    # every extra corpus is advice negatives: Reddit replies (advice to one person, not medical), and the
-    # clinical cases and health tweets, whose treatment words are no advice to a reader
-    advice = _advice_examples(docs, examples, [*advice_extra, *extra], advice_features)
-    seeded = frozenset(s.post.id for s in examples if s.post.id) | {d.id for d in extra} | {d.id for d in advice_extra}
-    oof, thresholds = scored_thresholds("advice", advice)
-    advising = {e.doc for sc, e in zip(oof, advice, strict=True) if sc >= thresholds.warning}
-    lexicons = LexiconIndex(linter.rules.lexicons)
-    signals = {}
-    featured: dict[str, int | None] = {}
-    advised = {}
-    for post in posts:
-        assert post.id is not None
-        lang = post.lang or DEFAULT_LANG
-        gives_advice = post.id in advising
-        if gives_advice:
-            advised[post.id] = addressee_end(post)
-        signals[post.id] = post_signals(post, lexicons, {scope: lang for scope, _ in post.scopes()}, gives_advice)
-        doc = by_doc.get(post.id)
-        featured[post.id] = _featured_label(doc) if doc else by_seed[post.id].featured
-    return Data(list(docs), candidates, signals, featured, seeded, advised, advice, linter.rules.with_role("handle"))
-
-
-def _advice_examples(
-    docs: Sequence[GoldDoc], examples: Sequence[Seed], extra: Sequence[GoldDoc], features: dict[str, Features]
-) -> list[Example]:
-    """One advice example per post, addressed or not (an addressee is a feature, never a gate): the
-    labelled posts, the advice rules' examples, the extra corpus's training part as negatives at
-    ``ADVICE_EXTRA_WEIGHT`` of the posts' weight."""
-    labelled = [(d.id, int(bool(d.labels.get("personal_advice")))) for d in docs]
-    labelled += [(str(s.post.id), s.advice) for s in examples if s.advice is not None]
-    out = [Example(doc, features[doc], label) for doc, label in labelled if doc in features]
-    negatives = [Example(d.id, features[d.id], 0) for d in extra if d.id in features]
-    if negatives:
-        w = round(ADVICE_EXTRA_WEIGHT * len(out) / len(negatives), 6)
-        out += [replace(e, weight=w) for e in negatives]
-    return sorted(out, key=lambda e: e.doc)
-
-
-def _posts(docs: Iterable[GoldDoc]) -> list[Post]:
-    return [Post(id=d.id, text=d.text, lang=d.lang) for d in docs]
-
-
-def _constant(name: ModelName) -> LinearModel:
-    return LinearModel(format=FORMAT, name=name, bias=0.0, weights={}, thresholds=Thresholds(warning=0.5, error=1.0))
-
-
-def _never(name: ModelName) -> LinearModel:
-    """A model that scores every input 0.5 and never reaches its warning threshold."""
-    return LinearModel(format=FORMAT, name=name, bias=0.0, weights={}, thresholds=Thresholds(warning=1.0, error=1.0))
-
-
-def fit(name: ModelName, examples: Sequence[Example], drop: Drop = _keep_all) -> tuple[float, dict[str, float]]:
-    """A logistic regression on the labelled examples; ``drop`` leaves features out (ablation)."""
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    labelled = [e for e in examples if e.label is not None]
-    vec = DictVectorizer(sort=True)
-    x = vec.fit_transform([{k: v for k, v in e.features.items() if k != "bias" and not drop(k)} for e in labelled])
-    clf = LogisticRegression(C=C[name], solver="lbfgs", max_iter=5000)
-    clf.fit(x, [e.label for e in labelled], sample_weight=[e.weight for e in labelled])
-    names = vec.get_feature_names_out()
-    weights = {n: round(float(w), 5) for n, w in zip(names, clf.coef_[0], strict=True) if abs(w) >= 1e-4}
-    return round(float(clf.intercept_[0]), 5), weights
-
-
-def _model(name: ModelName, fitted: tuple[float, dict[str, float]], th: Thresholds) -> LinearModel:
-    return LinearModel(format=FORMAT, name=name, bias=fitted[0], weights=fitted[1], thresholds=th)
-
-
-def _split(ids: Iterable[str], seed: int, k: int = FOLDS) -> list[list[str]]:
-    ordered = sorted(set(ids))
-    random.Random(seed).shuffle(ordered)
-    return [ordered[i::k] for i in range(k)]
-
-
-def folds_of(docs: Sequence[GoldDoc]) -> list[list[str]]:
-    return _split((d.id for d in docs), SEED)
-
-
-def writers_of(docs: Sequence[GoldDoc]) -> list[list[str]]:
-    writers: dict[str, list[str]] = {}
-    for d in docs:
-        writers.setdefault(str(d.meta.get("writer", "?")), []).append(d.id)
-    return [writers[w] for w in sorted(writers)]
-
-
-def out_of_fold(name: ModelName, examples: Sequence[Example], drop: Drop = _keep_all) -> list[float]:
-    """Each example's score from a model that never saw its post (an inner cross-validation)."""
-    scores = [0.0] * len(examples)
-    for held in _split((e.doc for e in examples), SEED + 1):
-        held_set = set(held)
-        model = _model(
-            name, fit(name, [e for e in examples if e.doc not in held_set], drop), _constant(name).thresholds
-        )
-        for i, e in enumerate(examples):
-            if e.doc in held_set:
-                scores[i] = model.score(e.features)
-    return scores
-
-
-def choose_thresholds(scored: Iterable[tuple[float, int]], beta: float, error_precision: float) -> Thresholds:
-    """Warning: the score that maximises F-beta; error: the lowest score above which precision
-    stays at ``error_precision``."""
-    ranked = sorted(scored, key=lambda t: -t[0])
-    positives = sum(label for _, label in ranked)
-    best_f, warning, error = -1.0, 0.5, 1.0
-    tp = fp = 0
-    for score, label in ranked:
-        tp += label
-        fp += 1 - label
-        recall, precision = tp / max(positives, 1), tp / (tp + fp)
-        f = (1 + beta**2) * precision * recall / max(beta**2 * precision + recall, 1e-9)
-        if f > best_f:
-            best_f, warning = f, score
-        if precision >= error_precision:
-            error = score
-    warning = round(warning, 4)
-    return Thresholds(warning=warning, error=round(max(error, warning), 4))
-
-
-def scored_thresholds(
-    name: ModelName, examples: Sequence[Example], drop: Drop = _keep_all
-) -> tuple[list[float], Thresholds]:
-    """Each example's out-of-fold score, and the thresholds chosen on those scores."""
-    oof = out_of_fold(name, examples, drop)
-    labelled = ((s, e.label) for s, e in zip(oof, examples, strict=True) if e.label is not None)
-    return oof, choose_thresholds(labelled, BETA[name], ERROR_PRECISION[name])
+from phiguard.learned.fitting import (
+    SEED,
+    C,
+    Drop,
+    Example,
+    fit,
+    folds_of,
+    keep_all,
+    model_of,
+    scored_thresholds,
+    writers_of,
+)
+from phiguard.models import Report
+from phiguard.run.evaluate import GoldDoc, Tally, read_corpus
 
 
 def post_examples(data: Data, docs: Iterable[str], scores: dict[int, float], told: dict[str, float]) -> list[Example]:
@@ -395,27 +88,27 @@ def story_examples(data: Data, docs: Iterable[str]) -> list[Example]:
     return [Example(d, story_features(data.signals[d]), data.featured[d]) for d in sorted(docs) if d in data.signals]
 
 
-def train_models(data: Data, docs: set[str], drop: Drop = _keep_all) -> Models:
+def train_models(data: Data, docs: set[str], drop: Drop = keep_all) -> Models:
     """The four models trained on the posts ``docs``, thresholds from out-of-fold scores. The identifier
     model reads each candidate's story score from a story model that never saw its post."""
     stories = story_examples(data, docs)
     story_oof, story_th = scored_thresholds("story", stories, drop)
-    story = _model("story", fit("story", stories, drop), story_th)
+    story = model_of("story", fit("story", stories, drop), story_th)
     told = {e.doc: sc for e, sc in zip(stories, story_oof, strict=True)}
     index = [i for i, e in enumerate(data.candidates) if e.doc in docs]
     candidates = [
         replace(e, features=with_story(e.features, e.entity, told[e.doc])) for e in (data.candidates[i] for i in index)
     ]
     oof, id_th = scored_thresholds("identifier", candidates, drop)
-    identifier = _model("identifier", fit("identifier", candidates, drop), id_th)
+    identifier = model_of("identifier", fit("identifier", candidates, drop), id_th)
     posts = post_examples(data, docs, dict(zip(index, oof, strict=True)), told)
-    consent = _model("consent", fit("consent", posts, drop), scored_thresholds("consent", posts, drop)[1])
+    consent = model_of("consent", fit("consent", posts, drop), scored_thresholds("consent", posts, drop)[1])
     advice = [e for e in data.advice if e.doc in docs]
     return Models(
         story,
         identifier,
         consent,
-        _model("advice", fit("advice", advice, drop), scored_thresholds("advice", advice, drop)[1]),
+        model_of("advice", fit("advice", advice, drop), scored_thresholds("advice", advice, drop)[1]),
     )
 
 
@@ -451,12 +144,12 @@ def evaluate(models: Models, docs: Sequence[GoldDoc], tallies: Tallies | None = 
         advice_model=models.advice,
         story_model=models.story,
     )
-    for doc, report in zip(docs, linter.lint_many(_posts(docs)), strict=True):
+    for doc, report in zip(docs, linter.lint_many(as_posts(docs)), strict=True):
         tallies.add(doc, report)
     return tallies
 
 
-def cross_validate(data: Data, splits: list[list[str]], drop: Drop = _keep_all) -> Tallies:
+def cross_validate(data: Data, splits: list[list[str]], drop: Drop = keep_all) -> Tallies:
     """Each split held out in turn: train on the rest, lint the held-out posts with the real Linter."""
     tallies = Tallies()
     for held in splits:
