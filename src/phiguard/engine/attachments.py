@@ -13,7 +13,8 @@ from phiguard.models import Box, Evidence, Finding, Lang, Post, Scope, Severity
 from phiguard.rulepack.schema import Rule
 
 if TYPE_CHECKING:
-    from phiguard.detect.images import ImageFacts, ImageInspector, ImageText
+    from phiguard.detect.image_metadata import ImageText
+    from phiguard.detect.images import ImageFacts, ImageInspector
 
 IMAGE_THREADS = 4  # images read at once (Tesseract and OpenCV work outside the GIL)
 

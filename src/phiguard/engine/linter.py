@@ -50,7 +50,8 @@ from phiguard.rulepack.loader import load_rules
 from phiguard.rulepack.schema import Rule, RuleSet
 
 if TYPE_CHECKING:
-    from phiguard.detect.images import ImageFacts, ImageInspector, ImageText
+    from phiguard.detect.image_metadata import ImageText
+    from phiguard.detect.images import ImageFacts, ImageInspector
 
 
 class Linter:
