@@ -23,10 +23,6 @@ class ModelNotAvailable(PhiguardError):
     code = "PG101"
 
 
-class NetworkBlocked(PhiguardError):
-    code = "PG102"
-
-
 class ImageToolsMissing(PhiguardError):
     """OCR or face detection was asked for (the default) and Tesseract or OpenCV is not installed."""
 

@@ -118,8 +118,8 @@ class Reading:
     @property
     def addressed(self) -> bool:
         """Somebody in particular is addressed: a handle, a reply, a greeting or vocative name, or the
-        reader's own case. Advice is "aimed at one person": a post addressing nobody gets no ADV
-        finding, whatever it says, and the model is trained on addressed posts only."""
+        reader's own case. Evidence the advice model weighs (the ``addressed`` feature), never a
+        precondition: every post is read and scored."""
         return self.address is not None or self.handle or any(kinds & _ONE_READER for _, kinds, _ in self.sentences)
 
 

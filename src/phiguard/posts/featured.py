@@ -20,8 +20,7 @@ from phiguard.detect.context import called_patient
 from phiguard.engine.findings import FindingMaker
 from phiguard.lang import DEFAULT_LANG
 from phiguard.learned.features import not_advised, post_features
-from phiguard.models import Category, Entity, Finding, Lang, Post, Severity
-from phiguard.models import Evidence as Reason
+from phiguard.models import Category, Entity, Evidence, Finding, Lang, Post, Severity
 from phiguard.posts.advice import addressee_end
 from phiguard.posts.check import PostInput, PostTools, Verdict
 from phiguard.posts.ledger import ConsentRecord, LedgerError, MemoryLedger, front_matter_records, names_match
@@ -56,7 +55,7 @@ class ConsentCheck:
 
 
 @dataclass(frozen=True)
-class Evidence:
+class Disclosure:
     """What makes the post about a patient: who, and which words disclose care or health."""
 
     who: tuple[Finding, ...]
@@ -70,13 +69,13 @@ def _scope_word(f: Finding, rules: RuleSet) -> str | None:
     return rule.consent_scope if rule else None
 
 
-def find_evidence(
+def find_disclosure(
     post: Post,
     findings: Sequence[Finding],
     lexicons: LexiconIndex,
     langs: Mapping[str, Lang],
     advised: int = 0,
-) -> Evidence:
+) -> Disclosure:
     """Who the post identifies (identifier findings at warning or above) and which words disclose
     care. ``advised``: where the opening address of a post that gives personal advice ends; the person
     advised ("@tina_r", "Hi Laura,") is the ADV rules' concern, not a featured patient."""
@@ -93,15 +92,15 @@ def find_evidence(
         for lexicon in ("care", "care_second_person", "health_detail"):
             care += [(scope, s, e) for s, e in lexicons.finditer(lexicon, lang, text)]
     photo = bool(post.images or post.alt_texts or post.captions or post.metadata.get("images"))
-    return Evidence(tuple(counted), tuple(care), photo)
+    return Disclosure(tuple(counted), tuple(care), photo)
 
 
-def disclosed(evidence: Evidence, rules: RuleSet) -> set[str]:
+def disclosed(disclosure: Disclosure, rules: RuleSet) -> set[str]:
     """The consent scope words a post needs: what it discloses about the patient."""
-    words = {w for f in evidence.who if (w := _scope_word(f, rules))}
-    if evidence.care:
+    words = {w for f in disclosure.who if (w := _scope_word(f, rules))}
+    if disclosure.care:
         words.add("condition")
-    if evidence.photo:
+    if disclosure.photo:
         words.add("photo")  # a draft with images or captions shows the patient it identifies
     return words
 
@@ -127,28 +126,28 @@ def assess(
     rules = maker.rules
     records = _records(post, ledger, where)
     about_people = [f for f in findings if (r := rules.get(f.rule)) is None or r.features_patient]
-    evidence = find_evidence(post, about_people, lexicons, langs, advised)
+    disclosure = find_disclosure(post, about_people, lexicons, langs, advised)
     score, severity = featured
     # a face (or another image identifier of a person) in an attached photo always features somebody
     # (full-face photographs are a Safe Harbor identifier), and so does a person the post itself calls its
     # patient ("our patient Rosa", "nuestra paciente Marta García"), whatever the words say
-    if severity < Severity.WARNING and evidence.who:
+    if severity < Severity.WARNING and disclosure.who:
         texts = dict(post.scopes())
         if any(
             ((r := rules.get(f.rule)) is not None and r.detect.image)
             or (f.entity == Entity.PERSON and called_patient(texts.get(f.scope, ""), f.start))
-            for f in evidence.who
+            for f in disclosure.who
         ):
             severity = Severity.WARNING
     # with no identifier at warning or above, only a confident score says the post points at one
     # person by its details alone ("the 16-year-old quarterback who collapsed at Friday's game")
-    if not evidence.who and severity < Severity.ERROR:
+    if not disclosure.who and severity < Severity.ERROR:
         severity = Severity.INFO
     is_featured = severity >= Severity.WARNING
     out: list[Finding] = []
     if not records and not is_featured:
         return Outcome(tuple(findings), ())
-    if not evidence.who and not is_featured:
+    if not disclosure.who and not is_featured:
         for rec, _ in records:
             if rec.patient:
                 out.append(
@@ -157,18 +156,18 @@ def assess(
         return Outcome(tuple(findings), _selected(out, active))
 
     handles = rules.with_role("handle")  # a handle alone is advice territory (ADV), not a featured patient
-    names = [f for f in evidence.who if f.entity == Entity.PERSON and f.rule not in handles]
+    names = [f for f in disclosure.who if f.entity == Entity.PERSON and f.rule not in handles]
     valid: list[ConsentRecord] = []
     for rec, known in records:
         if not known:
-            out.append(_finding(maker, UNKNOWN_ID, evidence, f"consent id {rec.id} is not in the ledger"))
+            out.append(_finding(maker, UNKNOWN_ID, disclosure, f"consent id {rec.id} is not in the ledger"))
             continue
         problem = rec.problem(today)
         if problem:
-            out.append(_finding(maker, NOT_VALID, evidence, f"consent {rec.id} {problem}"))
+            out.append(_finding(maker, NOT_VALID, disclosure, f"consent {rec.id} {problem}"))
             continue
         if rec.patient and names and not any(names_match(rec.patient, f.value) for f in names):
-            out.append(_finding(maker, NAMES_NOBODY, evidence, f"consent {rec.id} names someone else"))
+            out.append(_finding(maker, NAMES_NOBODY, disclosure, f"consent {rec.id} names someone else"))
             continue
         valid.append(rec)
 
@@ -178,17 +177,17 @@ def assess(
         refused = {maker.post_code(UNKNOWN_ID), maker.post_code(NOT_VALID)}
         if is_featured and not any(c.rule in refused for c in out):
             note = "no consent on record" if not valid else "a named person has no consent on record"
-            who = uncovered or list(evidence.who)
-            out.append(_finding(maker, MISSING, evidence, note, who=who, severity=severity, score=score))
+            who = uncovered or list(disclosure.who)
+            out.append(_finding(maker, MISSING, disclosure, note, who=who, severity=severity, score=score))
         return Outcome(tuple(findings), _selected(out, active))
 
     allowed = {w for r in valid for w in r.scope}
-    beyond = sorted(disclosed(evidence, rules) - allowed)
+    beyond = sorted(disclosed(disclosure, rules) - allowed)
     if beyond:
-        out.append(_finding(maker, BEYOND_SCOPE, evidence, f"discloses {', '.join(beyond)} beyond the consent"))
+        out.append(_finding(maker, BEYOND_SCOPE, disclosure, f"discloses {', '.join(beyond)} beyond the consent"))
     ids = ",".join(r.id for r in valid)
     demoted = [
-        f.model_copy(update={"severity": Severity.INFO, "evidence": (*f.evidence, Reason.of("consent", ids))})
+        f.model_copy(update={"severity": Severity.INFO, "evidence": (*f.evidence, Evidence.of("consent", ids))})
         if f.category == Category.IDENTIFIER and f.severity >= Severity.WARNING and _scope_word(f, rules) in allowed
         else f
         for f in findings
@@ -221,17 +220,17 @@ def _selected(findings: list[Finding], active: frozenset[str]) -> tuple[Finding,
 def _finding(
     maker: FindingMaker,
     kind: PostKind,
-    evidence: Evidence | None,
+    disclosure: Disclosure | None,
     note: str,
     who: Sequence[Finding] = (),
     severity: Severity | None = None,
     score: float | None = None,
 ) -> Finding:
-    anchor = (who or (evidence.who if evidence else ()))[:1]
+    anchor = (who or (disclosure.who if disclosure else ()))[:1]
     details = [note]
-    if evidence:
-        details += [f"who:{f.rule}@{f.scope}:{f.start}-{f.end}" for f in evidence.who[:5]]
-        details += [f"care:{s}:{a}-{b}" for s, a, b in evidence.care[:5]]
+    if disclosure:
+        details += [f"who:{f.rule}@{f.scope}:{f.start}-{f.end}" for f in disclosure.who[:5]]
+        details += [f"care:{s}:{a}-{b}" for s, a, b in disclosure.care[:5]]
     at = anchor[0] if anchor else None
     code = maker.post_code(kind)
     return maker.make(

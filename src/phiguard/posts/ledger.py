@@ -4,8 +4,8 @@ A consent record is a patient's written authorization (45 CFR 164.508): who sign
 organisation disclose (``scope``), when it was signed, when it expires and whether it was revoked.
 Records come from a draft's front matter (``consent:``) and from a ledger configured as
 ``consent-ledger``: a CSV or YAML export of the consent system, or a SQLite database
-(``sqlite:///path.db``). A ledger is anything with :meth:`Ledger.get` and :meth:`Ledger.records`, so
-other stores can be added. A ledger that cannot be read, or a record with a bad date, a missing column
+(``sqlite:///path.db``), each read whole into a :class:`MemoryLedger` (another store is added as one
+more reader in :func:`open_ledger`). A ledger that cannot be read, or a record with a bad date, a missing column
 or an unknown scope word, is a :class:`LedgerError` (exit 2) naming the file and row.
 """
 
@@ -18,7 +18,6 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Protocol
 
 import regex
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -107,14 +106,6 @@ def front_matter_records(metadata: Mapping[str, object], where: str) -> list[Con
             raise LedgerError(f"{where}: consent[{i}] is not a record", "write `- id: ...` with patient and scope")
         out.append(parse_record({str(k): v for k, v in item.items()}, f"{where}: consent[{i}]"))
     return out
-
-
-class Ledger(Protocol):
-    """Where signed authorizations are looked up."""
-
-    def get(self, consent_id: str) -> ConsentRecord | None: ...
-
-    def records(self) -> Iterable[ConsentRecord]: ...
 
 
 class MemoryLedger:

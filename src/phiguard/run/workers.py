@@ -1,6 +1,7 @@
 """Worker processes of ``check -j N`` and ``audit -j N``: each builds its own Linter once, in the pool's
 initializer, so models load once per worker. This is the only per-process Linter, and it lives only
-in worker processes; in the calling process the caller owns its Linters (see ``engine.LinterCache``)."""
+in worker processes; in the calling process the caller owns its Linters
+(:class:`phiguard.run.linters.LinterCache`)."""
 
 from __future__ import annotations
 
