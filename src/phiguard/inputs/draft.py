@@ -19,39 +19,32 @@ from typing import Any, Literal, TypeAlias
 
 from phiguard.errors import InputError
 from phiguard.inputs.suppressions import Suppression
-from phiguard.lang import LANGS, parse_language
+from phiguard.lang import LANGS, PROFILES, parse_language
+from phiguard.lang.profile import FieldRole
 from phiguard.models import BODY, Lang, Post, Scope
 
-# Post fields people use in exports and bulk-schedule sheets (compared case-insensitively).
-TEXT_KEYS = ("text", "message", "body", "content", "post", "copy", "tweet", "status", "texto", "mensaje")
-CAPTION_KEYS = ("caption", "captions", "pie", "pie_de_foto")
-ALT_KEYS = ("alt", "alt_text", "alt_texts", "alttext", "texto_alternativo")
-LANG_KEYS = ("lang", "language", "idioma")
+
+def _fields(*roles: FieldRole) -> tuple[str, ...]:
+    """The field names every language's users give a role (``lang.*.draft_fields``), in profile order,
+    each once."""
+    return tuple(dict.fromkeys(k for role in roles for p in PROFILES.values() for k in p.draft_fields.get(role, ())))
+
+
+# Post fields people use in exports and bulk-schedule sheets (compared case-insensitively), from the
+# language profiles.
+TEXT_KEYS = _fields("text")
+CAPTION_KEYS = _fields("caption")
+ALT_KEYS = _fields("alt")
+LANG_KEYS = _fields("lang")
 ID_KEYS = ("id", "post_id", "uuid", "tweet_id")
-IMAGE_KEYS = (
-    *("images", "image", "photos", "photo", "media", "imágenes", "imagenes", "imagen", "fotos", "foto"),
-    *("image_path", "image_paths", "image_file", "media_path"),
-)
-IMAGE_PATH_KEYS = ("path", "src", "file", "url", "ruta", "archivo")
+IMAGE_KEYS = (*_fields("image"), *_fields("image_file"))
+IMAGE_PATH_KEYS = _fields("image_path")
 # More text a post carries in exports and sheets, checked as captions after the body: titles, first
 # comments, replies and thread parts (strings, or records with text fields), link previews, hashtags.
-EXTRA_TEXT_KEYS = (
-    *("title", "headline", "subject", "summary", "description", "first_comment", "comment", "comments"),
-    *("replies", "reply", "thread", "threads", "parts", "tweets", "link_preview", "preview", "link_title"),
-    *("link_description", "url", "link", "links", "hashtags", "tags", "cta", "call_to_action"),
-    *("titulo", "título", "titular", "resumen", "descripcion", "descripción", "comentario", "comentarios"),
-    *("respuesta", "respuestas", "hilo", "enlace", "etiquetas"),
-)
-_WHO_KEYS = ("author", "autor", "user", "name", "handle")  # who wrote a reply: a handle tied to health is PHI
+EXTRA_TEXT_KEYS = _fields("extra")
+_WHO_KEYS = _fields("who")  # who wrote a reply: a handle tied to health is PHI
 # Fields that are about the post, not text of it: never checked and never reported as unchecked.
-METADATA_KEYS = (
-    *(*ID_KEYS, *LANG_KEYS, "channel", "channels", "network", "networks", "platform", "platforms", "account"),
-    *("profile", "publish_at", "publish_date", "scheduled_at", "scheduled_for", "published_at", "created_at"),
-    *("updated_at", "date", "time", "timezone", "status_code", "type", "kind", "format", "layout", "slug"),
-    *("draft", "weight", "template", "consent", "consents", "consentimiento", "consentimientos", "canal"),
-    *("red", "fecha", "hora", "tipo", "formato", "approved", "approved_by", "reviewed", "likes", "shares"),
-    *("views", "impressions", "engagement", "clicks", "publish", "priority"),
-)
+METADATA_KEYS = (*ID_KEYS, *LANG_KEYS, *_fields("meta"))
 _IMAGE_REF = re.compile(r"[^;|\n]+")  # several images in one text: separated by ; | or new lines
 
 

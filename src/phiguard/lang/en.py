@@ -62,4 +62,27 @@ PROFILE = LanguageProfile(
     aliases=("eng", "inglés", "ingles"),
     person_labels=frozenset({"PERSON"}),
     group_labels=frozenset({"NORP"}),
+    draft_fields={
+        "text": ("text", "message", "body", "content", "post", "copy", "tweet", "status"),
+        "caption": ("caption", "captions"),
+        "alt": ("alt", "alt_text", "alt_texts", "alttext"),
+        "lang": ("lang", "language"),
+        "image": ("images", "image", "photos", "photo", "media"),
+        "image_file": ("image_path", "image_paths", "image_file", "media_path"),
+        "image_path": ("path", "src", "file", "url"),
+        "extra": (
+            *("title", "headline", "subject", "summary", "description", "first_comment", "comment", "comments"),
+            *("replies", "reply", "thread", "threads", "parts", "tweets", "link_preview", "preview", "link_title"),
+            *("link_description", "url", "link", "links", "hashtags", "tags", "cta", "call_to_action"),
+        ),
+        "who": ("author", "user", "name", "handle"),
+        "meta": (
+            *("channel", "channels", "network", "networks", "platform", "platforms", "account"),
+            *("profile", "publish_at", "publish_date", "scheduled_at", "scheduled_for", "published_at", "created_at"),
+            *("updated_at", "date", "time", "timezone", "status_code", "type", "kind", "format", "layout", "slug"),
+            *("draft", "weight", "template", "consent", "consents"),
+            *("approved", "approved_by", "reviewed", "likes", "shares"),
+            *("views", "impressions", "engagement", "clicks", "publish", "priority"),
+        ),
+    },
 )

@@ -31,4 +31,18 @@ PROFILE = LanguageProfile(
     aliases=("spa", "español", "espanol", "castellano"),
     lone_stop_word_is_no_name=True,
     person_labels=frozenset({"PER"}),
+    draft_fields={
+        "text": ("texto", "mensaje"),
+        "caption": ("pie", "pie_de_foto"),
+        "alt": ("texto_alternativo",),
+        "lang": ("idioma",),
+        "image": ("imágenes", "imagenes", "imagen", "fotos", "foto"),
+        "image_path": ("ruta", "archivo"),
+        "extra": (
+            *("titulo", "título", "titular", "resumen", "descripcion", "descripción", "comentario", "comentarios"),
+            *("respuesta", "respuestas", "hilo", "enlace", "etiquetas"),
+        ),
+        "who": ("autor",),
+        "meta": ("consentimiento", "consentimientos", "canal", "red", "fecha", "hora", "tipo", "formato"),
+    },
 )

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
+
+
+# The fields of a draft (front matter, exports, sheets) a language's users name, by what they hold: the
+# post's text, its captions and alt texts, its language, its images and their files, more text it carries
+# (titles, first comments, replies), who wrote a reply, and fields about the post that are not its text.
+FieldRole = Literal["text", "caption", "alt", "lang", "image", "image_file", "image_path", "extra", "who", "meta"]
 
 
 @dataclass(frozen=True)
@@ -31,3 +37,4 @@ class LanguageProfile:
     # escribimos...": a pronoun after an exclamation): a lone stop word is no name
     lone_stop_word_is_no_name: bool = False
     group_labels: frozenset[str] = frozenset()  # labels of nationalities and groups ("NORP"): never a person
+    draft_fields: Mapping[FieldRole, tuple[str, ...]] = field(default_factory=dict)  # lower case
