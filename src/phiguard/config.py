@@ -22,7 +22,10 @@ from phiguard.models import LANGS, Entity, Lang, MaskStyle, Severity
 from phiguard.run.selection import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Selection
 from phiguard.safeio import MAX_BYTES
 
-DEFAULT_MODELS: dict[str, str] = {code: p.model for code, p in PROFILES.items()}
+
+def default_models() -> dict[str, str]:
+    """Each language's default spaCy model (its profile's), for the languages registered now."""
+    return {code: p.model for code, p in PROFILES.items()}
 
 
 class _Strict(BaseModel):
@@ -113,7 +116,7 @@ class Config(_Strict):
 
     languages: tuple[Lang, ...] = Field(default=LANGS, min_length=1, description="the languages posts may be in")
     default_language: Lang = Field(default=DEFAULT_LANG, alias="default-language")
-    models: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_MODELS))
+    models: dict[str, str] = Field(default_factory=default_models)
     learned_models: Path | None = Field(
         default=None,
         alias="learned-models",
@@ -200,10 +203,10 @@ class Config(_Strict):
     @field_validator("models")
     @classmethod
     def _known_langs(cls, value: dict[str, str]) -> dict[str, str]:
-        unknown = set(value) - set(LANGS)
+        unknown = set(value) - set(PROFILES)
         if unknown:
             raise ValueError(f"models for unsupported languages: {sorted(unknown)}")
-        return {**DEFAULT_MODELS, **value}
+        return {**default_models(), **value}
 
     def __init__(self, **data: object) -> None:
         """``Config(select=(...), ...)``: an invalid value is a :class:`ConfigError` (PG202) naming the key

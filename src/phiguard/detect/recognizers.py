@@ -225,9 +225,11 @@ class RulePatternRecognizer(EntityRecognizer):
 def recognizers_for(rule: Rule, lang: Lang, common: frozenset[str] = frozenset()) -> list[EntityRecognizer]:
     """The recognizers that find candidates for ``rule`` in ``lang`` (``common``: the model's word list)."""
     out: list[EntityRecognizer] = []
+    if not rule.covers(lang):
+        return out  # a rule runs on the languages its examples cover (``languages``)
     if rule.detect.names:
         out.append(NameListRecognizer(rule.code, lang, common))
-    patterns = [p for p in rule.detect.patterns if lang in p.languages]
+    patterns = [p for p in rule.detect.patterns if lang in (p.languages or rule.languages)]
     if patterns:
         out.append(RulePatternRecognizer(patterns, rule.code, lang))
     labels = rule.detect.ner.get(lang, ())

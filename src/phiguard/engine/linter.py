@@ -287,7 +287,7 @@ class Linter:
             except LedgerError as exc:  # a consent record of this post: named by its place, not its id
                 raise PostError(exc.message, exc.fix, i) from None
             findings = sorted(
-                (f for f in (*verdict.spans, *verdict.posts) if f.rule in self._reported),
+                (f for f in (*verdict.spans, *verdict.posts) if self._reports(f)),
                 key=lambda f: (-f.severity.rank, f.scope, f.start, f.rule),
             )
             yield Report(post=post, findings=tuple(findings), languages=languages, fail_on=self.config.fail_on)
@@ -303,6 +303,12 @@ class Linter:
                 "shorten the post or raise post-cpu-seconds",
                 unit.post,
             )
+
+    def _reports(self, f: Finding) -> bool:
+        """A finding of a selected rule that covers the language of the text it was found in (a post-level
+        rule, say, judges only posts in the languages its examples cover)."""
+        rule = self.rules.get(f.rule)
+        return f.rule in self._reported and (rule is None or rule.covers(f.lang))
 
     def model(self, name: ModelName) -> LinearModel:
         """The learned model ``name`` this Linter uses, read on first use (copies made by

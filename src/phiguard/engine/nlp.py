@@ -32,6 +32,8 @@ INSTALL_HINT = {p.model: p.install for p in PROFILES.values()}  # the default mo
 def model_installed(model: str) -> bool:
     import spacy
 
+    if model.startswith("blank:"):  # spaCy's empty pipeline of a language: a tokenizer, no model to install
+        return spacy.util.get_lang_class(model.removeprefix("blank:")) is not None
     return bool(spacy.util.is_package(model) or Path(model).exists())
 
 
@@ -100,7 +102,13 @@ class NoContextEnhancer(ContextAwareEnhancer):
 
 class LeanSpacyNlpEngine(SpacyNlpEngine):
     """Presidio's SpacyNlpEngine whose artifacts skip the per-token lemma and offset lists: phiguard's
-    recognizers read the Doc itself, and Presidio's context enhancer (their only reader) is off."""
+    recognizers read the Doc itself, and Presidio's context enhancer (their only reader) is off. It never
+    downloads a model (Presidio's would, for a name that is no installed package): ``load_language``
+    has checked that the model is there."""
+
+    @staticmethod
+    def _download_spacy_model_if_needed(model_name: str) -> None:
+        return None
 
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
         entities, scores = self._get_updated_entities(self._get_entities(doc), self._get_scores_for_entities(doc))

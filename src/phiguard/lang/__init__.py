@@ -16,8 +16,22 @@ from phiguard.lang.profile import LanguageProfile
 
 # the order is the default order of `languages` in the config
 PROFILES: dict[str, LanguageProfile] = {p.code: p for p in (en.PROFILE, es.PROFILE)}
-LANGS: tuple[str, ...] = tuple(PROFILES)
+LANGS: tuple[str, ...] = tuple(PROFILES)  # the languages phiguard ships (``register`` adds others)
 DEFAULT_LANG = LANGS[0]  # a text that says nothing of its language
+
+
+def register(extra: LanguageProfile) -> None:
+    """Support one more language (a user's own profile, or a test's): posts may be in it once the config
+    lists it in ``languages``; rules cover it once their examples do. Its code must be new."""
+    if extra.code in PROFILES:
+        raise ValueError(f"language {extra.code!r} is already supported")
+    PROFILES[extra.code] = extra
+
+
+def unregister(code: str) -> None:
+    if code in LANGS:
+        raise ValueError(f"language {code!r} ships with phiguard")
+    PROFILES.pop(code, None)
 
 
 def profile(code: str) -> LanguageProfile:

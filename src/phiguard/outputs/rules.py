@@ -17,6 +17,7 @@ def write_rule(rule: Rule, out: TextIO) -> None:
     out.write(f"{rule.code} {rule.name} [{rule.severity.value}] ({rule.category.value})\n\n")
     out.write(rule.summary + "\n\n")
     out.write(rule.why + "\n")
+    out.write(f"Languages: {', '.join(rule.languages)}\n\n")
     if rule.hipaa:
         out.write(f"HIPAA: {rule.hipaa}\n\n")
     if rule.category.value == "identifier":

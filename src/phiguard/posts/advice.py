@@ -225,13 +225,14 @@ class AdviceCheck:
 
     def run(self, item: PostInput, tools: PostTools, verdict: Verdict) -> Verdict:
         ctx = AdviceContext(tools.lexicons, dict(tools.common_words), tools.replies)
-        return verdict.adding(_assess(item.post, item.parsed, ctx, tools))
+        return verdict.adding(_assess(item.post, item.parsed, ctx, tools, tools.wants(self.kinds, item.lang)))
 
 
-def _assess(post: Post, parsed: Sequence[Parsed], ctx: AdviceContext, tools: PostTools) -> tuple[Finding, ...]:
-    """The ADV findings of one post (empty when no advice rule is active)."""
+def _assess(
+    post: Post, parsed: Sequence[Parsed], ctx: AdviceContext, tools: PostTools, wanted: set[str]
+) -> tuple[Finding, ...]:
+    """The ADV findings of one post (empty when no advice rule is active and covers its language)."""
     maker = tools.maker
-    wanted = tools.wants(AdviceCheck.kinds)
     recorder = tools.recorders.get("advice")
     if not (wanted or recorder) or not parsed:
         return ()

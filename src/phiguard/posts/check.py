@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
+from phiguard.lang import DEFAULT_LANG
 from phiguard.models import Category, Finding, Lang, Post
 
 if TYPE_CHECKING:
@@ -50,6 +51,11 @@ class PostInput:
     signals: Features  # what the post says as a whole (``learned.features.post_signals``)
     story: float  # how likely it tells one person's health story (the story model)
 
+    @property
+    def lang(self) -> Lang:
+        """The post's language (every scope of a post is read in one)."""
+        return next(iter(self.langs.values()), DEFAULT_LANG)
+
 
 @dataclass(frozen=True)
 class PostTools:
@@ -65,9 +71,18 @@ class PostTools:
     replies: Mapping[Lang, str]  # the organisation's own safe reply to advice requests (config)
     recorders: Mapping[str, Callable[[str | None, Features], None]] = field(default_factory=dict)  # training
 
-    def wants(self, kinds: Sequence[str]) -> set[str]:
-        """The kinds among ``kinds`` whose rule is selected."""
-        return {kind for kind in kinds if self.maker.post_code(kind) in self.active}
+    def covers(self, kinds: Sequence[str], lang: Lang) -> bool:
+        """Some rule of these kinds covers ``lang``, selected or not."""
+        return any((rule := self.maker.rules.post_rule(kind)) and rule.covers(lang) for kind in kinds)
+
+    def wants(self, kinds: Sequence[str], lang: Lang) -> set[str]:
+        """The kinds among ``kinds`` whose rule is selected and covers ``lang`` (its ``languages``)."""
+        rules = self.maker.rules
+        return {
+            kind
+            for kind in kinds
+            if self.maker.post_code(kind) in self.active and (rule := rules.post_rule(kind)) and rule.covers(lang)
+        }
 
 
 @dataclass(frozen=True)

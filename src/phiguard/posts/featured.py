@@ -43,6 +43,8 @@ class ConsentCheck:
     kinds: tuple[PostKind, ...] = (MISSING, UNKNOWN_ID, NOT_VALID, BEYOND_SCOPE, NAMES_NOBODY)
 
     def run(self, item: PostInput, tools: PostTools, verdict: Verdict) -> Verdict:
+        if not tools.covers(self.kinds, item.lang):
+            return verdict  # no consent rule is written for the post's language
         # the person a reply advises ("@tina_r", "Hi Laura,") is the ADV rules' concern, not a featured patient
         advice = verdict.has(Category.ADVICE)
         advised = addressee_end(item.post) if advice else 0

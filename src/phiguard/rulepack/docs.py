@@ -20,7 +20,10 @@ def rule_page(rule: Rule) -> str:
         f"- category: `{rule.category.value}`",
         f"- severity: `{rule.severity.value}`",
         f"- entity: `{rule.entity}`",
+        f"- languages: {', '.join(f'`{code}`' for code in rule.languages)}",
     ]
+    if rule.role:
+        lines.append(f"- role: `{rule.role}`")
     if rule.hipaa:
         lines.append(f"- HIPAA: {rule.hipaa}")
     if rule.category.value == "identifier":

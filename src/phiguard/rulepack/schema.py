@@ -12,7 +12,8 @@ import regex
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from phiguard.codes import TOOL_RULES
-from phiguard.models import LANGS, Category, Entity, Lang, Scope, Severity
+from phiguard.lang import PROFILES
+from phiguard.models import Category, Entity, Lang, Scope, Severity
 
 CODE_PATTERN = r"^[A-Z]{2,4}[0-9]{3}$"
 ConsentScope = Literal["name", "photo", "condition", "dates", "location", "contact", "record"]  # consent.SCOPES
@@ -144,11 +145,7 @@ class Examples(_Strict):
     pass_: tuple[Example, ...] = Field(alias="pass", min_length=2)
 
     @model_validator(mode="after")
-    def _both_languages(self) -> Examples:
-        for kind, items in (("flag", self.flag), ("pass", self.pass_)):
-            missing = set(LANGS) - {e.lang for e in items}
-            if missing:
-                raise ValueError(f"examples.{kind} needs examples in {sorted(missing)}")
+    def _matches(self) -> Examples:
         for e in self.flag:
             if e.match is not None and e.match not in e.text:
                 raise ValueError(f"examples.flag: match {e.match!r} is not in its text")
@@ -161,7 +158,7 @@ class PatternSpec(_Strict):
     # above the NER model's 0.5 (phiguard.detect.recognizers.NER_SCORE): where a pattern and the model find the
     # same span, Presidio (which dedupes through a set) keeps the pattern's result the same way on every run
     score: float = Field(default=0.8, gt=0.5, le=1.0)
-    languages: tuple[Lang, ...] = LANGS
+    languages: tuple[Lang, ...] = Field(default=(), description="none given: every language of the rule")
 
 
 class Detect(_Strict):
@@ -238,8 +235,6 @@ class FixSpec(_Strict):
 
     @model_validator(mode="after")
     def _complete(self) -> FixSpec:
-        if self.operator == "replace" and set(self.with_) != set(LANGS):
-            raise ValueError(f"fix.with needs a text in each of {list(LANGS)}")
         if self.feminine and (self.operator != "replace" or not set(self.feminine) <= set(self.with_)):
             raise ValueError("fix.feminine goes with operator replace, in languages fix.with has")
         if (self.operator == "custom") != (self.function is not None):
@@ -282,6 +277,42 @@ class Rule(_Strict):
     )
     fix: FixSpec | None = Field(default=None, description="how `phiguard fix` rewrites a finding (identifiers)")
     examples: Examples
+    languages: tuple[Lang, ...] = Field(
+        default=(),
+        description="the languages the rule covers (none given: those of its flagged examples); it runs on "
+        "texts in these only, and has flagged and passing examples (and fix texts) in each",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _languages_of_examples(cls, data: Any) -> Any:
+        """No ``languages:`` given: the languages of the rule's flagged examples."""
+        if isinstance(data, dict) and not data.get("languages"):
+            examples = data.get("examples")
+            flag = examples.get("flag") if isinstance(examples, dict) else None
+            if isinstance(flag, list | tuple):
+                langs = [e.get("lang") for e in flag if isinstance(e, dict) and isinstance(e.get("lang"), str)]
+                order = list(PROFILES)  # the profiles' order, whatever the examples'
+                data = {
+                    **data,
+                    "languages": sorted(set(langs), key=lambda c: order.index(c) if c in order else len(order)),
+                }
+        return data
+
+    @model_validator(mode="after")
+    def _covered(self) -> Rule:
+        """The languages the rule covers, each with flagged and passing examples and, for a ``replace``
+        fix, a text: a new language breaks no rule, and a rule covers it once its examples are written."""
+        for kind, items in (("flag", self.examples.flag), ("pass", self.examples.pass_)):
+            missing = set(self.languages) - {e.lang for e in items}
+            if missing:
+                raise ValueError(f"examples.{kind} needs examples in {sorted(missing)}")
+        if self.fix and self.fix.operator == "replace" and not set(self.languages) <= set(self.fix.with_):
+            raise ValueError(f"fix.with needs a text in each of {list(self.languages)}")
+        return self
+
+    def covers(self, lang: Lang) -> bool:
+        return lang in self.languages
 
     def applies_to(self, scope: Scope) -> bool:
         """Whether the rule reads this text of a post, by its ``scope`` selectors."""
@@ -311,8 +342,8 @@ class Lexicon(_Strict):
     def _languages_as_keys(cls, data: Any) -> Any:
         """``en: [...]``, ``es: [...]`` (one key per language of phiguard.lang) are the word lists."""
         if isinstance(data, dict):
-            words = {k: v for k, v in data.items() if k in LANGS}
-            data = {k: v for k, v in data.items() if k not in LANGS} | ({"words_by_lang": words} if words else {})
+            words = {k: v for k, v in data.items() if k in PROFILES}
+            data = {k: v for k, v in data.items() if k not in PROFILES} | ({"words_by_lang": words} if words else {})
         return data
 
     def words(self, lang: Lang) -> tuple[str, ...]:
