@@ -156,3 +156,19 @@ def test_rules_are_named_by_role_in_the_rule_files_not_by_code_in_python() -> No
     rules = load_rules()
     assert rules.with_role("handle") == {"PHI003"}
     assert {r.entity for r in rules.rules} <= set(Entity)
+
+
+def test_a_rule_pack_replaces_a_built_in_lexicon_for_the_grammar_in_python_too(tmp_path: Path) -> None:
+    """A lexicon of the user's rule-dirs replaces the built-in one of the same name everywhere, also in
+    the templates written in Python (WordPattern, lexicon_words): here the words `fix` removes with a value."""
+    from phiguard.config import Config
+    from phiguard.engine.linter import Linter
+
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "fix_remove_before.yml").write_text(
+        'name: fix_remove_before\ndescription: fewer words.\nsource: a test\nen: ["on"]\nes: ["en"]\n', encoding="utf-8"
+    )
+    text = "Meal train: contact his wife at 713-555-0164."
+    assert Linter().fix(text).post.text == "Meal train: contact his wife."
+    assert Linter(Config(rule_dirs=[tmp_path])).fix(text).post.text == "Meal train: contact his wife at."
+    assert Linter().fix(text).post.text == "Meal train: contact his wife."  # the built-in words again

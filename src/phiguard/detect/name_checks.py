@@ -12,7 +12,7 @@ from phiguard.detect.geo import is_state_or_country
 from phiguard.detect.names import is_given_name, is_known_name, looks_like_person
 from phiguard.detect.scope import EDGE, Candidate, ScopeContext
 from phiguard.lang import profile
-from phiguard.rulepack.lexicon import WordPattern, builtin_words
+from phiguard.rulepack.lexicon import WordPattern, lexicon_words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -58,7 +58,7 @@ def not_name_like(c: Candidate, ctx: ScopeContext) -> bool:
     if span is None:
         return False
     words = [t for t in span if t.is_alpha]
-    particles = builtin_words("name_particles")
+    particles = lexicon_words("name_particles")
     if any(t.text.islower() and t.lower_ not in particles for t in words):
         return True  # "Plan de acción", "Ave de corral": a title-cased phrase, not a name
     content = [t for t in words if t.lower_ not in particles]

@@ -45,7 +45,7 @@ from phiguard.posts.check import Parsed, PostInput, PostTools, Verdict
 from phiguard.posts.ledger import LedgerError, MemoryLedger, open_ledger
 from phiguard.rewrite import fixes
 from phiguard.rewrite.fixes import FixResult
-from phiguard.rulepack.lexicon import LexiconIndex
+from phiguard.rulepack.lexicon import LexiconIndex, lexicons_in_use
 from phiguard.rulepack.loader import load_rules
 from phiguard.rulepack.schema import Rule, RuleSet
 
@@ -91,7 +91,7 @@ class Linter:
             ledger = open_ledger(self.config.consent_ledger, self.config.base_dir)
         self.ledger = ledger
         self.today = today
-        self._lexicons = LexiconIndex(self.rules.lexicons)
+        self.lexicons = LexiconIndex(self.rules.lexicons)
         self.findings = FindingMaker(self.rules, self.config.severity)
         self._runtimes: dict[Lang, LanguageRuntime] = {}
         # the learned context model (phiguard.learned), read on first use; training sets a recorder
@@ -125,7 +125,9 @@ class Linter:
         done = 0
         while batch := list(islice(it, self.config.batch_size * 4)):
             try:
-                yield from self._lint_batch([as_post(p) for p in batch], lang)
+                with lexicons_in_use(self.lexicons):  # a user's rule-dirs may replace a built-in lexicon
+                    reports = list(self._lint_batch([as_post(p) for p in batch], lang))
+                yield from reports
             except PostError as exc:  # its index in this batch, made its index among ``posts``
                 raise PostError(exc.message, exc.fix, done + exc.index) from None
             done += len(batch)
@@ -148,7 +150,8 @@ class Linter:
                 def again(rewrite: Post, read_as: Lang | None = read_as) -> Report:
                     return self.lint(rewrite.model_copy(update={"lang": read_as}), lang=lang)
 
-                edits, fixed, after = fixes.settle(p, report, self.rules, again, initials=initials)
+                with lexicons_in_use(self.lexicons):
+                    edits, fixed, after = fixes.settle(p, report, self.rules, again, initials=initials)
                 yield fixes.FixResult(p, fixed.model_copy(update={"lang": p.lang}), tuple(edits), after.findings)
 
     def with_consent(self, ledger: MemoryLedger | None, today: date | None = None) -> Linter:
@@ -214,7 +217,7 @@ class Linter:
                 )
             lang = self._language(post, forced)
             langs.append(lang)
-            signals.append(post_signals(post, self._lexicons, {scope: lang for scope, _ in scopes}, advice=False))
+            signals.append(post_signals(post, self.lexicons, {scope: lang for scope, _ in scopes}, advice=False))
             stories.append(self.story_model.score(story_features(signals[-1])))
             for scope, text in scopes:
                 units += [Unit(i, post.id, scope, off, chunk, lang) for off, chunk in chunks(clean(text))]
@@ -228,7 +231,7 @@ class Linter:
         spans = SpanStage(
             self._by_code,
             self._entities,
-            self._lexicons,
+            self.lexicons,
             self.config.allowlist,
             self.findings,
             lambda: self.identifier_model,
@@ -268,7 +271,7 @@ class Linter:
             ]
         tools = PostTools(
             maker=self.findings,
-            lexicons=self._lexicons,
+            lexicons=self.lexicons,
             active=frozenset(self._post_rules),
             model=self.model,
             today=self.today or date.today(),

@@ -141,9 +141,11 @@ def _rewrites(post: Post, located: list[Located], options: WriteOptions) -> dict
         return {}
     from phiguard.models import Report
     from phiguard.rewrite import fixes
+    from phiguard.rulepack.lexicon import LexiconIndex, lexicons_in_use
 
     findings = tuple(loc.finding for loc in located)
-    edits = fixes.plan(post, Report(post=post, findings=findings), options.rules)
+    with lexicons_in_use(LexiconIndex(options.rules.lexicons)):  # the report's rule packs' words
+        edits = fixes.plan(post, Report(post=post, findings=findings), options.rules)
     if not edits:
         return {}
     if not options.show_values:  # what the rewrite keeps (an info finding, not fixed) is masked in it too

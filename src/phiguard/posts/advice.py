@@ -46,7 +46,7 @@ from phiguard.lang import profile
 from phiguard.learned.features import Features
 from phiguard.models import Finding, Lang, Post, Severity
 from phiguard.posts.check import Parsed, PostInput, PostTools, Verdict
-from phiguard.rulepack.lexicon import LexiconIndex, WordPattern, builtin_words
+from phiguard.rulepack.lexicon import LexiconIndex, WordPattern, lexicon_words
 from phiguard.rulepack.schema import PostKind
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ def read(post: Post, parsed: Sequence[Parsed], ctx: AdviceContext) -> Reading:
     sentences = []
     for p in parsed:
         common = ctx.common_words.get(p.lang, frozenset())
-        not_before = builtin_words("not_instruction_before", p.lang)
+        not_before = lexicon_words("not_instruction_before", p.lang)
         bare_verb = profile(p.lang).bare_verb
         for sent in _sentences(p.doc):
             sig = _signals(p, sent, ctx)

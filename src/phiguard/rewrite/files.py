@@ -22,6 +22,7 @@ from phiguard.inputs.rewrite import CannotRewrite, rewrite_source
 from phiguard.models import BODY, Category, Finding, Lang, MaskStyle, Post, Report, Scope, Severity, masked_as
 from phiguard.rewrite import fixes
 from phiguard.rewrite.fixes import Edit
+from phiguard.rulepack.lexicon import lexicons_in_use
 from phiguard.run.check import FileResult, Located, check, check_drafts, ignored_here
 from phiguard.run.selection import Skipped
 
@@ -114,9 +115,10 @@ def _planned(
         def again(rewrite: Post, read_as: Lang | None = read_as) -> Report:
             return linter.lint(rewrite.model_copy(update={"lang": read_as}), lang=lang)
 
-        planned, _, _ = fixes.settle(
-            post, report, linter.rules, again, initials=config.fix_names == "initials", keep=keep
-        )
+        with lexicons_in_use(linter.lexicons):
+            planned, _, _ = fixes.settle(
+                post, report, linter.rules, again, initials=config.fix_names == "initials", keep=keep
+            )
         if planned:
             edits[i] = planned
             texts[i] = fixes.rewritten_scopes(post, planned)

@@ -22,7 +22,7 @@ import regex
 
 from phiguard.detect.names import female_only_names, is_given_name
 from phiguard.models import BODY, Category, Entity, Finding, Lang, Post, Report, Scope, Severity
-from phiguard.rulepack.lexicon import WordPattern, builtin_words
+from phiguard.rulepack.lexicon import WordPattern, lexicon_words
 from phiguard.rulepack.schema import Rule, RuleSet
 
 if TYPE_CHECKING:  # presidio-anonymizer is imported when a rewrite is applied, not when rules load
@@ -67,7 +67,7 @@ def year_or_remove(text: str, start: int, end: int, lang: Lang) -> tuple[int, in
         a, b = _widened(text, start, end)
         return a, b, ""
     before = _DATE_PREPOSITION.search(text, 0, start)
-    preposition = sorted(builtin_words("year_preposition", lang))[0]
+    preposition = sorted(lexicon_words("year_preposition", lang))[0]
     a = before.start() if before else start
     return a, end, f"{preposition} {year.group()}" if before else year.group()
 

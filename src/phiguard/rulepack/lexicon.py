@@ -2,15 +2,19 @@
 
 The rule packs' lexicons reach the checks through :class:`LexiconIndex`. The grammar of a few shapes
 (a year with its preposition, a reply's opening, a courtesy title before a name) is written in Python
-as a template whose words come from a built-in lexicon: :func:`builtin_words` and :func:`alternation`,
-so no word list is written in a Python module and a new language adds its words in YAML."""
+as a template whose words come from a lexicon (:class:`WordPattern`, :func:`lexicon_words`), so no word
+list is written in a Python module and a new language adds its words in YAML. Those words are the
+lexicons *in use*: the Linter's rule packs while it lints or fixes (a user's ``rule-dirs`` may replace a
+built-in lexicon), the built-in packs otherwise (:func:`lexicons_in_use`)."""
 
 from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache
 from itertools import accumulate
 
 import regex
@@ -40,21 +44,12 @@ def builtin(name: str) -> Lexicon:
     return lexicon
 
 
-@cache
-def builtin_words(name: str, lang: Lang | None = None) -> frozenset[str]:
-    """The words of a built-in lexicon, lower-cased: of one language, or of every language (None)."""
-    lexicon = builtin(name)
-    langs = [lang] if lang else list(lexicon.words_by_lang)
-    return frozenset(w.lower() for code in langs for w in lexicon.words(code))
+class _Builtin(dict[str, Lexicon]):
+    """The built-in lexicons, each read on first use."""
 
-
-@cache
-def alternation(name: str) -> str:
-    """The words of a built-in lexicon in every language as one regex alternation (no group, no flags),
-    for a template that places them: ``rf"^(?:(?:{alternation('year_prefix')})\\s+)?(?:19|20)\\d{{2}}$"``."""
-    lexicon = builtin(name)
-    words = tuple(w for code in lexicon.words_by_lang for w in lexicon.words(code))
-    return "|".join(_alternatives(words))
+    def __missing__(self, name: str) -> Lexicon:
+        self[name] = builtin(name)
+        return self[name]
 
 
 @dataclass(frozen=True)
@@ -80,6 +75,29 @@ class LexiconIndex:
 
     lexicons: dict[str, Lexicon]
     _cache: dict[tuple[str, Lang], regex.Pattern[str] | None] = field(default_factory=dict)
+    _words: dict[tuple[str, Lang | None], frozenset[str]] = field(default_factory=dict)
+    _templates: dict[tuple[str, int], regex.Pattern[str]] = field(default_factory=dict)
+
+    def words(self, name: str, lang: Lang | None = None) -> frozenset[str]:
+        """The words of a lexicon, lower-cased: of one language, or of every language (None)."""
+        key = (name, lang)
+        if key not in self._words:
+            lexicon = self.lexicons[name]
+            langs = [lang] if lang else list(lexicon.words_by_lang)
+            self._words[key] = frozenset(w.lower() for code in langs for w in lexicon.words(code))
+        return self._words[key]
+
+    def alternation(self, name: str) -> str:
+        """The words of a lexicon in every language as one regex alternation (no group, no flags)."""
+        lexicon = self.lexicons[name]
+        return "|".join(_alternatives(tuple(w for code in lexicon.words_by_lang for w in lexicon.words(code))))
+
+    def template(self, template: str, flags: int) -> regex.Pattern[str]:
+        """A :class:`WordPattern`'s template with each ``{lex:name}`` replaced by that lexicon's words."""
+        key = (template, flags)
+        if key not in self._templates:
+            self._templates[key] = regex.compile(_SLOT.sub(lambda m: self.alternation(m.group(1)), template), flags)
+        return self._templates[key]
 
     def pattern(self, name: str, lang: Lang) -> regex.Pattern[str] | None:
         key = (name, lang)
@@ -116,18 +134,47 @@ class LexiconIndex:
 _SLOT = regex.compile(r"\{lex:(\w+)\}")
 
 
+_IN_USE: ContextVar[LexiconIndex | None] = ContextVar("phiguard_lexicons", default=None)
+
+
+@cache
+def _builtin_index() -> LexiconIndex:
+    return LexiconIndex(_Builtin())
+
+
+def in_use() -> LexiconIndex:
+    """The lexicons in use: those :func:`lexicons_in_use` set in this context, else the built-in packs."""
+    return _IN_USE.get() or _builtin_index()
+
+
+@contextmanager
+def lexicons_in_use(index: LexiconIndex) -> Iterator[None]:
+    """Within the block, :class:`WordPattern` and :func:`lexicon_words` read ``index``'s lexicons (a
+    Linter's rule packs, where a user's ``rule-dirs`` may replace a built-in lexicon)."""
+    token = _IN_USE.set(index)
+    try:
+        yield
+    finally:
+        _IN_USE.reset(token)
+
+
+def lexicon_words(name: str, lang: Lang | None = None) -> frozenset[str]:
+    """The words of a lexicon in use, lower-cased: of one language, or of every language (None)."""
+    return in_use().words(name, lang)
+
+
 class WordPattern:
-    """A regex written as grammar in Python with its words in built-in lexicons: each ``{lex:name}``
-    of the template is the alternation of every language's words of ``rules/lexicon/<name>.yml``
-    (``rf"\\b(?:{lex:scale_words})\\b"``). Compiled on first use."""
+    """A regex written as grammar in Python with its words in lexicons: each ``{lex:name}`` of the
+    template is the alternation of every language's words of the lexicon ``name`` in use
+    (``rf"\\b(?:{lex:scale_words})\\b"``), compiled once per set of lexicons."""
 
     def __init__(self, template: str, flags: int = 0) -> None:
         self.template = template
         self.flags = flags
 
-    @cached_property
+    @property
     def compiled(self) -> regex.Pattern[str]:
-        return regex.compile(_SLOT.sub(lambda m: alternation(m.group(1)), self.template), self.flags)
+        return in_use().template(self.template, self.flags)
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
         return self.compiled.search(text, pos, len(text) if endpos is None else endpos)
