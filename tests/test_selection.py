@@ -17,7 +17,7 @@ import yaml
 
 from phiguard.cli import main
 from phiguard.inputs import FOLDER_SUFFIXES
-from phiguard.run.selection import DEFAULT_INCLUDE
+from phiguard.inputs.selection import DEFAULT_INCLUDE
 
 ROOT = Path(__file__).parents[1]
 CLI = Path(__file__).parent / "fixtures" / "cli"

@@ -17,9 +17,9 @@ from phiguard import safeio
 from phiguard.codes import check_selectors
 from phiguard.errors import ConfigError, InputError
 from phiguard.inputs.draft import ReadOptions
+from phiguard.inputs.selection import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Selection
 from phiguard.lang import DEFAULT_LANG, PROFILES
 from phiguard.models import LANGS, Entity, Lang, MaskStyle, Severity
-from phiguard.run.selection import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Selection
 from phiguard.safeio import MAX_BYTES
 
 

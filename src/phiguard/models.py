@@ -11,12 +11,10 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 import regex
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, model_validator
 
-from phiguard.lang import DEFAULT_LANG, LANGS, known_lang
+from phiguard.lang import DEFAULT_LANG, LANGS, Lang
 
-# A language code phiguard supports: one of the profiles of phiguard.lang ("en", "es").
-Lang = Annotated[str, AfterValidator(known_lang)]
 Box = tuple[int, int, int, int]  # left, top, width, height in pixels of the upright image
 __all__ = ["LANGS", "Lang"]
 

@@ -13,8 +13,8 @@ from phiguard.models import printable
 
 if TYPE_CHECKING:
     from phiguard.inputs import DraftPost
+    from phiguard.inputs.selection import Skipped
     from phiguard.run.audit import Meter
-    from phiguard.run.selection import Skipped
 
 
 def progress(

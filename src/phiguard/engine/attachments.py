@@ -8,8 +8,8 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from phiguard.engine.findings import FindingMaker
 from phiguard.models import Box, Evidence, Finding, Lang, Post, Scope, Severity
+from phiguard.rulepack.findings import FindingMaker
 from phiguard.rulepack.schema import Rule
 
 if TYPE_CHECKING:

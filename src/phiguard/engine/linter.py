@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING
 from phiguard.config import Config
 from phiguard.detect.recognizers import PatternTimeout
 from phiguard.engine.attachments import image_findings, placed, read_images
-from phiguard.engine.findings import FindingMaker
 from phiguard.engine.nlp import PRESIDIO_LOG, LanguageRuntime, load_language
 from phiguard.engine.spans import SpanStage, timed_out
 from phiguard.engine.texts import Unit, as_post, chunks, clean
@@ -45,6 +44,7 @@ from phiguard.posts.check import Parsed, PostInput, PostTools, Verdict
 from phiguard.posts.ledger import LedgerError, MemoryLedger, open_ledger
 from phiguard.rewrite import fixes
 from phiguard.rewrite.fixes import FixResult
+from phiguard.rulepack.findings import FindingMaker
 from phiguard.rulepack.lexicon import LexiconIndex, lexicons_in_use
 from phiguard.rulepack.loader import load_rules
 from phiguard.rulepack.schema import Rule, RuleSet

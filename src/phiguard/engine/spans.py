@@ -14,7 +14,6 @@ from phiguard.config import Allowlist
 from phiguard.detect.context import CHECKS
 from phiguard.detect.scope import Candidate, ScopeContext
 from phiguard.detect.validators import VALIDATORS
-from phiguard.engine.findings import FindingMaker
 from phiguard.engine.nlp import LanguageRuntime
 from phiguard.engine.texts import Unit
 from phiguard.errors import PostError
@@ -28,6 +27,7 @@ from phiguard.learned.features import (
     with_story,
 )
 from phiguard.models import Evidence, Finding, Severity, Source
+from phiguard.rulepack.findings import FindingMaker
 from phiguard.rulepack.lexicon import LexiconIndex
 from phiguard.rulepack.schema import Rule
 

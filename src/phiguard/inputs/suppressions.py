@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 import regex
 
 from phiguard.codes import is_known, unknown_message
-from phiguard.engine.findings import tool_finding
 from phiguard.models import Finding, Severity
+from phiguard.rulepack.findings import tool_finding
 
 _COMMENT = regex.compile(r"<!--\s*phiguard\s*:(?P<body>.*?)-->", regex.S | regex.I)
 _DIRECTIVE = regex.compile(

@@ -11,6 +11,10 @@ the setup command.
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from pydantic import AfterValidator
+
 from phiguard.lang import en, es
 from phiguard.lang.profile import LanguageProfile
 
@@ -43,6 +47,10 @@ def known_lang(code: str) -> str:
     if code not in PROFILES:
         raise ValueError(f"unsupported language {code!r}: use {', '.join(LANGS)}")
     return code
+
+
+# A language code phiguard supports: one of the profiles here ("en", "es"), checked where a model holds it.
+Lang = Annotated[str, AfterValidator(known_lang)]
 
 
 def parse_language(value: str) -> str | None:

@@ -9,8 +9,7 @@ from functools import lru_cache
 
 import regex
 
-from phiguard.lang import LANGS, PROFILES
-from phiguard.models import Lang
+from phiguard.lang import LANGS, PROFILES, Lang
 
 _WORD = regex.compile(r"\p{L}+")
 

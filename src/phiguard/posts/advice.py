@@ -41,11 +41,11 @@ import regex
 
 from phiguard.detect.drugs import dictionary
 from phiguard.detect.names import is_given_name
-from phiguard.engine.findings import FindingMaker
 from phiguard.lang import profile
 from phiguard.learned.features import Features
 from phiguard.models import Finding, Lang, Post, Severity
 from phiguard.posts.check import Parsed, PostInput, PostTools, Verdict
+from phiguard.rulepack.findings import FindingMaker
 from phiguard.rulepack.lexicon import LexiconIndex, WordPattern, lexicon_words
 from phiguard.rulepack.schema import PostKind
 

@@ -22,10 +22,10 @@ from phiguard.models import Category, Finding, Lang, Post
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from phiguard.engine.findings import FindingMaker
     from phiguard.learned import LinearModel, ModelName
     from phiguard.learned.features import Features, ScoredCandidate
     from phiguard.posts.ledger import MemoryLedger
+    from phiguard.rulepack.findings import FindingMaker
     from phiguard.rulepack.lexicon import LexiconIndex
 
 

@@ -17,13 +17,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from phiguard.detect.context import called_patient
-from phiguard.engine.findings import FindingMaker
 from phiguard.lang import DEFAULT_LANG
 from phiguard.learned.features import not_advised, post_features
 from phiguard.models import Category, Entity, Evidence, Finding, Lang, Post, Severity
 from phiguard.posts.advice import addressee_end
 from phiguard.posts.check import PostInput, PostTools, Verdict
 from phiguard.posts.ledger import ConsentRecord, LedgerError, MemoryLedger, front_matter_records, names_match
+from phiguard.rulepack.findings import FindingMaker
 from phiguard.rulepack.lexicon import LexiconIndex
 from phiguard.rulepack.schema import PostKind, RuleSet
 

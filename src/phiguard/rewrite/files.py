@@ -19,12 +19,12 @@ from phiguard.errors import InputError
 from phiguard.inputs import Draft, load_draft
 from phiguard.inputs.draft import line_starts
 from phiguard.inputs.rewrite import CannotRewrite, rewrite_source
+from phiguard.inputs.selection import Skipped
 from phiguard.models import BODY, Category, Finding, Lang, MaskStyle, Post, Report, Scope, Severity, masked_as
 from phiguard.rewrite import fixes
 from phiguard.rewrite.fixes import Edit
 from phiguard.rulepack.lexicon import lexicons_in_use
 from phiguard.run.check import FileResult, Located, check, check_drafts, ignored_here
-from phiguard.run.selection import Skipped
 
 
 @dataclass

@@ -22,11 +22,11 @@ from phiguard.config import Config
 from phiguard.engine.linter import Linter
 from phiguard.errors import InternalError, NotADraft, PhiguardError, PostError
 from phiguard.inputs import IMAGE_SUFFIXES, Draft, DraftPost, image_draft, load_draft, read_text
+from phiguard.inputs.selection import Found, Skipped
 from phiguard.inputs.suppressions import apply, problems
 from phiguard.models import Finding, Lang, Severity
 from phiguard.run import workers
 from phiguard.run.baseline import Baseline, fingerprint, fingerprints
-from phiguard.run.selection import Found, Skipped
 from phiguard.safeio import read_stdin
 
 STDIN = "-"
@@ -76,7 +76,7 @@ class CheckResult:
 
 # -- finding drafts -----------------------------------------------------------------------------------
 def discover(paths: Sequence[str], config: Config, root: Path | None = None, reads: Sequence[Path] = ()) -> Found:
-    """The drafts under ``paths`` by the config's file selection (phiguard.run.selection), patterns relative
+    """The drafts under ``paths`` by the config's file selection (phiguard.inputs.selection), patterns relative
     to ``root``; ``reads``: files the run reads as something else (a baseline), never drafts."""
     return config.selection(root, reads).discover(paths)
 
