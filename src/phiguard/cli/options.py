@@ -38,10 +38,19 @@ def common(p: argparse.ArgumentParser, attached: bool = True) -> None:
     p.add_argument("--no-faces", action="store_true", help="do not look for faces in images")
 
 
-def mask_flag(p: argparse.ArgumentParser) -> None:
+def value_flags(p: argparse.ArgumentParser, shown: str = "print matched values unmasked") -> None:
+    """--show-values and --mask: whether and how the values a command prints are masked."""
+    p.add_argument("--show-values", action="store_true", help=shown)
     p.add_argument(
         "--mask", choices=["type", "initials"], help="how values are masked: <PERSON> (default) or R*** D***"
     )
+
+
+def progress_flags(p: argparse.ArgumentParser, jobs: bool = True) -> None:
+    """-j (with ``jobs``) and --no-progress, for the commands that lint many drafts or posts."""
+    if jobs:
+        p.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (0: one per core)")
+    p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
 
 
 def file_flags(p: argparse.ArgumentParser) -> None:

@@ -218,7 +218,7 @@ class Linter:
             lang = self._language(post, forced)
             langs.append(lang)
             signals.append(post_signals(post, self.lexicons, {scope: lang for scope, _ in scopes}, advice=False))
-            stories.append(self.story_model.score(story_features(signals[-1])))
+            stories.append(self.model("story").score(story_features(signals[-1])))
             for scope, text in scopes:
                 units += [Unit(i, post.id, scope, off, chunk, lang) for off, chunk in chunks(clean(text))]
         found: dict[int, list[Finding]] = defaultdict(list)
@@ -234,7 +234,7 @@ class Linter:
             self.lexicons,
             self.config.allowlist,
             self.findings,
-            lambda: self.identifier_model,
+            lambda: self.model("identifier"),
             self.recorder,
         )
         for lang, group in by_lang.items():
@@ -319,22 +319,6 @@ class Linter:
         if name not in self._models:
             self._models[name] = self._learned(name)
         return self._models[name]
-
-    @property
-    def story_model(self) -> LinearModel:
-        return self.model("story")
-
-    @property
-    def identifier_model(self) -> LinearModel:
-        return self.model("identifier")
-
-    @property
-    def consent_model(self) -> LinearModel:
-        return self.model("consent")
-
-    @property
-    def advice_model(self) -> LinearModel:
-        return self.model("advice")
 
     def _learned(self, name: ModelName) -> LinearModel:
         """The shipped model ``name``, or the one in the config's ``learned-models`` folder (a missing or

@@ -33,7 +33,7 @@ should post; telling one person to halve their warfarin is not. A post is read i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -46,7 +46,7 @@ from phiguard.learned.features import Features
 from phiguard.models import Finding, Lang, Post, Severity
 from phiguard.posts.check import Parsed, PostInput, PostTools, Verdict
 from phiguard.rulepack.findings import FindingMaker
-from phiguard.rulepack.lexicon import LexiconIndex, WordPattern, lexicon_words
+from phiguard.rulepack.lexicon import WordPattern, lexicon_words
 from phiguard.rulepack.schema import PostKind
 
 if TYPE_CHECKING:
@@ -99,13 +99,6 @@ class Signals:
 
 
 @dataclass(frozen=True)
-class AdviceContext:
-    lexicons: LexiconIndex
-    common_words: dict[Lang, frozenset[str]]
-    replies: Mapping[Lang, str] = field(default_factory=dict)  # the organisation's own safe reply
-
-
-@dataclass(frozen=True)
 class Reading:
     """What the advice rules read in a post: who it addresses and each sentence's signals."""
 
@@ -123,7 +116,7 @@ class Reading:
         return self.address is not None or self.handle or any(kinds & _ONE_READER for _, kinds, _ in self.sentences)
 
 
-def read(post: Post, parsed: Sequence[Parsed], ctx: AdviceContext) -> Reading:
+def read(post: Post, parsed: Sequence[Parsed], ctx: PostTools) -> Reading:
     """The signals of every sentence of the post's own texts (body, captions, alt texts)."""
     sentences = []
     for p in parsed:
@@ -224,13 +217,10 @@ class AdviceCheck:
     kinds: tuple[PostKind, ...] = (MEDICATION, DIAGNOSIS, SYMPTOM_ACTION)
 
     def run(self, item: PostInput, tools: PostTools, verdict: Verdict) -> Verdict:
-        ctx = AdviceContext(tools.lexicons, dict(tools.common_words), tools.replies)
-        return verdict.adding(_assess(item.post, item.parsed, ctx, tools, tools.wants(self.kinds, item.lang)))
+        return verdict.adding(_assess(item.post, item.parsed, tools, tools.wants(self.kinds, item.lang)))
 
 
-def _assess(
-    post: Post, parsed: Sequence[Parsed], ctx: AdviceContext, tools: PostTools, wanted: set[str]
-) -> tuple[Finding, ...]:
+def _assess(post: Post, parsed: Sequence[Parsed], tools: PostTools, wanted: set[str]) -> tuple[Finding, ...]:
     """The ADV findings of one post (empty when no advice rule is active and covers its language)."""
     maker = tools.maker
     recorder = tools.recorders.get("advice")
@@ -239,7 +229,7 @@ def _assess(
     # every post is read: an addressee (a handle, a vocative, "your son") is evidence the model weighs,
     # never a precondition — replies without a handle, question-box answers and "to the mom asking
     # about..." advise one person too
-    reading = read(post, parsed, ctx)
+    reading = read(post, parsed, tools)
     f = features(reading)
     if recorder is not None:
         recorder(post.id, f)
@@ -267,7 +257,7 @@ def _assess(
             continue
         # a diagnosis with an instruction to act on it is stopped, not only looked at
         severity = Severity.ERROR if kind == DIAGNOSIS and instructs else None
-        out.append(_finding(maker, kind, *decided[kind], score, ctx, severity))
+        out.append(_finding(maker, kind, *decided[kind], score, tools, severity))
     return tuple(out)
 
 
@@ -345,12 +335,12 @@ def _sentences(doc: Doc) -> Iterable[Span]:
         yield doc[:]
 
 
-def _disclaims(parsed: Sequence[Parsed], ctx: AdviceContext) -> bool:
+def _disclaims(parsed: Sequence[Parsed], ctx: PostTools) -> bool:
     """The post declines to advise in public ("we can't give medical advice here")."""
     return any(ctx.lexicons.search("advice_disclaimer", p.lang, p.text) for p in parsed)
 
 
-def _signals(p: Parsed, sent: Span, ctx: AdviceContext) -> Signals:
+def _signals(p: Parsed, sent: Span, ctx: PostTools) -> Signals:
     text, lang, lex = p.text, p.lang, ctx.lexicons
     start, end = sent.start_char, sent.end_char
     sig = Signals(p.scope, start + p.offset, end + p.offset, text, p.offset)
@@ -382,7 +372,7 @@ def _defers(directive: tuple[int, int], deferrals: list[tuple[int, int]]) -> boo
     return any(a <= start < b or start <= a <= end + 12 for a, b in deferrals)
 
 
-def _clinical(sig: Signals, p: Parsed, sent: Span, ctx: AdviceContext) -> bool:
+def _clinical(sig: Signals, p: Parsed, sent: Span, ctx: PostTools) -> bool:
     """A dose, frequency, kind of medicine or a named medicine in the sentence. The drug dictionary is
     loaded only here, for sentences that already address somebody with an instruction."""
     if sig.has("clinical") or sig.has("drug"):
@@ -408,7 +398,7 @@ def _finding(
     lang: Lang,
     fired: list[str],
     score: float,
-    ctx: AdviceContext,
+    ctx: PostTools,
     severity: Severity | None,
 ) -> Finding:
     code = maker.post_code(kind)

@@ -79,9 +79,7 @@ class PostTools:
         """The kinds among ``kinds`` whose rule is selected and covers ``lang`` (its ``languages``)."""
         rules = self.maker.rules
         return {
-            kind
-            for kind in kinds
-            if self.maker.post_code(kind) in self.active and (rule := rules.post_rule(kind)) and rule.covers(lang)
+            kind for kind in kinds if (rule := rules.post_rule(kind)) and rule.code in self.active and rule.covers(lang)
         }
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from phiguard.detect.context import called_patient
 from phiguard.lang import DEFAULT_LANG
@@ -58,11 +59,29 @@ class ConsentCheck:
 
 @dataclass(frozen=True)
 class Disclosure:
-    """What makes the post about a patient: who, and which words disclose care or health."""
+    """What makes the post about a patient: who (identifier findings at warning or above), whether it
+    shows a photo, and which words disclose care or health (found only when a consent finding or a
+    consent's scope needs them: most posts feature nobody and cite no consent)."""
 
+    post: Post
     who: tuple[Finding, ...]
-    care: tuple[tuple[str, int, int], ...]  # (scope, start, end)
-    photo: bool
+    lexicons: LexiconIndex
+    langs: Mapping[str, Lang]
+
+    @property
+    def photo(self) -> bool:
+        post = self.post
+        return bool(post.images or post.alt_texts or post.captions or post.metadata.get("images"))
+
+    @cached_property
+    def care(self) -> tuple[tuple[str, int, int], ...]:
+        """(scope, start, end) of each care or health word."""
+        care: list[tuple[str, int, int]] = []
+        for scope, text in self.post.scopes():
+            lang = self.langs.get(scope, DEFAULT_LANG)
+            for lexicon in ("care", "care_second_person", "health_detail"):
+                care += [(scope, s, e) for s, e in self.lexicons.finditer(lexicon, lang, text)]
+        return tuple(care)
 
 
 def _scope_word(f: Finding, rules: RuleSet) -> str | None:
@@ -78,9 +97,9 @@ def find_disclosure(
     langs: Mapping[str, Lang],
     advised: int = 0,
 ) -> Disclosure:
-    """Who the post identifies (identifier findings at warning or above) and which words disclose
-    care. ``advised``: where the opening address of a post that gives personal advice ends; the person
-    advised ("@tina_r", "Hi Laura,") is the ADV rules' concern, not a featured patient."""
+    """Who the post identifies (identifier findings at warning or above). ``advised``: where the opening
+    address of a post that gives personal advice ends; the person advised ("@tina_r", "Hi Laura,") is
+    the ADV rules' concern, not a featured patient."""
     counted = [
         f
         for f in findings
@@ -88,13 +107,7 @@ def find_disclosure(
         and f.severity >= Severity.WARNING
         and not (f.scope == "body" and f.end <= advised)
     ]
-    care: list[tuple[str, int, int]] = []
-    for scope, text in post.scopes():
-        lang = langs.get(scope, DEFAULT_LANG)
-        for lexicon in ("care", "care_second_person", "health_detail"):
-            care += [(scope, s, e) for s, e in lexicons.finditer(lexicon, lang, text)]
-    photo = bool(post.images or post.alt_texts or post.captions or post.metadata.get("images"))
-    return Disclosure(tuple(counted), tuple(care), photo)
+    return Disclosure(post, tuple(counted), lexicons, langs)
 
 
 def disclosed(disclosure: Disclosure, rules: RuleSet) -> set[str]:

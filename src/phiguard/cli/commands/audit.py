@@ -22,11 +22,9 @@ def arguments(aud: argparse.ArgumentParser) -> None:
     aud.add_argument("--format", choices=AUDIT_FORMATS, default="text", help="one line per finding")
     aud.add_argument("--output", "-o", type=Path, help="write the findings to this file instead of stdout")
     aud.add_argument("--fail-on", choices=["info", "warning", "error"], help="exit 1 at or above this level")
-    aud.add_argument("--show-values", action="store_true", help="print matched values unmasked")
-    options.mask_flag(aud)
+    options.value_flags(aud)
     aud.add_argument("--show-ids", action="store_true", help="print posts' own ids (jsonl)")
-    aud.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (0: one per core)")
-    aud.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    options.progress_flags(aud)
     aud.add_argument(
         "--resume",
         action="store_true",

@@ -33,12 +33,10 @@ def arguments(check: argparse.ArgumentParser) -> None:
     check.add_argument("--format", choices=CHECK_FORMATS, default="text", help="output format (default: text)")
     check.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
     check.add_argument("--fail-on", choices=["info", "warning", "error"], help="exit 1 at or above this level")
-    check.add_argument("--show-values", action="store_true", help="print matched values unmasked")
-    options.mask_flag(check)
+    options.value_flags(check)
     check.add_argument("--show-ids", action="store_true", help="print posts' own ids (json, html)")
     check.add_argument("--baseline", type=Path, help="report only findings not accepted in this baseline")
-    check.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (0: one per core)")
-    check.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    options.progress_flags(check)
     check.add_argument(
         "--color", choices=["auto", "always", "never"], default="auto", help="auto: a terminal, or FORCE_COLOR"
     )

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         if out:
             out.close()
     summary = tally.summary()
-    trained = linter.identifier_model.trained
+    trained = linter.model("identifier").trained
     if args.json:
         print(json.dumps({**summary, "learned_models": trained}, indent=2))
     else:

@@ -27,9 +27,8 @@ def arguments(fx: argparse.ArgumentParser) -> None:
     fx.add_argument("--ignore", metavar="CODES", help="do not fix these codes (comma-separated prefixes)")
     fx.add_argument("--format", choices=["text", "json"], default="text", help="how to report (json: no diff)")
     fx.add_argument("--fail-on", choices=["info", "warning", "error"], help="what a rewrite may not keep")
-    fx.add_argument("--show-values", action="store_true", help="print matched values unmasked")
-    options.mask_flag(fx)
-    fx.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    options.value_flags(fx)
+    options.progress_flags(fx, jobs=False)
     options.file_flags(fx)
     fx.add_argument(
         "--today", type=date.fromisoformat, metavar="YYYY-MM-DD", help="judge consent expiry as of this date"

@@ -20,8 +20,7 @@ def arguments(red: argparse.ArgumentParser) -> None:
     red.add_argument("--output", "-o", type=Path, help="where to write the copy (one image only)")
     red.add_argument("--suffix", default=".redacted", help="added to the name of each copy (default: .redacted)")
     red.add_argument("--faces", action="store_true", help="cover detected faces too")
-    red.add_argument("--show-values", action="store_true", help="print the covered values unmasked")
-    options.mask_flag(red)
+    options.value_flags(red, "print the covered values unmasked")
 
 
 def run(args: argparse.Namespace) -> int:
