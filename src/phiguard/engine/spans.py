@@ -23,6 +23,7 @@ from phiguard.learned.features import (
     ScoredCandidate,
     TextFeatures,
     candidate_features,
+    own_features,
     text_features,
     with_story,
 )
@@ -78,6 +79,7 @@ class SpanStage:
         weighed: list[tuple[Severity, Candidate, tuple[str, ...]]] = []
         scores: dict[tuple[int, int, str], float] = {}
         text = text_features(ctx, unit.scope.kind) if results else None
+        shared = self.model().weigh(text.shared()) if text is not None else 0.0
         for r in results:
             if r.entity_type not in self.by_code:
                 continue  # a recognizer shared with a rule that select/ignore left out
@@ -88,7 +90,7 @@ class SpanStage:
             for start, end in pieces:
                 cand = Candidate(rule, start, end, r.score, source)
                 assert text is not None
-                decided = self.weigh(cand, ctx, unit, text, story)
+                decided = self.weigh(cand, ctx, unit, text, shared, story)
                 if decided is not None:
                     severity, score = decided
                     weighed.append((severity, cand, ()))
@@ -113,20 +115,23 @@ class SpanStage:
         ]
 
     def weigh(
-        self, c: Candidate, ctx: ScopeContext, unit: Unit, text: TextFeatures, story: float
+        self, c: Candidate, ctx: ScopeContext, unit: Unit, text: TextFeatures, shared: float, story: float
     ) -> tuple[Severity, float] | None:
         """The candidate's severity and score from the learned context model, or None to drop it: a failed
         validator (checksum), the allowlist and what Safe Harbor leaves out (a year alone, a country)
-        drop it before the model is asked. Training records the features without the story score (it
+        drop it before the model is asked. ``shared``: the model's weighted sum of what every candidate
+        of the text shares (``TextFeatures.shared``), less the candidate's own words here, so no
+        candidate copies its text's words. Training records the features without the story score (it
         adds out-of-fold story scores of its own)."""
         rule = c.rule
         if rule.detect.validator and not VALIDATORS[rule.detect.validator](ctx.value(c)):
             return None
         if any(CHECKS[name](c, ctx) for name in rule.context.drop):
             return None
-        features = candidate_features(c, ctx, text)
+        features = own_features(c, ctx)
         model = self.model()
-        score = model.score(with_story(features, rule.entity, story))
+        shared -= model.weigh({f"P:{w}": 1.0 for w in text.own_words(c.start, c.end)})
+        score = model.score(with_story(features, rule.entity, story), weighed=shared)
         if self.recorder is not None:
             self.recorder(
                 CandidateRecord(
@@ -136,7 +141,7 @@ class SpanStage:
                     c.end + unit.offset,
                     rule.code,
                     rule.entity,
-                    features,
+                    candidate_features(c, ctx, text),
                 )
             )
         severity = model.severity(score)

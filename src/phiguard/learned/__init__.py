@@ -67,8 +67,13 @@ class LinearModel(BaseModel):
     thresholds: Thresholds
     trained: dict[str, object] = Field(default_factory=dict, description="data, seed and figures (data card)")
 
-    def score(self, features: Mapping[str, float]) -> float:
-        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+    def weigh(self, features: Mapping[str, float]) -> float:
+        """The weighted sum of ``features`` (without the bias): a part of a score that many share."""
+        return sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+
+    def score(self, features: Mapping[str, float], weighed: float = 0.0) -> float:
+        """The probability for ``features``, plus ``weighed``: a part already weighed (``weigh``)."""
+        z = self.bias + weighed + self.weigh(features)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def severity(self, score: float) -> Severity:

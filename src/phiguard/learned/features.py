@@ -8,6 +8,7 @@ lexicons of ``rules/lexicon`` are inputs, and the model learns how much each one
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -54,10 +55,23 @@ def _shape(value: str) -> str:
 
 @dataclass(frozen=True)
 class TextFeatures:
-    """What a candidate's features share with every other candidate of its text, computed once."""
+    """What a candidate's features share with every other candidate of its text, computed once: the
+    text-level features and the text's content words ("P:word"), of which a candidate leaves out the
+    words that occur only inside it."""
 
     common: Features
     words: dict[str, tuple[int, ...]]  # the text's content words with their offsets
+    offsets: tuple[int, ...]  # every content word's offset, sorted
+    at: tuple[str, ...]  # the word at each of ``offsets``
+
+    def shared(self) -> Features:
+        """The features every candidate of the text starts from: the common ones and every word."""
+        return {**self.common, **{f"P:{w}": 1.0 for w in self.words}}
+
+    def own_words(self, start: int, end: int) -> set[str]:
+        """The words that occur only inside ``[start, end)``: a candidate does not count its own."""
+        inside = self.at[bisect_left(self.offsets, start) : bisect_left(self.offsets, end)]
+        return {w for w in inside if all(start <= at < end for at in self.words[w])}
 
 
 def text_features(ctx: ScopeContext, scope_kind: str) -> TextFeatures:
@@ -73,27 +87,43 @@ def text_features(ctx: ScopeContext, scope_kind: str) -> TextFeatures:
         if ctx.has(lex):
             common[f"lex:text:{lex}"] = 1.0
     words: dict[str, list[int]] = {}
+    found: list[tuple[int, str]] = []
     for t in ctx.doc:
         if t.is_alpha and not t.is_stop and len(t.text) > 2:
             words.setdefault(t.lower_, []).append(t.idx)
-    return TextFeatures(common, {w: tuple(at) for w, at in words.items()})
+            found.append((t.idx, t.lower_))
+    return TextFeatures(
+        common,
+        {w: tuple(at) for w, at in words.items()},
+        tuple(at for at, _ in found),
+        tuple(w for _, w in found),
+    )
 
 
 def candidate_features(c: Candidate, ctx: ScopeContext, text: TextFeatures) -> Features:
-    """Features of one candidate in the shared analysis of its text (``text``: from
-    ``text_features``); the checks are those its rule names in ``context.checks``."""
+    """All the features of one candidate in the shared analysis of its text (``text``: from
+    ``text_features``): what it shares with its text, less its own words, then its own
+    (``own_features``). Scoring does not build this dict (it adds the text's weighted sum once per
+    text); training records it."""
+    own = text.own_words(c.start, c.end)
+    return {
+        **text.common,
+        **{f"P:{w}": 1.0 for w in text.words if w not in own},
+        **own_features(c, ctx),
+    }
+
+
+def own_features(c: Candidate, ctx: ScopeContext) -> Features:
+    """The features of one candidate that are not its text's: its rule, entity and source, its shape,
+    the checks its rule names in ``context.checks``, its words and the tokens and lexicons around it."""
     entity = c.rule.entity
     value = ctx.value(c)
     f: Features = {
-        **text.common,
         f"rule:{c.rule.code}": 1.0,
         f"ent:{entity}": 1.0,
         f"src:{c.source}": 1.0,
         f"shape:{_shape(value)}|{entity}": 1.0,
     }
-    for word, offsets in text.words.items():  # the text's words, not counting the candidate's own
-        if any(not (c.start <= at < c.end) for at in offsets):
-            f[f"P:{word}"] = 1.0
     label = ner_label(c, ctx)
     if label:
         f[f"ner:{label}|{entity}"] = 1.0
