@@ -23,6 +23,7 @@ from presidio_analyzer.predefined_recognizers import (
     UsSsnRecognizer,
 )
 
+from phiguard.detect.prefilter import fold, prefilter
 from phiguard.lang import PROFILES
 from phiguard.models import Lang
 from phiguard.rulepack.schema import PATTERN_FLAGS, PatternSpec, PresidioRecognizer, Rule
@@ -196,7 +197,9 @@ class RulePatternRecognizer(EntityRecognizer):
 
     def __init__(self, patterns: list[PatternSpec], supported_entity: str, supported_language: str):
         # validated and compiled with these flags when the rule file loaded: the regex cache returns them
-        self.compiled = [(p.name, regex.compile(p.regex, self.FLAGS), p.score) for p in patterns]
+        self.compiled = [
+            (p.name, regex.compile(p.regex, self.FLAGS), p.score, prefilter(p.regex, self.FLAGS)) for p in patterns
+        ]
         self.label = f"pattern:{supported_entity}"
         super().__init__(
             supported_entities=[supported_entity],
@@ -213,7 +216,10 @@ class RulePatternRecognizer(EntityRecognizer):
         entity = self.supported_entities[0]
         meta = {RecognizerResult.RECOGNIZER_NAME_KEY: self.label, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}
         out = []
-        for name, pattern, score in self.compiled:
+        folded = fold(text)
+        for name, pattern, score, needs in self.compiled:
+            if needs is not None and not needs.admits(folded):
+                continue  # a word every match needs is not in the text
             try:
                 spans = [m.span() for m in pattern.finditer(text, timeout=PATTERN_TIMEOUT)]
             except TimeoutError:

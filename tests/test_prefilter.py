@@ -1,0 +1,77 @@
+"""A rule pattern is skipped only on a text it could not match (phiguard.detect.prefilter)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import regex
+
+from phiguard.detect.prefilter import FOLDS_TO_ASCII, fold, prefilter
+from phiguard.rulepack.loader import load_rules
+from phiguard.rulepack.schema import PATTERN_FLAGS
+
+FIXTURES = Path(__file__).parent / "fixtures"
+RULES = load_rules().rules
+PATTERNS = [(r.code, p.name, p.regex) for r in RULES for p in r.detect.patterns]
+
+
+def _texts() -> list[str]:
+    """Every rule example and fix text, the public-health fixture posts, and each shouted and with the
+    letters that case-fold to ASCII swapped in (a Kelvin sign for k, a long s for s)."""
+    texts = [e.text for r in RULES for e in (*r.examples.flag, *r.examples.pass_)]
+    texts += [e.text for r in RULES if r.fix for e in r.fix.examples]
+    with (FIXTURES / "public_health_posts.jsonl").open(encoding="utf-8") as fh:
+        texts += [json.loads(line)["text"] for line in fh if line.strip()]
+    swapped = {ord("k"): "\u212a", ord("s"): "\u017f", ord("i"): "\u0130"}
+    return texts + [t.upper() for t in texts] + [t.translate(swapped) for t in texts]
+
+
+TEXTS = _texts()
+
+
+@pytest.mark.parametrize(("code", "name", "pattern"), PATTERNS, ids=[f"{c}-{n}" for c, n, _ in PATTERNS])
+def test_a_pattern_is_never_skipped_on_a_text_it_matches(code: str, name: str, pattern: str) -> None:
+    needs = prefilter(pattern, PATTERN_FLAGS)
+    if needs is None:
+        return
+    compiled = regex.compile(pattern, PATTERN_FLAGS)
+    for text in TEXTS:
+        if compiled.search(text):
+            assert needs.admits(fold(text)), f"{code} {name} skipped on a text it matches"
+
+
+def test_most_shipped_patterns_have_a_prefilter() -> None:
+    filtered = [p for _, _, p in PATTERNS if prefilter(p, PATTERN_FLAGS) is not None]
+    assert len(filtered) >= 0.8 * len(PATTERNS)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "needs"),
+    [
+        (r"(?<=\b(?i:daughters?|sons?)\s{1,8})\p{Lu}\p{L}+", {"daughter", "son"}),
+        (r"\bMRN\s*\d+", {"mrn"}),
+        (r"(?:abc)?x\d", {"x"}),
+        (r"(?!(?i:mr)\b)\p{Lu}\p{Ll}+(?=\s+(?i:hospital|clinic)\b)", {"hospital", "clinic"}),
+        (r"\d{3}-\d{4}", {"-"}),
+    ],
+)
+def test_needs_are_read_from_the_syntax(pattern: str, needs: set[str]) -> None:
+    found = prefilter(pattern, PATTERN_FLAGS)
+    assert found is not None and set(found.needs) == needs
+
+
+@pytest.mark.parametrize("pattern", [r"\p{Lu}\p{Ll}+", r"(?:foo)?\d+", r"(?!bar)\w+", r"é\d", r"[ab]c?"])
+def test_no_prefilter_where_nothing_is_needed(pattern: str) -> None:
+    assert prefilter(pattern, PATTERN_FLAGS) is None
+
+
+def test_only_the_listed_characters_fold_to_ascii_letters() -> None:
+    """Scans the Basic Multilingual Plane with the regex module itself: FOLDS_TO_ASCII stays complete."""
+    letter = regex.compile(r"(?i)[a-z]")
+    found = {chr(c) for c in range(128, 0x10000) if letter.fullmatch(chr(c))}
+    assert found == set(FOLDS_TO_ASCII)
+    for ch, to in FOLDS_TO_ASCII.items():
+        assert regex.fullmatch(f"(?i){to}", ch)
+    assert fold("DNI \u212aid") == "dni kid"
