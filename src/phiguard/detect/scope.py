@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from phiguard.config import Allowlist
 from phiguard.lang import profile
 from phiguard.models import Lang, Source
-from phiguard.rulepack.lexicon import Hits, LexiconIndex
+from phiguard.rulepack.lexicon import LexiconIndex
 from phiguard.rulepack.schema import Rule
 
 if TYPE_CHECKING:
@@ -59,16 +59,9 @@ class ScopeContext:
         """The labels of nationalities and groups, which are never a person."""
         return profile(self.lang).group_labels
 
-    @cached_property
-    def _hits(self) -> dict[str, Hits]:
-        return {}
-
     def has(self, lexicon: str, start: int = 0, end: int | None = None) -> bool:
         """A word or phrase of ``lexicon`` lies wholly inside ``[start, end)`` of the text."""
-        hits = self._hits.get(lexicon)
-        if hits is None:
-            hits = self._hits[lexicon] = self.lexicons.hits(lexicon, self.lang, self.text)
-        return hits.within(start, len(self.text) if end is None else end)
+        return self.lexicons.hits(lexicon, self.lang, self.text).within(start, len(self.text) if end is None else end)
 
     @cached_property
     def ents(self) -> list[tuple[int, int, str]]:

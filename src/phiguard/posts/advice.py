@@ -345,9 +345,10 @@ def _signals(p: Parsed, sent: Span, ctx: PostTools) -> Signals:
     start, end = sent.start_char, sent.end_char
     sig = Signals(p.scope, start + p.offset, end + p.offset, text, p.offset)
     for key, lexicon in _SIGNAL_LEXICONS.items():
-        pat = lex.pattern(lexicon, lang)
-        if pat is not None:
-            sig.found[key] = [(m.start() + p.offset, m.end() + p.offset) for m in pat.finditer(text, start, end)]
+        if lex.pattern(lexicon, lang) is not None:
+            sig.found[key] = [
+                (a + p.offset, b + p.offset) for a, b in lex.hits(lexicon, lang, text).matches(start, end)
+            ]
     sig.found["directive"] += [
         (t.idx + p.offset, t.idx + len(t) + p.offset) for t in sent if profile(lang).imperative(t)
     ]

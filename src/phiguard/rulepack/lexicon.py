@@ -58,6 +58,7 @@ class Hits:
     asked about windows: many candidates of a text ask about their sentence and what precedes them."""
 
     starts: tuple[int, ...]  # sorted
+    ends: tuple[int, ...]  # ends[i]: where the match at starts[i] ends
     min_end: tuple[int, ...]  # min_end[i]: the earliest end of the matches from the i-th on
 
     def within(self, start: int, end: int) -> bool:
@@ -65,8 +66,23 @@ class Hits:
         i = bisect_left(self.starts, max(start, 0))
         return i < len(self.starts) and self.min_end[i] <= end
 
+    def matches(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The matches wholly inside ``[start, end)`` that do not overlap, leftmost first: what a
+        ``finditer`` over that stretch finds, read from the hits already found."""
+        out: list[tuple[int, int]] = []
+        at = start
+        for i in range(bisect_left(self.starts, max(start, 0)), len(self.starts)):
+            a, b = self.starts[i], self.ends[i]
+            if a >= end:
+                break
+            if a >= at and b <= end:
+                out.append((a, b))
+                at = b
+        return out
 
-NO_HITS = Hits((), ())
+
+NO_HITS = Hits((), (), ())
+HITS_KEPT = 50_000  # (lexicon, language, text) hits kept before the cache starts again: a batch's worth
 
 
 @dataclass
@@ -77,6 +93,9 @@ class LexiconIndex:
     _cache: dict[tuple[str, Lang], regex.Pattern[str] | None] = field(default_factory=dict)
     _words: dict[tuple[str, Lang | None], frozenset[str]] = field(default_factory=dict)
     _templates: dict[tuple[str, int], regex.Pattern[str]] = field(default_factory=dict)
+    # each lexicon is matched once per text: the identifier features, the post's signals and the advice
+    # rules ask of the same texts
+    _hits: dict[tuple[str, Lang, str], Hits] = field(default_factory=dict)
 
     def words(self, name: str, lang: Lang | None = None) -> frozenset[str]:
         """The words of a lexicon, lower-cased: of one language, or of every language (None)."""
@@ -106,13 +125,21 @@ class LexiconIndex:
             self._cache[key] = _compile(lexicon.words(lang), lexicon.regexes(lang))
         return self._cache[key]
 
-    def search(self, name: str, lang: Lang, text: str, start: int = 0, end: int | None = None) -> bool:
-        pat = self.pattern(name, lang)
-        if pat is None:
-            return False
-        return pat.search(text, max(start, 0), len(text) if end is None else max(end, 0)) is not None
+    def search(self, name: str, lang: Lang, text: str) -> bool:
+        """The lexicon matches somewhere in the text."""
+        return bool(self.hits(name, lang, text).starts)
 
     def hits(self, name: str, lang: Lang, text: str) -> Hits:
+        """Every match of the lexicon in the text, overlapping ones too, found once per text."""
+        key = (name, lang, text)
+        found = self._hits.get(key)
+        if found is None:
+            if len(self._hits) >= HITS_KEPT:
+                self._hits.clear()
+            found = self._hits[key] = self._find(name, lang, text)
+        return found
+
+    def _find(self, name: str, lang: Lang, text: str) -> Hits:
         pat = self.pattern(name, lang)
         if pat is None:
             return NO_HITS
@@ -120,7 +147,7 @@ class LexiconIndex:
         if not spans:
             return NO_HITS
         min_end = list(accumulate(reversed([b for _, b in spans]), min))[::-1]
-        return Hits(tuple(a for a, _ in spans), tuple(min_end))
+        return Hits(tuple(a for a, _ in spans), tuple(b for _, b in spans), tuple(min_end))
 
     def finditer(self, name: str, lang: Lang, text: str) -> list[tuple[int, int]]:
         pat = self.pattern(name, lang)
