@@ -39,7 +39,7 @@ def test_a_pattern_is_never_skipped_on_a_text_it_matches(code: str, name: str, p
     compiled = regex.compile(pattern, PATTERN_FLAGS)
     for text in TEXTS:
         if compiled.search(text):
-            assert needs.admits(fold(text)), f"{code} {name} skipped on a text it matches"
+            assert needs.admits(text), f"{code} {name} skipped on a text it matches"
 
 
 def test_most_shipped_patterns_have_a_prefilter() -> None:
@@ -55,11 +55,12 @@ def test_most_shipped_patterns_have_a_prefilter() -> None:
         (r"(?:abc)?x\d", {"x"}),
         (r"(?!(?i:mr)\b)\p{Lu}\p{Ll}+(?=\s+(?i:hospital|clinic)\b)", {"hospital", "clinic"}),
         (r"\d{3}-\d{4}", {"-"}),
+        (r"\p{L}+(?=\s+(?:is|was)\s+\d+\s*(?i:yo|years?))", {"yo", "year"}),
     ],
 )
 def test_needs_are_read_from_the_syntax(pattern: str, needs: set[str]) -> None:
     found = prefilter(pattern, PATTERN_FLAGS)
-    assert found is not None and set(found.needs) == needs
+    assert found is not None and needs in [set(c) for c in found.clauses]
 
 
 @pytest.mark.parametrize("pattern", [r"\p{Lu}\p{Ll}+", r"(?:foo)?\d+", r"(?!bar)\w+", r"é\d", r"[ab]c?"])

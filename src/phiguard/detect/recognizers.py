@@ -23,7 +23,7 @@ from presidio_analyzer.predefined_recognizers import (
     UsSsnRecognizer,
 )
 
-from phiguard.detect.prefilter import fold, prefilter
+from phiguard.detect.prefilter import prefilter
 from phiguard.lang import PROFILES
 from phiguard.models import Lang
 from phiguard.rulepack.schema import PATTERN_FLAGS, PatternSpec, PresidioRecognizer, Rule
@@ -216,9 +216,8 @@ class RulePatternRecognizer(EntityRecognizer):
         entity = self.supported_entities[0]
         meta = {RecognizerResult.RECOGNIZER_NAME_KEY: self.label, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}
         out = []
-        folded = fold(text)
         for name, pattern, score, needs in self.compiled:
-            if needs is not None and not needs.admits(folded):
+            if needs is not None and not needs.admits(text):
                 continue  # a word every match needs is not in the text
             try:
                 spans = [m.span() for m in pattern.finditer(text, timeout=PATTERN_TIMEOUT)]
