@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from phiguard.config import Allowlist
+from phiguard.detect.sentences import sentence_starts
 from phiguard.lang import profile
 from phiguard.models import Lang, Source
 from phiguard.rulepack.lexicon import LexiconIndex
@@ -89,15 +90,14 @@ class ScopeContext:
         letters = [ch for ch in self.text if ch.isalpha()]
         if not letters or sum(ch.isupper() for ch in letters) > 0.6 * len(letters):
             return False
-        openers = [s[0].text for s in self.doc.sents if s[0].is_alpha] if self.doc.has_annotation("SENT_START") else []
+        first = [self.doc[i] for i in sentence_starts(self.doc) or ()]
+        openers = [t.text for t in first if t.is_alpha]
         return bool(openers) and sum(w[0].isupper() for w in openers) >= 0.6 * len(openers)
 
     @cached_property
     def _sentence_starts(self) -> list[int]:
         """Character offsets where sentences start (the doc's sentences, read once)."""
-        if not self.doc.has_annotation("SENT_START"):
-            return [0]
-        return [s.start_char for s in self.doc.sents] or [0]
+        return [self.doc[i].idx for i in sentence_starts(self.doc) or ()] or [0]
 
     def sentence_bounds(self, c: Candidate) -> tuple[int, int]:
         starts = self._sentence_starts

@@ -33,7 +33,7 @@ should post; telling one person to halve their warfarin is not. A post is read i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -41,6 +41,7 @@ import regex
 
 from phiguard.detect.drugs import dictionary
 from phiguard.detect.names import is_given_name
+from phiguard.detect.sentences import sentences as doc_sentences
 from phiguard.lang import profile
 from phiguard.learned.features import Features
 from phiguard.models import Finding, Lang, Post, Severity
@@ -50,7 +51,7 @@ from phiguard.rulepack.lexicon import WordPattern, lexicon_words
 from phiguard.rulepack.schema import PostKind
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Span
 
 # the post-level kinds this module reports (rules/advice names the rule and code of each)
 MEDICATION: PostKind = "advice.medication"
@@ -123,7 +124,7 @@ def read(post: Post, parsed: Sequence[Parsed], ctx: PostTools) -> Reading:
         common = ctx.common_words.get(p.lang, frozenset())
         not_before = lexicon_words("not_instruction_before", p.lang)
         bare_verb = profile(p.lang).bare_verb
-        for sent in _sentences(p.doc):
+        for sent in doc_sentences(p.doc):
             sig = _signals(p, sent, ctx)
             kinds = {name for name in _SIGNAL_LEXICONS if sig.has(name)}
             if any("2" in t.morph.get("Person", []) and t.pos_ in ("VERB", "AUX") for t in sent):
@@ -326,13 +327,6 @@ def _vocative_at(text: str, start: int, common: frozenset[str], lang: Lang) -> b
         if m.group("title").strip() or is_given_name(name[0], lang, common):
             return True
     return False
-
-
-def _sentences(doc: Doc) -> Iterable[Span]:
-    if doc.has_annotation("SENT_START"):
-        yield from doc.sents
-    else:
-        yield doc[:]
 
 
 def _disclaims(parsed: Sequence[Parsed], ctx: PostTools) -> bool:
