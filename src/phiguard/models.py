@@ -8,6 +8,7 @@ serialised without surprises. A finding never serialises the matched text: ``val
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 import regex
@@ -219,9 +220,13 @@ def printable(text: str) -> str:
 MaskStyle = Literal["type", "initials"]  # how a value is masked: <PERSON>, or R*** D*** (--mask initials)
 
 
+_NOT_IN_TYPE = regex.compile(r"[^A-Z0-9_-]")
+
+
+@lru_cache(maxsize=256)
 def type_mask(entity: str) -> str:
     """The default mask: the entity type alone (``<PERSON>``, ``<PHONE>``), nothing of the value."""
-    return f"<{regex.sub(r'[^A-Z0-9_-]', '', entity.upper()) or 'VALUE'}>"
+    return f"<{_NOT_IN_TYPE.sub('', entity.upper()) or 'VALUE'}>"
 
 
 def masked_as(value: str, entity: str, style: MaskStyle = "type") -> str:

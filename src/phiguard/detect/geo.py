@@ -29,8 +29,11 @@ def _variants(name: str) -> set[str]:
     return out
 
 
+_SPACES_AND_DOTS = regex.compile(r"[\s.]+")
+
+
 def _key(name: str) -> str:
-    return regex.sub(r"[\s.]+", " ", name.casefold()).strip()
+    return _SPACES_AND_DOTS.sub(" ", name.casefold()).strip()
 
 
 @lru_cache(maxsize=1)

@@ -11,8 +11,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from phiguard.config import Allowlist
-from phiguard.detect.sentences import sentence_starts
 from phiguard.lang import profile
+from phiguard.lang.sentences import sentence_starts
 from phiguard.models import Lang, Source
 from phiguard.rulepack.lexicon import LexiconIndex
 from phiguard.rulepack.schema import Rule

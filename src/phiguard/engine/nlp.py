@@ -13,11 +13,13 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
+from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from phiguard.detect.recognizers import recognizers_for
@@ -78,7 +80,9 @@ def install_missing_models(models: dict[str, str], say: Callable[[str], None]) -
 
 
 # Pipeline components phiguard does not run on every text: the lemmatizer is only needed for the few
-# tokens a context check looks up, so it runs on demand (LanguageRuntime.lemma).
+# tokens a context check looks up, so it runs on demand (LanguageRuntime.lemma). The dependency parser
+# does not run where the model has a sentence recogniser ("senter"): sentences are all phiguard reads
+# of a parse, and the senter finds them at a fraction of the parser's cost.
 ON_DEMAND = ("lemmatizer",)
 
 
@@ -98,6 +102,30 @@ class NoContextEnhancer(ContextAwareEnhancer):
         context: list[str] | None = None,
     ) -> list[RecognizerResult]:
         return raw_results
+
+
+class FixedRegistry(RecognizerRegistry):
+    """Presidio's registry, whose recognizers never change once a language is loaded: the recognizers for
+    a language and a list of entities are looked up once, not filtered anew for every text."""
+
+    def get_recognizers(
+        self,
+        language: str,
+        entities: list[str] | None = None,
+        all_fields: bool = False,
+        ad_hoc_recognizers: list[EntityRecognizer] | None = None,
+    ) -> list[EntityRecognizer]:
+        if ad_hoc_recognizers:
+            return super().get_recognizers(language, entities, all_fields, ad_hoc_recognizers)
+        key = (language, tuple(entities or ()), all_fields)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = super().get_recognizers(language, entities, all_fields)
+        return found
+
+    @cached_property
+    def _found(self) -> dict[tuple[str, tuple[str, ...], bool], list[EntityRecognizer]]:
+        return {}
 
 
 class LeanSpacyNlpEngine(SpacyNlpEngine):
@@ -195,6 +223,19 @@ class LanguageRuntime:
                 yield self.engine._doc_to_nlp_artifact(doc, self.lang)  # type: ignore[attr-defined]
 
 
+@Language.component("phiguard_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: the senter, unlike the parser, runs lines together ("Teléfono:
+    612... / Domicilio: ...", a list of replies)."""
+    for token in doc[1:]:
+        before = doc[token.i - 1]
+        if before.is_space and "\n" in before.text and not token.is_space:
+            token.is_sent_start = True
+            if before.i > 0:
+                before.is_sent_start = False  # the line break ends the sentence before it
+    return doc
+
+
 BATCH_CHARS = 50_000  # characters parsed before the CPU budget is looked at again
 
 
@@ -214,7 +255,7 @@ def _batches(texts: list[str], size: int) -> Iterator[tuple[int, list[str]]]:
 
 
 def load_language(lang: Lang, model: str, rules: RuleSet) -> LanguageRuntime:
-    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NerModelConfiguration
 
     _quiet_presidio()
@@ -243,8 +284,12 @@ def load_language(lang: Lang, model: str, rules: RuleSet) -> LanguageRuntime:
     for name in ON_DEMAND:
         if name in nlp.pipe_names:
             nlp.disable_pipe(name)
+    if "senter" in nlp.disabled and "parser" in nlp.pipe_names:
+        nlp.disable_pipe("parser")  # sentences are all phiguard reads of a parse: the senter finds them
+        nlp.enable_pipe("senter")
+        nlp.add_pipe("phiguard_line_breaks", after="senter")
     common = _common_words(nlp, lemmatizer)
-    registry = RecognizerRegistry(
+    registry = FixedRegistry(
         recognizers=[r for rule in rules.rules for r in recognizers_for(rule, lang, common)],
         supported_languages=[lang],
     )

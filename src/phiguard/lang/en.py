@@ -2,46 +2,62 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 from phiguard.lang.profile import LanguageProfile
+from phiguard.lang.sentences import sentence_starts
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-_SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj"})  # dependency labels (the parser's, not words)
+# Read from the tagger's tags and word order only: phiguard runs spaCy's sentence recogniser, not its
+# dependency parser (issue 30), so no test here asks for a head or a relation.
+_CLAUSE_BREAKS = frozenset({".", "!", "?", ";", ":", ",", "(", ")", "-", "–", "—", "…", "\n"})
+_SUBJECT_PRONOUNS = frozenset({"i", "you", "u", "he", "she", "we", "they", "it", "ya", "y'all", "one"})
+_AUXILIARIES = frozenset({"do", "does", "did", "don't", "doesn't", "didn't", "let", "lets", "let's"})
+
+
+def _clause_before(token: Token) -> list[Token]:
+    """The tokens of ``token``'s clause before it: back to its sentence's start or the last comma, colon,
+    dash or bracket."""
+    starts = sentence_starts(token.doc) or [0]
+    first = starts[bisect_right(starts, token.i) - 1]
+    out: list[Token] = []
+    for t in reversed(token.doc[first : token.i]):
+        if t.text in _CLAUSE_BREAKS or t.is_space:
+            break
+        out.append(t)
+    return out[::-1]
+
+
+def _has_subject(before: list[Token]) -> bool:
+    """Something before the verb in its clause makes it no instruction: a subject pronoun, a modal, "to",
+    or an auxiliary ("do you take...", "let him rest")."""
+    return any(t.lower_ in _SUBJECT_PRONOUNS or t.lower_ in _AUXILIARIES or t.tag_ in ("MD", "TO") for t in before)
 
 
 def imperative(token: Token) -> bool:
-    """A base-form verb heading its clause with no subject and no modal or "to" ("for his ear
-    infection give him...")."""
-    if not token.is_alpha or token.tag_ != "VB" or token.dep_ not in ("ROOT", "conj"):
+    """A base-form verb that heads its clause: no subject, modal, auxiliary or "to" before it in the
+    clause, and no other verb ("@tina_r halve...", "Laura, give him...", "for his ear infection give
+    him...", "please just take...")."""
+    if not token.is_alpha or token.tag_ != "VB":
         return False  # not alpha: a handle the model took for a verb
-    return not any(
-        (c.dep_ in _SUBJECTS and not _vocative(c)) or c.dep_ == "aux" or c.tag_ == "MD" for c in token.children
-    )
+    before = _clause_before(token)
+    return not _has_subject(before) and not any(t.pos_ in ("VERB", "AUX") for t in before)
 
 
 def bare_verb(token: Token, not_before: frozenset[str]) -> bool:
-    """A base-form verb with no subject, modal or "to" of its own wherever it stands in the parse ("for a
-    6 yo at 45 lbs give 7.5 mL..."): an instruction the imperative test misses when the model attaches
-    the verb somewhere odd. ``not_before``: the words that make a verb no instruction ("to", "will",
-    "not"...: the lexicon ``not_instruction_before``)."""
+    """A base-form verb with no subject, modal, auxiliary or "to" before it in its clause, wherever it
+    stands ("for a 6 yo at 45 lbs give 7.5 mL..."): an instruction the imperative test misses when
+    something opens the clause first. ``not_before``: the words that make a verb no instruction ("to",
+    "will", "not"...: the lexicon ``not_instruction_before``)."""
     if token.tag_ != "VB" or not token.is_alpha:
         return False
     prev = token.doc[token.i - 1] if token.i else None
     if prev is not None and (prev.lower_ in not_before or prev.tag_ == "MD"):
         return False
-    return not any(c.dep_ in _SUBJECTS or c.dep_ == "aux" or c.tag_ == "MD" for c in token.children)
-
-
-def _vocative(token: Token) -> bool:
-    """A handle or a name set off by a comma ("@tina_r halve...", "Laura, give him..."), which the
-    model often takes for the subject."""
-    if token.text.startswith("@"):
-        return True
-    right = token.doc[token.right_edge.i + 1] if token.right_edge.i + 1 < len(token.doc) else None
-    return token.pos_ == "PROPN" and right is not None and right.text == ","
+    return not _has_subject(_clause_before(token))
 
 
 PROFILE = LanguageProfile(

@@ -146,11 +146,6 @@ def own_features(c: Candidate, ctx: ScopeContext) -> Features:
         if opens_clause(ctx.doc, span[0].i):
             f[f"opens_clause|{entity}"] = 1.0
         f[f"pos:{span[0].pos_}|{entity}"] = 1.0
-        root = span.root
-        f[f"dep:{root.dep_}|{entity}"] = 1.0
-        if root.head is not root:
-            f[f"head:{root.head.lower_}"] = 1.0
-            f[f"headpos:{root.head.pos_}|{root.dep_}"] = 1.0
         before = [t for t in ctx.doc[max(0, span.start - WINDOW) : span.start] if not t.is_space]
         after = [t for t in ctx.doc[span.end : span.end + WINDOW] if not t.is_space]
         for k, t in enumerate(reversed(before), 1):
@@ -159,6 +154,10 @@ def own_features(c: Candidate, ctx: ScopeContext) -> Features:
         for k, t in enumerate(after, 1):
             f[f"R{k}:{t.lower_}"] = 1.0
             f[f"R:{t.lower_}|{entity}"] = 1.0
+        if before:  # the word classes on each side (what the parse's head and relation told, parse-free)
+            f[f"posL1:{before[-1].pos_}|{entity}"] = 1.0
+        if after:
+            f[f"posR1:{after[0].pos_}|{entity}"] = 1.0
         if not before:
             f["L1:<start>"] = 1.0
         if not after:

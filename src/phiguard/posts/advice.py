@@ -41,8 +41,8 @@ import regex
 
 from phiguard.detect.drugs import dictionary
 from phiguard.detect.names import is_given_name
-from phiguard.detect.sentences import sentences as doc_sentences
 from phiguard.lang import profile
+from phiguard.lang.sentences import sentences as doc_sentences
 from phiguard.learned.features import Features
 from phiguard.models import Finding, Lang, Post, Severity
 from phiguard.posts.check import Parsed, PostInput, PostTools, Verdict
@@ -203,6 +203,11 @@ def features(reading: Reading) -> Features:
                 f[f"S:{name}"] = 1.0
                 if named:
                     f[f"A&S:{name}"] = 1.0
+    # the same groups found anywhere in the post, so that where a sentence ends weighs less
+    everywhere = frozenset(k for _, kinds, _ in reading.sentences for k in kinds)
+    for combo in _TOGETHER:
+        if len(combo) > 1 and all(everywhere & _GROUPS[g] for g in combo):
+            f[f"T:{'+'.join(combo)}"] = 1.0
     for k, n in counts.items():
         f[f"any:{k}"] = 1.0
         f[f"n:{k}"] = min(n, 3) / 3

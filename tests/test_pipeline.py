@@ -1,0 +1,58 @@
+"""The spaCy components phiguard runs (issue 30): sentences from the senter, never the dependency parser;
+the lemmatizer on demand; a line break ends a sentence; the English instruction tests read tags and word
+order only."""
+
+from __future__ import annotations
+
+import pytest
+
+from phiguard import Linter
+from phiguard.lang import en
+from phiguard.lang.sentences import sentence_starts, sentences
+
+
+@pytest.fixture(scope="module")
+def linter() -> Linter:
+    return Linter()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_senter_runs_and_the_parser_does_not(linter: Linter, lang: str) -> None:
+    nlp = linter.runtime(lang).engine.nlp[lang]  # type: ignore[attr-defined]
+    assert "senter" in nlp.pipe_names
+    assert "parser" not in nlp.pipe_names
+    assert "lemmatizer" not in nlp.pipe_names  # run on demand for the few tokens a check looks up
+    doc = nlp("Datos del paciente.\nNombre: Ernesto\nDomicilio: Calle Mayor 3")
+    assert [s.text.strip() for s in doc.sents] == ["Datos del paciente.", "Nombre: Ernesto", "Domicilio: Calle Mayor 3"]
+
+
+def test_sentence_starts_are_those_of_doc_sents(linter: Linter) -> None:
+    nlp = linter.runtime("en").engine.nlp["en"]  # type: ignore[attr-defined]
+    doc = nlp("Free BP checks on Tuesday. Bring your card! Questions? Call us.\nSee you there")
+    assert sentence_starts(doc) == [s.start for s in doc.sents]
+    assert [s.text for s in sentences(doc)] == [s.text for s in doc.sents]
+    assert sentence_starts(doc) is sentence_starts(doc)  # read once per Doc
+
+
+@pytest.mark.parametrize(
+    ("text", "verb", "imperative", "bare"),
+    [
+        ("@tina_r stop the warfarin tonight", "stop", True, True),
+        ("Laura, give him 5 ml of ibuprofen", "give", True, True),
+        ("Please just take it with food", "take", True, True),
+        ("For his ear infection give him amoxicillin", "give", True, True),
+        ("Do you take it with food?", "take", False, False),
+        ("You should take it with food", "take", False, False),
+        ("We want to help families", "help", False, False),
+        ("Let him rest today", "rest", False, False),
+    ],
+)
+def test_english_instructions_read_from_tags_and_word_order(
+    linter: Linter, text: str, verb: str, imperative: bool, bare: bool
+) -> None:
+    nlp = linter.runtime("en").engine.nlp["en"]  # type: ignore[attr-defined]
+    token = next(t for t in nlp(text) if t.text == verb)
+    if token.tag_ != "VB":
+        pytest.skip(f"the tagger read {verb!r} as {token.tag_}")
+    assert en.imperative(token) is imperative
+    assert en.bare_verb(token, frozenset({"to", "will", "not"})) is bare
