@@ -223,16 +223,32 @@ class LanguageRuntime:
                 yield self.engine._doc_to_nlp_artifact(doc, self.lang)  # type: ignore[attr-defined]
 
 
-@Language.component("phiguard_line_breaks")
-def line_breaks(doc: Doc) -> Doc:
-    """A line break ends a sentence: the senter, unlike the parser, runs lines together ("Teléfono:
-    612... / Domicilio: ...", a list of replies)."""
+_END_MARKS = frozenset(".!?…")
+_CLOSERS = "\"')]»”’"
+
+
+def _ends_sentence(token: Token) -> bool:
+    """A punctuation token of . ! ? or … (closing quotes and brackets allowed), followed by white space:
+    "Dr." and "Sra." are one token, so an abbreviation never counts."""
+    text = token.text.rstrip(_CLOSERS)
+    return bool(token.whitespace_) and token.is_punct and bool(text) and all(ch in _END_MARKS for ch in text)
+
+
+@Language.component("phiguard_sentence_marks")
+def sentence_marks(doc: Doc) -> Doc:
+    """Sentence ends the senter misses but the parser found: a line break ("Teléfono: 612... /
+    Domicilio: ...", a list of replies), and . ! ? … before a capital letter or an opening ¡ ¿
+    ("¡Bienvenida a casa, Rosa! Ya camina...")."""
     for token in doc[1:]:
         before = doc[token.i - 1]
-        if before.is_space and "\n" in before.text and not token.is_space:
+        if token.is_space:
+            continue
+        if before.is_space and "\n" in before.text:
             token.is_sent_start = True
             if before.i > 0:
                 before.is_sent_start = False  # the line break ends the sentence before it
+        elif _ends_sentence(before) and (token.text[0].isupper() or token.text[0] in "¡¿"):
+            token.is_sent_start = True
     return doc
 
 
@@ -287,7 +303,7 @@ def load_language(lang: Lang, model: str, rules: RuleSet) -> LanguageRuntime:
     if "senter" in nlp.disabled and "parser" in nlp.pipe_names:
         nlp.disable_pipe("parser")  # sentences are all phiguard reads of a parse: the senter finds them
         nlp.enable_pipe("senter")
-        nlp.add_pipe("phiguard_line_breaks", after="senter")
+        nlp.add_pipe("phiguard_sentence_marks", after="senter")
     common = _common_words(nlp, lemmatizer)
     registry = FixedRegistry(
         recognizers=[r for rule in rules.rules for r in recognizers_for(rule, lang, common)],

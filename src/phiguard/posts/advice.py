@@ -203,11 +203,13 @@ def features(reading: Reading) -> Features:
                 f[f"S:{name}"] = 1.0
                 if named:
                     f[f"A&S:{name}"] = 1.0
-    # the same groups found anywhere in the post, so that where a sentence ends weighs less
+    # in a post that addresses somebody, the same groups found only across sentences ("@ana con esas
+    # cifras, | sube el enalapril a 20 mg"): where a sentence ends weighs less
     everywhere = frozenset(k for _, kinds, _ in reading.sentences for k in kinds)
     for combo in _TOGETHER:
-        if len(combo) > 1 and all(everywhere & _GROUPS[g] for g in combo):
-            f[f"T:{'+'.join(combo)}"] = 1.0
+        name = "+".join(combo)
+        if named and len(combo) > 1 and f"S:{name}" not in f and all(everywhere & _GROUPS[g] for g in combo):
+            f[f"A&T:{name}"] = 1.0
     for k, n in counts.items():
         f[f"any:{k}"] = 1.0
         f[f"n:{k}"] = min(n, 3) / 3
