@@ -124,9 +124,53 @@ def test_sarif_carries_what_code_scanning_reads(
     assert rule["defaultConfiguration"]["level"] == "warning"
     assert rule["properties"]["tags"] == ["phi", "hipaa", "identifier"]
     assert float(rule["properties"]["security-severity"]) > 0
-    names = [r for r in run["results"] if r["ruleId"] == "PHI001"]
+    names = [r for r in run["results"] if r["ruleId"].split("/")[0] == "PHI001"]  # "PHI001/error" at error
     assert len(names) == 2  # the same rule and value on two lines: two alerts, not one
     assert len({r["partialFingerprints"]["phiguard/v1"] for r in names}) == 2
     for r in run["results"]:
         where = r["locations"][0]["physicalLocation"]["artifactLocation"]
         assert where == {"uri": "drafts/two.txt", "uriBaseId": "%SRCROOT%"}
+
+
+_BAND = {"error": (7.0, 10.0), "warning": (4.0, 6.9), "note": (0.1, 3.9)}
+
+
+def _levels(log: dict[str, object]) -> list[tuple[str, str, float]]:
+    """(result level, its descriptor's default level, its descriptor's security-severity) of each result."""
+    run = log["runs"][0]  # type: ignore[index]
+    rules = run["tool"]["driver"]["rules"]
+    out = []
+    for r in run["results"]:
+        rule = rules[r["ruleIndex"]]
+        assert rule["id"] == r["ruleId"]
+        out.append((r["level"], rule["defaultConfiguration"]["level"], float(rule["properties"]["security-severity"])))
+    return out
+
+
+@pytest.mark.slow
+def test_security_severity_follows_each_results_level_and_info_is_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 31, item 1: code scanning reads security-severity from the rule, so a result sits under a
+    descriptor of its own level ("PHI001/error"); info findings are no security alerts and are left out
+    unless --min-severity info asks for them, then as low."""
+    (tmp_path / "post.txt").write_text(
+        "Welcome home, Rosa García! Her new knee is working wonders since March 3. Call 555-201-7788.\n"
+        "Free BP checks on Tuesday, 9 to 11, with Dr. Osei.\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    main(["check", "--no-progress", "--no-images", "--format", "sarif", "--min-severity", "info", "post.txt"])
+    everything = json.loads(capsys.readouterr().out)
+    main(["check", "--no-progress", "--no-images", "--format", "sarif", "post.txt"])
+    default = json.loads(capsys.readouterr().out)
+    for log in (everything, default):
+        assert _schema_errors(log) == []
+        for level, rule_level, severity in _levels(log):
+            assert level == rule_level
+            low, high = _BAND[level]
+            assert low <= severity <= high
+    all_levels = {level for level, _, _ in _levels(everything)}
+    assert "note" in all_levels and ("error" in all_levels or "warning" in all_levels)
+    assert {level for level, _, _ in _levels(default)} <= {"error", "warning"}
+    assert len(_levels(default)) == sum(level != "note" for level, _, _ in _levels(everything))

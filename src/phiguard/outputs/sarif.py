@@ -1,7 +1,8 @@
 """``sarif``: SARIF 2.1.0 for code-scanning dashboards (GitHub uploads it with
 codeql-action/upload-sarif), built with sarif-pydantic's models. What GitHub code scanning reads is
 filled in: each rule's ``helpUri`` (its page in docs/rules) and ``help.markdown`` (the same page),
-``defaultConfiguration.level``, ``properties.tags`` and ``security-severity``; the run's
+``defaultConfiguration.level``, ``properties.tags`` and ``security-severity`` (one descriptor per rule
+and level its results reach, "PHI001/error", since GitHub reads the severity from the rule); the run's
 ``invocations`` and ``automationDetails``; file URIs relative to ``%SRCROOT%``; a fingerprint per
 finding that differs for the same rule and value at two places."""
 
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
     from phiguard.run.check import CheckResult
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-# GitHub's security-severity: 9.0+ critical, 7.0+ high, 4.0+ medium, below low
+# GitHub's security-severity: 9.0+ critical, 7.0+ high, 4.0+ medium, below low. Info findings are not
+# security alerts: left out of SARIF unless --min-severity info asks for them, and then low
 _SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.0", Severity.INFO: "2.0"}
 DOCS = "https://github.com/phiguard/phiguard/blob/main/docs/rules"
 SRCROOT = "%SRCROOT%"
@@ -51,16 +53,19 @@ class SarifWriter:
 
         tool_rules = {code: summary for code, (_, _, summary) in TOOL_RULES.items()}
         packs = options.rules.rules if options.rules else []
-        used = sorted({loc.finding.rule for loc in result.findings} | {r.code for r in packs} | set(TOOL_RULES))
+        codes = sorted({loc.finding.rule for loc in result.findings} | {r.code for r in packs} | set(TOOL_RULES))
+        # one descriptor per rule at its own level, and one more per other level its results reached
+        # ("PHI001/error"): GitHub reads security-severity from the rule, never from the result
+        levels = {(code, _default_severity(code, options)) for code in codes}
+        levels |= {(loc.finding.rule, loc.finding.severity) for loc in result.findings}
+        used = sorted(levels, key=lambda cl: (cl[0], cl[1] != _default_severity(cl[0], options), -cl[1].rank))
         descriptors = []
-        for code in used:
+        for code, severity in used:
             rule = options.rules.get(code) if options.rules else None
-            tool_severity = Severity(TOOL_RULES[code][1]) if code in TOOL_RULES else Severity.ERROR
-            severity = rule.severity if rule else tool_severity
             category = rule.category.value if rule else "tool"
             descriptors.append(
                 ReportingDescriptor(
-                    id=code,
+                    id=_descriptor_id(code, severity, options),
                     name=rule.name if rule else code,
                     short_description=Message(text=rule.summary if rule else tool_rules.get(code, code)),
                     full_description=Message(text=(rule.why.strip() if rule else tool_rules.get(code, code))),
@@ -80,15 +85,15 @@ class SarifWriter:
                     },
                 )
             )
-        index = {code: i for i, code in enumerate(used)}
+        index = {cl: i for i, cl in enumerate(used)}
         root = (options.root or Path.cwd()).resolve()
         results = []
         for loc in result.findings:
             f = loc.finding
             results.append(
                 Result(
-                    rule_id=f.rule,
-                    rule_index=index[f.rule],
+                    rule_id=_descriptor_id(f.rule, f.severity, options),
+                    rule_index=index[(f.rule, f.severity)],
                     level=_LEVEL[f.severity],
                     message=Message(text=with_value(f, options)),
                     locations=[
@@ -124,6 +129,22 @@ class SarifWriter:
         log = Sarif(version="2.1.0", schema_uri="https://json.schemastore.org/sarif-2.1.0.json", runs=[run])
         out.write(log.model_dump_json(by_alias=True, exclude_none=True, indent=2))
         out.write("\n")
+
+
+def _default_severity(code: str, options: WriteOptions) -> Severity:
+    """The level a rule reports at unless its learned score says otherwise (a tool rule's own)."""
+    from phiguard.codes import TOOL_RULES
+
+    rule = options.rules.get(code) if options.rules else None
+    if rule is not None:
+        return rule.severity
+    return Severity(TOOL_RULES[code][1]) if code in TOOL_RULES else Severity.ERROR
+
+
+def _descriptor_id(code: str, severity: Severity, options: WriteOptions) -> str:
+    """The rule's code at its own level, "CODE/level" at another: each descriptor's security-severity
+    is that of its level."""
+    return code if severity == _default_severity(code, options) else f"{code}/{_LEVEL[severity]}"
 
 
 def _artifact(path: str, root: Path, make: Any) -> Any:

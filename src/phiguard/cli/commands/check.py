@@ -46,7 +46,9 @@ def arguments(check: argparse.ArgumentParser) -> None:
     check.add_argument("--quiet", "-q", action="store_true", help="print the findings only, no summary")
     check.add_argument("--statistics", action="store_true", help="print how many findings each rule has, not them")
     check.add_argument(
-        "--min-severity", choices=["info", "warning", "error"], help="hide lines below this level (fail-on unchanged)"
+        "--min-severity",
+        choices=["info", "warning", "error"],
+        help="hide lines below this level (fail-on unchanged); SARIF's default: warning",
     )
     check.add_argument(
         "--install-models",
@@ -93,8 +95,11 @@ def run(args: argparse.Namespace) -> int:
         )
     rules = options.LINTERS.get(config).rules  # the same rules the check used, loaded once
     shown = result
-    if args.min_severity:  # what is printed, not what fails
-        least = Severity(args.min_severity)
+    # what is printed, not what fails; SARIF leaves info out unless asked (code scanning would list
+    # every FYI as a security alert)
+    shown_from = args.min_severity or ("warning" if args.format == "sarif" and not args.statistics else None)
+    if shown_from:
+        least = Severity(shown_from)
         shown = CheckResult(
             [
                 FileResult(fr.draft, [loc for loc in fr.located if loc.severity >= least], fr.baselined)
