@@ -39,8 +39,8 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: setup
-	@echo "== phiguard check examples/  (exit 1 means: findings to review)"
-	@$(BIN)/phiguard check examples/; status=$$?; test $$status -le 1
+	@echo "== phiguard check --min-severity warning examples/  (exit 1 means: findings to review; info findings: --min-severity info)"
+	@$(BIN)/phiguard check --min-severity warning examples/; status=$$?; test $$status -le 1
 
 test: setup lint
 	$(BIN)/python -m pytest -q

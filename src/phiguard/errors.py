@@ -16,7 +16,13 @@ class PhiguardError(Exception):
     def __init__(self, message: str, fix: str = "") -> None:
         self.message = message
         self.fix = fix
-        super().__init__(f"{self.code}: {message}" + (f" Fix: {fix}" if fix else ""))
+        super().__init__(f"{self.code}: {_sentence(message)}" + (f" Fix: {_sentence(fix)}" if fix else ""))
+
+
+def _sentence(text: str) -> str:
+    """The text ending as a sentence does ("no such file or folder" + "."), so a fix never runs into it."""
+    text = text.rstrip()
+    return text if not text or text[-1] in ".!?…" else text + "."
 
 
 class ModelNotAvailable(PhiguardError):

@@ -21,7 +21,19 @@ from phiguard.models import printable
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="phiguard", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(
+        prog="phiguard",
+        description=(
+            "Lint social-media drafts of hospitals, clinics and doctors before they are published: patient "
+            "identifiers (HIPAA Safe Harbor's 18), patients featured without written consent on record, and "
+            "personal medical advice given to one person. English and Spanish; offline; values masked."
+        ),
+        epilog=(
+            "exit codes: 0 nothing at or above the fail level, 1 findings, 2 a usage, configuration, model or "
+            "input error (never a clean result). `phiguard COMMAND --help` for each command; "
+            "`phiguard rules` lists the rules."
+        ),
+    )
     p.add_argument("--version", action="store_true", help="print the version and exit")
     sub = p.add_subparsers(dest="command")
     debug = argparse.ArgumentParser(add_help=False)

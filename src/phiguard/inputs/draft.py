@@ -257,7 +257,7 @@ def record_post(
     extra = [f for v in record.values(options.extra_keys) for f in nested_texts(v, options)]
     captions, alts, images = record_parts(path, record)
     if len(texts) < len(named) or not (texts or extra or captions or alts or images):
-        raise InputError(f"{where}: no text field ({', '.join(text_keys[:4])}...)", "name the post's text column")
+        raise InputError(f"{where}: no text field ({', '.join(text_keys[:4])}...)", _no_text_hint(path))
     body = filled[0] if filled else extra.pop(0) if extra and not texts else texts[0] if texts else Field("", (0,))
     post = make_post(
         path,
@@ -440,3 +440,13 @@ def aligned(value: str, source: str, start: int, end: int) -> Field:
         j = k + 1
     offsets.append(min(j, end) if value else start)
     return Field(value, tuple(offsets))
+
+
+def _no_text_hint(path: str) -> str:
+    """How to fix a record with no text, for the kind of file it came from."""
+    if path.lower().endswith((".csv", ".tsv")):
+        return "name the post's text column with csv-text-columns in the config"
+    return (
+        "give each post a text field (text, body, caption...), or leave the file out with exclude in the "
+        "config if it holds settings, not drafts"
+    )

@@ -13,6 +13,15 @@ def write_list(rules: RuleSet, out: TextIO) -> None:
         out.write(f"{rule.code}  {rule.severity.value:<7}  {rule.summary}\n")
 
 
+def write_tool_rule(code: str, out: TextIO) -> None:
+    """One of phiguard's own codes (a suppression comment's problem), as ``write_rule`` explains a rule."""
+    from phiguard.codes import TOOL_RULES
+
+    name, severity, summary = TOOL_RULES[code]
+    out.write(f"{code} {name} [{severity}] (tool)\n\n{summary}\n")
+    out.write("Reported by phiguard itself about its inline comments (docs/cli.md, Inline suppressions).\n")
+
+
 def write_rule(rule: Rule, out: TextIO) -> None:
     out.write(f"{rule.code} {rule.name} [{rule.severity.value}] ({rule.category.value})\n\n")
     out.write(rule.summary + "\n\n")

@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 from phiguard.cli import options
-from phiguard.errors import InputError
-from phiguard.outputs.rules import write_list, write_rule
+from phiguard.codes import TOOL_RULES, unknown_message
+from phiguard.errors import ArgumentError
+from phiguard.outputs.rules import write_list, write_rule, write_tool_rule
 
 NAME = "rules"
 HELP = "list the rules, or explain one"
@@ -32,10 +33,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"phiguard: wrote {len(written)} page(s) to {args.docs}", file=sys.stderr)
         return 0
     if args.code:
+        code = args.code.upper()
+        if code in TOOL_RULES:
+            write_tool_rule(code, sys.stdout)
+            return 0
         try:
-            rule = rules.by_code(args.code.upper())
+            rule = rules.by_code(code)
         except KeyError:
-            raise InputError(f"no rule {args.code!r}", "run `phiguard rules` for the list") from None
+            known = [*rules.codes, *TOOL_RULES]
+            raise ArgumentError(
+                unknown_message(args.code, known, exact=True), "run `phiguard rules` for the list"
+            ) from None
         write_rule(rule, sys.stdout)
         return 0
     write_list(rules, sys.stdout)
