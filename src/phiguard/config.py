@@ -179,6 +179,17 @@ class Config(_Strict):
         le=1_000_000_000,
         description="largest draft, archive line or ledger read",
     )
+    messages: Literal["post"] | Lang = Field(
+        default="post",
+        description="the language of the findings' messages: post (each in the language its text was read "
+        "in) or a language code (en, es)",
+    )
+    emergency_number: str | dict[Lang, str] | None = Field(
+        default=None,
+        alias="emergency-number",
+        description="the emergency number the advice rules' safe reply gives (e.g. 999, or {es: 911}); "
+        "default: the language profile's (en 911, es 112)",
+    )
     advice_reply: dict[Lang, str] = Field(
         default_factory=dict,
         alias="advice-reply",
@@ -199,6 +210,14 @@ class Config(_Strict):
         description="how `phiguard fix` rewrites a patient's name: the rule's text (\"our patient\") or initials",
     )
     base_dir: Path | None = Field(default=None, exclude=True, description="where relative paths start")
+
+    def emergency_numbers(self) -> dict[Lang, str]:
+        """``emergency-number`` per language (one number for every language, or a mapping)."""
+        if self.emergency_number is None:
+            return {}
+        if isinstance(self.emergency_number, str):
+            return dict.fromkeys(self.languages, self.emergency_number)
+        return dict(self.emergency_number)
 
     @field_validator("models")
     @classmethod

@@ -27,6 +27,11 @@ LINTERS = LinterCache()  # the CLI's Linters, one per configuration, kept while 
 def common(p: argparse.ArgumentParser, attached: bool = True) -> None:
     p.add_argument("--config", type=Path, help="phiguard.toml or pyproject.toml (default: nearest one found)")
     p.add_argument("--lang", choices=LANGS, help="force the language of every draft")
+    p.add_argument(
+        "--messages",
+        choices=["post", *LANGS],
+        help="the language of the findings' messages: each post's own (post, the default) or one for all",
+    )
     if attached:
         p.add_argument("--no-images", action="store_true", help="do not open attached images")
     p.add_argument("--no-ocr", action="store_true", help="do not read the visible text of images")
@@ -104,6 +109,8 @@ def config_of(args: argparse.Namespace, paths: Sequence[str] = ()) -> tuple[Conf
         switches["require_tools"] = True
     if switches:
         config = config.model_copy(update={"images": config.images.model_copy(update=switches)})
+    if getattr(args, "messages", None):
+        config = config.model_copy(update={"messages": args.messages})
     return config, root
 
 

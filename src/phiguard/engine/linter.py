@@ -92,7 +92,7 @@ class Linter:
         self.ledger = ledger
         self.today = today
         self.lexicons = LexiconIndex(self.rules.lexicons)
-        self.findings = FindingMaker(self.rules, self.config.severity)
+        self.findings = FindingMaker(self.rules, self.config.severity, self.config.messages)
         self._runtimes: dict[Lang, LanguageRuntime] = {}
         # the learned context model (phiguard.learned), read on first use; training sets a recorder
         given: dict[ModelName, LinearModel | None] = {
@@ -278,6 +278,7 @@ class Linter:
             ledger=self.ledger,
             common_words={lang: rt.common_words for lang, rt in self._runtimes.items()},
             replies=self.config.advice_reply,
+            emergency=self.config.emergency_numbers(),
             recorders=self.post_recorders,
         )
         for i, post in enumerate(posts):

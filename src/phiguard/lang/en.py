@@ -73,6 +73,7 @@ PROFILE = LanguageProfile(
     # English text and only when the word is not in the model's own word list.
     extra_name_locales=("en", "en_IE", "en_NZ"),
     phone_regions=("US", "GB", "CA"),
+    emergency_number="911",  # US and Canada; a UK account sets emergency-number = "999"
     imperative=imperative,
     bare_verb=bare_verb,
     aliases=("eng", "inglés", "ingles"),

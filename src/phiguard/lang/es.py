@@ -26,6 +26,7 @@ PROFILE = LanguageProfile(
     # Faker's broader Spanish locales list "Con", "Cara", "Tierra" and "Justo" as names: not used.
     name_locales=("es_ES", "es_MX"),
     phone_regions=("ES", "MX"),
+    emergency_number="112",  # Spain and the EU; Mexico, the US and most of Latin America: 911 (emergency-number)
     imperative=imperative,
     marks="ñ¿¡áéíóú",
     aliases=("spa", "español", "espanol", "castellano"),

@@ -38,3 +38,5 @@ class LanguageProfile:
     lone_stop_word_is_no_name: bool = False
     group_labels: frozenset[str] = frozenset()  # labels of nationalities and groups ("NORP"): never a person
     draft_fields: Mapping[FieldRole, tuple[str, ...]] = field(default_factory=dict)  # lower case
+    # the number a safe reply tells a reader to call in an emergency (config `emergency-number` overrides)
+    emergency_number: str = ""

@@ -33,6 +33,10 @@ def write_rule(rule: Rule, out: TextIO) -> None:
         out.write(f"Consent scope: {rule.consent_scope or 'none (never covered by a consent)'}\n\n")
     for lang, reply in sorted((rule.reply or {}).items()):
         out.write(f"Suggested reply [{lang}]: {reply}\n")
+    if any("{emergency}" in text for text in (rule.reply or {}).values()):
+        from phiguard.rulepack.docs import EMERGENCY_NOTE
+
+        out.write(EMERGENCY_NOTE + "\n")
     for kind, items in (("Flagged", rule.examples.flag), ("Not flagged", rule.examples.pass_)):
         out.write(f"{kind}:\n")
         for e in items:

@@ -420,7 +420,15 @@ def _finding(
         scope=sig.scope,
         lang=lang,
         evidence=tuple(evidence),
-        suggestion=ctx.replies.get(lang) or (rule.reply.get(lang) if rule.reply else None),
+        suggestion=_reply(ctx.replies.get(lang) or (rule.reply.get(lang) if rule.reply else None), lang, ctx),
         score=score,
         value=sig.text[start - sig.offset : end - sig.offset],
     )
+
+
+def _reply(text: str | None, lang: Lang, ctx: PostTools) -> str | None:
+    """The safe reply with its ``{emergency}`` filled in: the config's emergency-number, else the
+    language profile's."""
+    if text is None or "{emergency}" not in text:
+        return text
+    return text.replace("{emergency}", ctx.emergency.get(lang) or profile(lang).emergency_number or "112")

@@ -69,6 +69,7 @@ class PostTools:
     ledger: MemoryLedger | None
     common_words: Mapping[Lang, frozenset[str]]  # each loaded language model's word list
     replies: Mapping[Lang, str]  # the organisation's own safe reply to advice requests (config)
+    emergency: Mapping[Lang, str] = field(default_factory=dict)  # the number a reply gives, per language
     recorders: Mapping[str, Callable[[str | None, Features], None]] = field(default_factory=dict)  # training
 
     def covers(self, kinds: Sequence[str], lang: Lang) -> bool:

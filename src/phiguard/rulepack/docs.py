@@ -10,6 +10,11 @@ from pathlib import Path
 from phiguard.codes import TOOL_RULES
 from phiguard.rulepack.schema import Rule, RuleSet
 
+EMERGENCY_NOTE = (
+    "`{emergency}`: the config's `emergency-number`, else the language's own (en 911, es 112: Spain and "
+    "the EU; Spanish-language accounts in Mexico, the US and most of Latin America set 911)."
+)
+
 
 def rule_page(rule: Rule) -> str:
     lines = [
@@ -33,6 +38,8 @@ def rule_page(rule: Rule) -> str:
     if rule.reply:
         lines += ["## Suggested reply", ""]
         lines += [f"- `{lang}` {text}" for lang, text in sorted(rule.reply.items())]
+        if any("{emergency}" in text for text in rule.reply.values()):
+            lines += ["", EMERGENCY_NOTE]
         lines.append("")
     if rule.fix:
         how = {"replace": "replaced by", "remove": "removed, with its label or preposition", "mask": "masked"}

@@ -23,6 +23,7 @@ class FindingMaker:
 
     rules: RuleSet
     overrides: Mapping[str, Severity] = field(default_factory=dict)
+    messages: str = "post"  # the language of every finding's text: "post" (each its own text's) or a code
 
     def post_code(self, kind: PostKind) -> str:
         """The code of the rule that reports a post-level kind (``consent.missing`` → ``CON001``); the
@@ -68,7 +69,9 @@ class FindingMaker:
             entity=rule.entity if rule else fallback.value.upper(),
             start=start,
             end=end,
-            message=(rule.message if rule else "") if message is None else message,
+            message=(rule.message_in(lang if self.messages == "post" else self.messages) if rule else "")
+            if message is None
+            else message,
             scope=scope,
             lang=lang,
             evidence=evidence,

@@ -12,7 +12,7 @@ import regex
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from phiguard.codes import TOOL_RULES
-from phiguard.lang import PROFILES
+from phiguard.lang import DEFAULT_LANG, PROFILES
 from phiguard.models import Category, Entity, Lang, Scope, Severity
 
 CODE_PATTERN = r"^[A-Z]{2,4}[0-9]{3}$"
@@ -251,7 +251,10 @@ class Rule(_Strict):
     category: Category
     entity: Entity
     severity: Severity
-    message: str
+    message: str = Field(description="what a finding says: one text, or one per language (en: ..., es: ...)")
+    messages: dict[Lang, str] = Field(
+        default_factory=dict, description="filled from a per-language `message:`; a finding's text in each language"
+    )
     why: str
     hipaa: str | None = None
     consent_scope: ConsentScope | None = Field(
@@ -282,6 +285,30 @@ class Rule(_Strict):
         description="the languages the rule covers (none given: those of its flagged examples); it runs on "
         "texts in these only, and has flagged and passing examples (and fix texts) in each",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _message_per_language(cls, data: Any) -> Any:
+        """``message: {en: ..., es: ...}``: the text of each language, the default language's (else the
+        first) as ``message``."""
+        if isinstance(data, dict) and isinstance(data.get("message"), dict):
+            if "messages" in data:
+                raise ValueError("give message as one text or per language, not messages as well")
+            per_lang = data["message"]
+            first = per_lang.get(DEFAULT_LANG) or next(iter(per_lang.values()), None)
+            data = {**data, "message": first, "messages": per_lang}
+        return data
+
+    @model_validator(mode="after")
+    def _a_message_in_each_language(self) -> Rule:
+        missing = [lang for lang in self.languages if self.messages and lang not in self.messages]
+        if missing:
+            raise ValueError(f"message: no text in {', '.join(missing)}, a language the rule covers")
+        return self
+
+    def message_in(self, lang: Lang) -> str:
+        """The finding's text in ``lang``, or the rule's one text."""
+        return self.messages.get(lang, self.message)
 
     @model_validator(mode="before")
     @classmethod
