@@ -25,9 +25,10 @@ class LanguageProfile:
     stop_words: str  # the module with spaCy's STOP_WORDS for the language (tells it from the others)
     tesseract: str  # Tesseract's name for the language's OCR data ("eng")
     name_locales: tuple[str, ...]  # Faker person providers with its common given names and surnames
-    imperative: Callable[[Token], bool]  # an instruction in the parse ("take", "tómate")
+    imperative: Callable[[Token], bool]  # an instruction, from tags, morphology and word order ("take", "tómate")
     person_labels: frozenset[str]  # the entity labels its spaCy model gives people ("PERSON", "PER")
-    # a base-form verb the parse attached oddly, unless one of the given words is before it
+    # a base-form verb with nothing in its clause that makes it no instruction, unless one of the given
+    # words is right before it
     bare_verb: Callable[[Token, frozenset[str]], bool] = lambda token, not_before: False
     marks: str = ""  # letters and punctuation only this language writes (tell it from the others)
     extra_name_locales: tuple[str, ...] = ()  # broader lists, counted only in the language's own text

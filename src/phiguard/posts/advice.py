@@ -4,13 +4,13 @@ Education ("Stay hydrated", "Ask your pharmacist how to store insulin") is what 
 should post; telling one person to halve their warfarin is not. A post is read in two steps:
 
 1. **Signals**, sentence by sentence over the shared spaCy parse, all of them word lists and patterns
-   in ``rules/lexicon/advice_*.yml`` plus the parse itself:
+   in ``rules/lexicon/advice_*.yml`` plus the tags and sentences of the shared parse:
 
    - **addressed**: the post replies to a handle ("@tina_r ...", "Replying to Denise:"), greets or
      calls somebody by name ("Hi Laura,", "Marisa, en tu caso...", "Reminder for Mrs. Patel:"), or a
      sentence refers to the reader's own case ("that rash", "your A1C came back at 9", "from your pic",
      "a ti que nos escribes");
-   - **directive**: a second-person modal, an imperative in the parse or the word lists ("you should",
+   - **directive**: a second-person modal, an imperative (tags and word order) or the word lists ("you should",
      "take", "tómate", "no te pinches"), a verb in the second person, a first-person recommendation
      ("I'd switch", "yo bajaría");
    - **clinical**: a medicine (the drug dictionary and ``drugs``), a dose or a frequency;
