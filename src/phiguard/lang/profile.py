@@ -39,5 +39,6 @@ class LanguageProfile:
     lone_stop_word_is_no_name: bool = False
     group_labels: frozenset[str] = frozenset()  # labels of nationalities and groups ("NORP"): never a person
     draft_fields: Mapping[FieldRole, tuple[str, ...]] = field(default_factory=dict)  # lower case
-    # the number a safe reply tells a reader to call in an emergency (config `emergency-number` overrides)
-    emergency_number: str = ""
+    # the number a safe reply tells a reader to call in an emergency (config `emergency-number` overrides);
+    # 112, the mobile networks' emergency number in most countries, unless the language's profile knows better
+    emergency_number: str = "112"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from phiguard import __version__
+from phiguard.codes import TOOL_RULES
 from phiguard.models import Finding, Severity
 from phiguard.outputs.base import WriteOptions, with_value
 
@@ -48,7 +49,6 @@ class SarifWriter:
         )
         from sarif_pydantic.sarif import RunAutomationDetails
 
-        from phiguard.codes import TOOL_RULES
         from phiguard.rulepack.docs import rule_page
 
         tool_rules = {code: summary for code, (_, _, summary) in TOOL_RULES.items()}
@@ -133,8 +133,6 @@ class SarifWriter:
 
 def _default_severity(code: str, options: WriteOptions) -> Severity:
     """The level a rule reports at unless its learned score says otherwise (a tool rule's own)."""
-    from phiguard.codes import TOOL_RULES
-
     rule = options.rules.get(code) if options.rules else None
     if rule is not None:
         return rule.severity

@@ -431,4 +431,4 @@ def _reply(text: str | None, lang: Lang, ctx: PostTools) -> str | None:
     language profile's."""
     if text is None or "{emergency}" not in text:
         return text
-    return text.replace("{emergency}", ctx.emergency.get(lang) or profile(lang).emergency_number or "112")
+    return text.replace("{emergency}", ctx.emergency.get(lang) or profile(lang).emergency_number)
