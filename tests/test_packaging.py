@@ -39,3 +39,5 @@ def test_wheel_contains_every_rule_file(tmp_path: Path) -> None:
     # the learned models, their training script and data card travel together
     learned = {f"{name}.json" for name in MODEL_NAMES} | {"train.py", "features.py", "DATA_CARD.md"}
     assert {f"phiguard/learned/{n}" for n in learned} <= names
+    # the advice rules' medicine names and their source's licence (phiguard.detect.drugs)
+    assert {"phiguard/detect/medicines.txt", "phiguard/detect/medicines.LICENSE"} <= names
