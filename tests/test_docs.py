@@ -45,7 +45,8 @@ def test_the_changelog_is_kept_with_the_version() -> None:
 
 def test_the_pinned_revision_in_the_docs_exists_and_has_the_hooks() -> None:
     """README and docs/cli.md pin a commit (no tag exists): it must be in this repository's history and
-    carry the hook definitions, or a user's `pre-commit install` fails."""
+    carry the hook definitions, or a user's `pre-commit install` fails, and the action where a workflow
+    uses it."""
     import re
 
     shallow = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=ROOT, capture_output=True, text=True)
@@ -64,6 +65,10 @@ def test_the_pinned_revision_in_the_docs_exists_and_has_the_hooks() -> None:
             ["git", "cat-file", "-e", f"{sha}:.pre-commit-hooks.yaml"], cwd=ROOT, capture_output=True
         )
         assert found.returncode == 0, f"{sha} has no .pre-commit-hooks.yaml in this repository"
+    for doc in ("README.md", "docs/cli.md"):
+        for sha in re.findall(r"uses: phiguard/phiguard@([0-9a-f]{40})", (ROOT / doc).read_text(encoding="utf-8")):
+            found = subprocess.run(["git", "cat-file", "-e", f"{sha}:action.yml"], cwd=ROOT, capture_output=True)
+            assert found.returncode == 0, f"{sha} (the action in {doc}) has no action.yml"
 
 
 def test_no_workflow_snippet_swallows_exit_2() -> None:
