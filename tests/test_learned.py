@@ -37,7 +37,7 @@ def test_shipped_models_load_and_score() -> None:
     assert 0.0 <= identifier.score({}) <= 1.0
     assert identifier.trained["seed"] and "cv_5fold" in identifier.trained
     # weights are readable names: rules, sources, checks, window words
-    assert {"rule:PHI001", "src:ner:PHI001", "chk:role_before", "L1:dr"} <= set(identifier.weights)
+    assert {"rule:PHI001", "src:ner:PHI001", "chk:role_before", "L1:dr."} <= set(identifier.weights)
 
 
 def test_severity_follows_the_thresholds() -> None:

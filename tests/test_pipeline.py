@@ -56,3 +56,29 @@ def test_english_instructions_read_from_tags_and_word_order(
         pytest.skip(f"the tagger read {verb!r} as {token.tag_}")
     assert en.imperative(token) is imperative
     assert en.bare_verb(token, frozenset({"to", "will", "not"})) is bare
+
+
+def test_a_validated_identifier_names_the_finding_at_the_severity_of_its_text(linter: Linter) -> None:
+    """Where a checksum rule (PHI052, a Spanish DNI with its letter) and a generic one (PHI050, an ID near
+    a label) find the same text, the specific rule names the finding, at the most severe of the two:
+    overlap resolution never lowers what the text was judged."""
+    from phiguard.detect.scope import Candidate
+    from phiguard.engine.spans import resolve_overlaps
+    from phiguard.models import Severity, Source
+
+    dni, generic = linter.rules.by_code("PHI052"), linter.rules.by_code("PHI050")
+    assert dni.detect.validator and not generic.detect.validator
+    found = resolve_overlaps(
+        [
+            (Severity.WARNING, Candidate(dni, 37, 46, 1.0, Source("pattern:PHI052")), ()),
+            (Severity.ERROR, Candidate(generic, 33, 46, 0.85, Source("pattern:PHI050")), ()),
+        ]
+    )
+    assert [(c.rule.code, s) for s, c, _ in found] == [("PHI050", Severity.ERROR)]  # a longer text: its own
+    same_text = resolve_overlaps(
+        [
+            (Severity.WARNING, Candidate(dni, 37, 46, 1.0, Source("pattern:PHI052")), ()),
+            (Severity.ERROR, Candidate(generic, 37, 46, 0.85, Source("pattern:PHI050")), ()),
+        ]
+    )
+    assert [(c.rule.code, s, why) for s, c, why in same_text] == [("PHI052", Severity.ERROR, ("also:PHI050",))]

@@ -127,6 +127,7 @@ class Linter:
             try:
                 with lexicons_in_use(self.lexicons):  # a user's rule-dirs may replace a built-in lexicon
                     reports = list(self._lint_batch([as_post(p) for p in batch], lang))
+                self.lexicons.forget_texts()
                 yield from reports
             except PostError as exc:  # its index in this batch, made its index among ``posts``
                 raise PostError(exc.message, exc.fix, done + exc.index) from None

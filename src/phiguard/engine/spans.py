@@ -195,8 +195,19 @@ def resolve_overlaps(
     weighed: list[tuple[Severity, Candidate, tuple[str, ...]]],
 ) -> list[tuple[Severity, Candidate, tuple[str, ...]]]:
     """One finding per stretch of text: where candidates overlap, keep the most severe, then the
-    longest, then the most confident; the rules it absorbed are named in its evidence (``also:CODE``)."""
-    ordered = sorted(weighed, key=lambda t: (-t[0].rank, -(t[1].end - t[1].start), -t[1].score))
+    validated (a checksum that holds: "a Spanish DNI" says more than "an ID number"), then the longest,
+    then the most confident; the rules it absorbed are named in its evidence (``also:CODE``). A validated
+    candidate takes the highest severity of the candidates on exactly its text, so naming the more
+    specific rule never lowers what the text was judged."""
+    judged: dict[tuple[int, int], Severity] = {}
+    for severity, cand, _ in weighed:
+        key = (cand.start, cand.end)
+        judged[key] = max(judged.get(key, severity), severity)
+    weighed = [(judged[(c.start, c.end)] if c.rule.detect.validator else s, c, why) for s, c, why in weighed]
+    ordered = sorted(
+        weighed,
+        key=lambda t: (-t[0].rank, not t[1].rule.detect.validator, -(t[1].end - t[1].start), -t[1].score),
+    )
     kept: list[tuple[Severity, Candidate, tuple[str, ...]]] = []
     spans: list[tuple[int, int, int]] = []  # (start, end, index in kept) of the kept ones, which never overlap
     for severity, cand, why in ordered:

@@ -6,7 +6,7 @@ The real Linter finds the candidates, with recorders switched on, so training re
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from phiguard.engine.linter import Linter
@@ -107,7 +107,13 @@ def _seed_label(record: CandidateRecord, seed: Seed) -> int | None:
 TRAIN = ("social_train.jsonl", "social_train2.jsonl")
 
 
-EXTRA = {"meddocan.dev.jsonl": 0.2, "socialdisner.dev.jsonl": 0.2}
+EXTRA = {"meddocan.dev.jsonl": 0.2, "socialdisner.dev.jsonl": 0.2, "wnut17.dev.jsonl": 0.2}
+
+
+# WNUT-17 labels the people, brands and places of everyday English tweets, none of them a patient: only
+# its tweets without a labelled span train, every candidate there a negative (the English counterpart of
+# SocialDisNER: handles, names and dates in posts that say nothing about anyone's health)
+CLEAN_ONLY = frozenset({"wnut17.dev.jsonl"})
 
 
 # their candidates together weigh this share of the hospital posts' candidates (they are many more)
@@ -145,11 +151,13 @@ def collect(
     with_seeds: bool = True,
     extra: Sequence[GoldDoc] = (),
     advice_extra: Sequence[GoldDoc] = (),
+    identifier_only: Collection[str] = frozenset(),
 ) -> Data:
     """Every candidate of every post (the labelled posts, the extra corpora's training parts, then the
     rule examples), with its features and label; each post's advice features and label (and the
     advice-only extra corpus, as negatives); each post's signals and consent label, with whether it
-    gives advice taken from the advice model's out-of-fold scores."""
+    gives advice taken from the advice model's out-of-fold scores. ``identifier_only``: ids of extra
+    documents that train the identifier model only (not advice negatives)."""
     linter = Linter(
         identifier_model=constant("identifier"),
         consent_model=constant("consent"),
@@ -185,9 +193,11 @@ def collect(
         candidates = [replace(e, weight=round(w, 6)) if e.doc in extra_ids else e for e in candidates]
     # one order whatever the order Presidio reported them in: the same data gives the same model
     candidates.sort(key=lambda e: (e.doc, e.scope, e.start, e.end, e.rule, sorted(e.features.items())))
-    # every extra corpus is advice negatives: Reddit replies (advice to one person, not medical), and the
-    # clinical cases and health tweets, whose treatment words are no advice to a reader
-    advice = _advice_examples(docs, examples, [*advice_extra, *extra], advice_features)
+    # the extra corpora are advice negatives: Reddit replies (advice to one person, not medical), and the
+    # clinical cases and health tweets, whose treatment words are no advice to a reader; everyday tweets
+    # (``identifier_only``) are not: thousands of posts that say nothing of health would crowd out the rest
+    negatives = [*advice_extra, *(d for d in extra if d.id not in identifier_only)]
+    advice = _advice_examples(docs, examples, negatives, advice_features)
     seeded = frozenset(s.post.id for s in examples if s.post.id) | {d.id for d in extra} | {d.id for d in advice_extra}
     oof, thresholds = scored_thresholds("advice", advice)
     advising = {e.doc for sc, e in zip(oof, advice, strict=True) if sc >= thresholds.warning}

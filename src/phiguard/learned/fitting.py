@@ -20,6 +20,11 @@ SEED = 20261202
 FOLDS = 5
 
 
+# a weight smaller than this is not kept: it moves no score by more than a rounding, and the 40,000 of
+# them held 4 MB of every process (issue 30)
+MIN_WEIGHT = 1e-3
+
+
 C = {"story": 0.5, "identifier": 0.5, "consent": 0.5, "advice": 0.5}  # inverse L2 strength of each logistic regression
 
 
@@ -76,7 +81,7 @@ def fit(name: ModelName, examples: Sequence[Example], drop: Drop = keep_all) -> 
     clf = LogisticRegression(C=C[name], solver="lbfgs", max_iter=5000)
     clf.fit(x, [e.label for e in labelled], sample_weight=[e.weight for e in labelled])
     names = vec.get_feature_names_out()
-    weights = {n: round(float(w), 5) for n, w in zip(names, clf.coef_[0], strict=True) if abs(w) >= 1e-4}
+    weights = {n: round(float(w), 5) for n, w in zip(names, clf.coef_[0], strict=True) if abs(w) >= MIN_WEIGHT}
     return round(float(clf.intercept_[0]), 5), weights
 
 

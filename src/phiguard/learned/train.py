@@ -30,7 +30,17 @@ from pathlib import Path
 
 from phiguard.engine.linter import Linter
 from phiguard.learned import LinearModel, model_path
-from phiguard.learned.data import ADVICE_EXTRA, EXTRA, SEED_WEIGHT, TRAIN, Data, as_posts, collect, split_extra
+from phiguard.learned.data import (
+    ADVICE_EXTRA,
+    CLEAN_ONLY,
+    EXTRA,
+    SEED_WEIGHT,
+    TRAIN,
+    Data,
+    as_posts,
+    collect,
+    split_extra,
+)
 from phiguard.learned.features import (
     ScoredCandidate,
     not_advised,
@@ -251,15 +261,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ablate", action="store_true", help="print the ablation table (5-fold), write nothing")
     args = ap.parse_args(argv)
     extra_train: list[GoldDoc] = []
+    identifier_only: set[str] = set()
     unseen: dict[str, list[GoldDoc]] = {}
     for name, share in EXTRA.items():
         part, held = split_extra(list(read_corpus(args.data / name)), share)
+        if name in CLEAN_ONLY:
+            part = [d for d in part if not d.spans]
+            identifier_only |= {d.id for d in part}
         extra_train += part
         unseen[name] = held
     name, share = ADVICE_EXTRA
     advice_train, unseen[name] = split_extra(list(read_corpus(args.data / name)), share)
     posts = [doc for name in TRAIN for doc in read_corpus(args.data / name)]
-    data = collect(posts, extra=extra_train, advice_extra=advice_train)
+    data = collect(posts, extra=extra_train, advice_extra=advice_train, identifier_only=identifier_only)
     if args.ablate:
         print(ablate(data))
         return 0
@@ -295,7 +309,10 @@ def main(argv: list[str] | None = None) -> int:
         "cv_leave_one_writer_out": writers,
         "dev": dev,
         "extra": {
-            **{name: f"{share:.0%} of {name}" for name, share in EXTRA.items()},
+            **{
+                name: f"{share:.0%} of {name}" + (", its posts without a labelled span" if name in CLEAN_ONLY else "")
+                for name, share in EXTRA.items()
+            },
             ADVICE_EXTRA[0]: f"{ADVICE_EXTRA[1]:.0%}, as advice negatives only",
         },
         "unseen_parts": unseen_figures,

@@ -139,6 +139,12 @@ class LexiconIndex:
             found = self._hits[key] = self._find(name, lang, text)
         return found
 
+    def forget_texts(self) -> None:
+        """Drop the hits kept for texts. The Linter calls it after each batch: a batch's texts are
+        asked about again only within it, and hits kept across batches pile up in the oldest garbage
+        collector generation, whose full passes then cost more than the matching they save."""
+        self._hits.clear()
+
     def _find(self, name: str, lang: Lang, text: str) -> Hits:
         pat = self.pattern(name, lang)
         if pat is None:
