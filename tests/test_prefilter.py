@@ -76,3 +76,60 @@ def test_only_the_listed_characters_fold_to_ascii_letters() -> None:
     for ch, to in FOLDS_TO_ASCII.items():
         assert regex.fullmatch(f"(?i){to}", ch)
     assert fold("DNI \u212aid") == "dni kid"
+
+
+# -- lexicons: searched only in a text that has one of their entries' words (rulepack.lexicon.openers) --
+
+
+def _lexicon_cases() -> list[tuple[str, str]]:
+    from phiguard.rulepack.loader import load_rules as load
+
+    lexicons = load().lexicons
+    return [(name, lang) for name in sorted(lexicons) for lang in lexicons[name].words_by_lang]
+
+
+@pytest.mark.parametrize(("name", "lang"), _lexicon_cases(), ids=[f"{n}-{lang}" for n, lang in _lexicon_cases()])
+def test_a_lexicon_is_never_skipped_on_a_text_it_matches(name: str, lang: str) -> None:
+    from phiguard.rulepack.lexicon import LexiconIndex, openers, text_words
+
+    index = LexiconIndex(load_rules().lexicons)
+    compiled = index.pattern(name, lang)
+    lexicon = index.lexicons[name]
+    first = openers(lexicon.words(lang), lexicon.regexes(lang))
+    if compiled is None or first is None:
+        return
+    # the texts, and each entry of the lexicon itself in a sentence, as written and shouted
+    entries = [f"Yes, {w} here." for w in lexicon.words(lang)]
+    for text in [*TEXTS, *entries, *(e.upper() for e in entries)]:
+        if compiled.search(text):
+            assert not first.isdisjoint(text_words(text)), f"{name} ({lang}) skipped on a text it matches"
+
+
+def test_text_words_fold_whatever_a_case_insensitive_pattern_equates() -> None:
+    """Every pair of BMP characters the lexicons' case-insensitive patterns take as one letter folds to
+    one string (what text_words relies on), among each character's case variants."""
+    from phiguard.rulepack.lexicon import _fold
+
+    for code in range(0x10000):
+        c = chr(code)
+        if not regex.match(r"\w", c):
+            continue
+        for d in {c.lower(), c.upper(), c.title(), c.casefold(), c.swapcase()}:
+            if len(d) == 1 and d != c and regex.fullmatch(regex.escape(c), d, regex.IGNORECASE):
+                assert _fold(c) == _fold(d), f"U+{code:04X} and U+{ord(d):04X}"
+
+
+def test_most_lexicon_searches_are_skipped_on_ordinary_posts() -> None:
+    """The point of the openers: on the public-health fixture posts most (lexicon, text) searches are
+    skipped."""
+    from phiguard.rulepack.lexicon import LexiconIndex, openers, text_words
+
+    index = LexiconIndex(load_rules().lexicons)
+    asked = skipped = 0
+    for name, lang in _lexicon_cases():
+        lexicon = index.lexicons[name]
+        first = openers(lexicon.words(lang), lexicon.regexes(lang))
+        for text in TEXTS[: len(TEXTS) // 3]:
+            asked += 1
+            skipped += first is not None and first.isdisjoint(text_words(text))
+    assert skipped > asked / 2

@@ -29,6 +29,39 @@ def _alternatives(words: tuple[str, ...]) -> list[str]:
     return sorted({regex.escape(w.strip()).replace(r"\ ", r"\s+") for w in words}, key=len, reverse=True)
 
 
+_WORD = regex.compile(r"\w+")
+# regex's case-insensitive match takes the Turkish dotted capital I (U+0130) and dotless i (U+0131) for
+# i; casefold() would make the one i and a combining dot and leave the other
+_DOTTED_I = str.maketrans({"\u0130": "i", "\u0131": "i"})
+
+
+def _fold(word: str) -> str:
+    return word.translate(_DOTTED_I).casefold()
+
+
+def openers(words: tuple[str, ...], patterns: tuple[str, ...] = ()) -> frozenset[str] | None:
+    r"""One case-folded word of each of a lexicon's entries, its longest: a match starts and ends at a
+    word's edge (nothing of ``\w@#`` before it, no ``\w`` after it) and the entry's words are apart from
+    one another, so a text can match only if one of these is a whole word of it (:func:`text_words`).
+    None when that cannot be known: a lexicon with a regex of its own, or an entry with no word."""
+    if patterns:
+        return None
+    out: set[str] = set()
+    for w in words:
+        runs = _WORD.findall(w)
+        if not runs:
+            return None
+        out.add(_fold(max(runs, key=len)))
+    return frozenset(out)
+
+
+def text_words(text: str) -> frozenset[str]:
+    """The case-folded words of a text. Full case folding equates at least what the lexicons'
+    case-insensitive patterns do (the Kelvin sign and k, the long s and s, ß and ẞ), so a text these
+    words rule out is one the pattern could not match (tests/test_prefilter.py scans the BMP)."""
+    return frozenset(_fold(w) for w in _WORD.findall(text))
+
+
 def _compile(words: tuple[str, ...], patterns: tuple[str, ...] = ()) -> regex.Pattern[str] | None:
     if not words and not patterns:
         return None
@@ -91,6 +124,10 @@ class LexiconIndex:
 
     lexicons: dict[str, Lexicon]
     _cache: dict[tuple[str, Lang], regex.Pattern[str] | None] = field(default_factory=dict)
+    # a lexicon's entries' first words (``openers``): a text with none of them as a whole word is not
+    # searched; most texts hold a few of the lexicons' words, so most searches are skipped
+    _openers: dict[tuple[str, Lang], frozenset[str] | None] = field(default_factory=dict)
+    _text_words: dict[str, frozenset[str]] = field(default_factory=dict)
     _words: dict[tuple[str, Lang | None], frozenset[str]] = field(default_factory=dict)
     _templates: dict[tuple[str, int], regex.Pattern[str]] = field(default_factory=dict)
     # each lexicon is matched once per text: the identifier features, the post's signals and the advice
@@ -123,6 +160,7 @@ class LexiconIndex:
         if key not in self._cache:
             lexicon = self.lexicons[name]
             self._cache[key] = _compile(lexicon.words(lang), lexicon.regexes(lang))
+            self._openers[key] = openers(lexicon.words(lang), lexicon.regexes(lang))
         return self._cache[key]
 
     def search(self, name: str, lang: Lang, text: str) -> bool:
@@ -144,11 +182,21 @@ class LexiconIndex:
         asked about again only within it, and hits kept across batches pile up in the oldest garbage
         collector generation, whose full passes then cost more than the matching they save."""
         self._hits.clear()
+        self._text_words.clear()
 
     def _find(self, name: str, lang: Lang, text: str) -> Hits:
         pat = self.pattern(name, lang)
         if pat is None:
             return NO_HITS
+        first = self._openers[(name, lang)]
+        if first is not None:
+            words = self._text_words.get(text)
+            if words is None:
+                if len(self._text_words) >= HITS_KEPT:
+                    self._text_words.clear()
+                words = self._text_words[text] = text_words(text)
+            if first.isdisjoint(words):
+                return NO_HITS  # no entry's first word is a word of the text
         spans = [m.span() for m in pat.finditer(text, overlapped=True)]
         if not spans:
             return NO_HITS
