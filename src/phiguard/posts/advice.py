@@ -51,7 +51,7 @@ from phiguard.rulepack.lexicon import WordPattern, lexicon_words
 from phiguard.rulepack.schema import PostKind
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Span, Token
 
 # the post-level kinds this module reports (rules/advice names the rule and code of each)
 MEDICATION: PostKind = "advice.medication"
@@ -125,16 +125,17 @@ def read(post: Post, parsed: Sequence[Parsed], ctx: PostTools) -> Reading:
         not_before = lexicon_words("not_instruction_before", p.lang)
         bare_verb = profile(p.lang).bare_verb
         for sent in doc_sentences(p.doc):
-            sig = _signals(p, sent, ctx)
+            tokens = list(sent)  # read once: every test below walks the sentence's tokens
+            sig = _signals(p, sent, tokens, ctx)
             kinds = {name for name in _SIGNAL_LEXICONS if sig.has(name)}
-            if any("2" in t.morph.get("Person", []) and t.pos_ in ("VERB", "AUX") for t in sent):
+            if any(t.pos_ in ("VERB", "AUX") and "2" in t.morph.get("Person", []) for t in tokens):
                 kinds.add("verb_2p")
             deferrals = sig.found.get("deferral", [])
-            bare = [(t.idx + p.offset, t.idx + len(t) + p.offset) for t in sent if bare_verb(t, not_before)]
+            bare = [(t.idx + p.offset, t.idx + len(t) + p.offset) for t in tokens if bare_verb(t, not_before)]
             if not sig.has("adherence") and any(not _defers(b, deferrals) for b in bare):
                 kinds.add("bare_verb")
             to_reader = sig.has("directive") or bool(kinds & {"second_person", "reader", "verb_2p"})
-            if to_reader and _clinical(sig, p, sent, ctx):
+            if to_reader and _clinical(sig, p, tokens, ctx):
                 kinds.add("drug")
             called = any(_set_off(p.text, a - p.offset, b - p.offset) for a, b in sig.found.get("vocative_word", []))
             if called or _vocative_at(p.text, sent.start_char, common, p.lang):
@@ -341,7 +342,8 @@ def _disclaims(parsed: Sequence[Parsed], ctx: PostTools) -> bool:
     return any(ctx.lexicons.search("advice_disclaimer", p.lang, p.text) for p in parsed)
 
 
-def _signals(p: Parsed, sent: Span, ctx: PostTools) -> Signals:
+def _signals(p: Parsed, sent: Span, tokens: list[Token], ctx: PostTools) -> Signals:
+    """The signals of one sentence (``tokens``: its tokens, read once by the caller)."""
     text, lang, lex = p.text, p.lang, ctx.lexicons
     start, end = sent.start_char, sent.end_char
     sig = Signals(p.scope, start + p.offset, end + p.offset, text, p.offset)
@@ -350,9 +352,8 @@ def _signals(p: Parsed, sent: Span, ctx: PostTools) -> Signals:
             sig.found[key] = [
                 (a + p.offset, b + p.offset) for a, b in lex.hits(lexicon, lang, text).matches(start, end)
             ]
-    sig.found["directive"] += [
-        (t.idx + p.offset, t.idx + len(t) + p.offset) for t in sent if profile(lang).imperative(t)
-    ]
+    imperative = profile(lang).imperative
+    sig.found["directive"] += [(t.idx + p.offset, t.idx + len(t) + p.offset) for t in tokens if imperative(t)]
     if sig.has("health") or sig.has("drug") or sig.has("clinical"):
         sig.found["reader"] += sig.found.get("reader_generic", [])  # "in your case" + a health word
     # a directive that only sends the reader to a professional is what the account should say
@@ -374,14 +375,14 @@ def _defers(directive: tuple[int, int], deferrals: list[tuple[int, int]]) -> boo
     return any(a <= start < b or start <= a <= end + 12 for a, b in deferrals)
 
 
-def _clinical(sig: Signals, p: Parsed, sent: Span, ctx: PostTools) -> bool:
+def _clinical(sig: Signals, p: Parsed, tokens: list[Token], ctx: PostTools) -> bool:
     """A dose, frequency, kind of medicine or a named medicine in the sentence. The drug dictionary is
     loaded only here, for sentences that already address somebody with an instruction."""
     if sig.has("clinical") or sig.has("drug"):
         return True
     common = ctx.common_words.get(p.lang, frozenset())
     drugs = dictionary()
-    words = [t for t in sent if t.is_alpha]
+    words = [t for t in tokens if t.is_alpha]
     found = []
     for i in range(len(words)):
         for n in (3, 2, 1):
