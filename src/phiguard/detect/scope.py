@@ -14,7 +14,7 @@ from phiguard.config import Allowlist
 from phiguard.lang import profile
 from phiguard.lang.sentences import sentence_starts
 from phiguard.models import Lang, Source
-from phiguard.rulepack.lexicon import LexiconIndex
+from phiguard.rulepack.lexicon import Hits, LexiconIndex
 from phiguard.rulepack.schema import Rule
 
 if TYPE_CHECKING:
@@ -60,9 +60,21 @@ class ScopeContext:
         """The labels of nationalities and groups, which are never a person."""
         return profile(self.lang).group_labels
 
+    @cached_property
+    def _lexicon_hits(self) -> dict[str, Hits]:
+        return {}
+
+    def hits(self, lexicon: str) -> Hits:
+        """Where ``lexicon`` matches in the text (asked of the index once per text and lexicon: every
+        candidate asks about a dozen lexicons around it)."""
+        found = self._lexicon_hits.get(lexicon)
+        if found is None:
+            found = self._lexicon_hits[lexicon] = self.lexicons.hits(lexicon, self.lang, self.text)
+        return found
+
     def has(self, lexicon: str, start: int = 0, end: int | None = None) -> bool:
         """A word or phrase of ``lexicon`` lies wholly inside ``[start, end)`` of the text."""
-        return self.lexicons.hits(lexicon, self.lang, self.text).within(start, len(self.text) if end is None else end)
+        return self.hits(lexicon).within(start, len(self.text) if end is None else end)
 
     @cached_property
     def ents(self) -> list[tuple[int, int, str]]:

@@ -164,9 +164,12 @@ def own_features(c: Candidate, ctx: ScopeContext) -> Features:
             f["R1:<end>"] = 1.0
     start, end = ctx.sentence_bounds(c)
     for lex in CONTEXT_LEXICONS:
-        if ctx.has(lex, start, end):
+        hits = ctx.hits(lex)
+        if not hits.starts:
+            continue  # not in the text at all
+        if hits.within(start, end):
             f[f"lex:sent:{lex}"] = 1.0
-        if ctx.has(lex, c.start - 40, c.start):
+        if hits.within(c.start - 40, c.start):
             f[f"lex:before:{lex}|{entity}"] = 1.0
     return f
 
