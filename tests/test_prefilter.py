@@ -1,4 +1,4 @@
-"""A rule pattern is skipped only on a text it could not match (phiguard.detect.prefilter)."""
+"""A rule pattern is skipped only on a text it could not match (phiguard.rulepack.prefilter)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import regex
 
-from phiguard.detect.prefilter import FOLDS_TO_ASCII, fold, prefilter
 from phiguard.rulepack.loader import load_rules
+from phiguard.rulepack.prefilter import FOLDS_TO_ASCII, fold, prefilter
 from phiguard.rulepack.schema import PATTERN_FLAGS
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -133,3 +133,35 @@ def test_most_lexicon_searches_are_skipped_on_ordinary_posts() -> None:
             asked += 1
             skipped += first is not None and first.isdisjoint(text_words(text))
     assert skipped > asked / 2
+
+
+@pytest.mark.parametrize(("name", "lang"), _lexicon_cases(), ids=[f"{n}-{lang}" for n, lang in _lexicon_cases()])
+def test_the_word_scanner_finds_what_the_lexicons_regex_finds(name: str, lang: str) -> None:
+    """rulepack.wordscan gives the matches of the lexicon's regex (overlapped, the alternation's first
+    word at each start) on the rule examples, the fixture posts and the lexicon's own entries, as written,
+    shouted, with look-alike letters and with their spaces made double spaces, line breaks and tabs."""
+    from phiguard.rulepack.lexicon import LexiconIndex
+
+    index = LexiconIndex(load_rules().lexicons)
+    compiled = index.pattern(name, lang)
+    if compiled is None:
+        return
+    lexicon = index.lexicons[name]
+    entries = [f"Yes, {w} here, {w}!" for w in lexicon.words(lang)]
+    texts = [*TEXTS, *entries, *(e.upper() for e in entries)]
+    texts += [t.replace(" ", sep) for t in entries[:50] for sep in ("  ", "\n", " \t ")]
+    for text in texts:
+        expected = [m.span() for m in compiled.finditer(text, overlapped=True)]
+        assert index._scan(name, lang, text) == expected, f"{name} ({lang}) on {text!r}"
+        index.forget_texts()
+
+
+def test_a_need_added_after_a_text_was_read_is_seen_in_that_text() -> None:
+    """The index remembers the last text's strings; a prefilter made afterwards (a lexicon's regex is
+    compiled on first use, in the middle of a post) must not read that memory without its own strings."""
+    from phiguard.rulepack.prefilter import INDEX
+
+    text = "please zzqxwarfarinzzqx now"
+    INDEX.present(text)
+    late = prefilter(r"zzqxwarfarin", 0)
+    assert late is not None and late.admits(text)

@@ -23,9 +23,9 @@ from presidio_analyzer.predefined_recognizers import (
     UsSsnRecognizer,
 )
 
-from phiguard.detect.prefilter import prefilter
 from phiguard.lang import PROFILES
 from phiguard.models import Lang
+from phiguard.rulepack.prefilter import prefilter
 from phiguard.rulepack.schema import PATTERN_FLAGS, PatternSpec, PresidioRecognizer, Rule
 
 

@@ -21,7 +21,9 @@ import regex
 
 from phiguard.models import Lang
 from phiguard.rulepack.files import builtin_rules_dir, validate
+from phiguard.rulepack.prefilter import Prefilter, prefilter
 from phiguard.rulepack.schema import Lexicon
+from phiguard.rulepack.wordscan import Prepared, WordScanner, prepare
 
 
 def _alternatives(words: tuple[str, ...]) -> list[str]:
@@ -62,11 +64,21 @@ def text_words(text: str) -> frozenset[str]:
     return frozenset(_fold(w) for w in _WORD.findall(text))
 
 
-def _compile(words: tuple[str, ...], patterns: tuple[str, ...] = ()) -> regex.Pattern[str] | None:
+def _plain(alternative: str) -> str:
+    """An alternative of :func:`_alternatives` written plainly again (a space for ``\\s+``)."""
+    return regex.sub(r"\\(.)", r"\1", alternative.replace(r"\s+", " "))
+
+
+def _source(words: tuple[str, ...], patterns: tuple[str, ...] = ()) -> str | None:
     if not words and not patterns:
         return None
     alts = _alternatives(words) + [f"(?:{p})" for p in patterns]
-    return regex.compile(r"(?<![\w@#])(?:" + "|".join(alts) + r")(?![\w])", regex.IGNORECASE)
+    return r"(?<![\w@#])(?:" + "|".join(alts) + r")(?![\w])"
+
+
+def _compile(words: tuple[str, ...], patterns: tuple[str, ...] = ()) -> regex.Pattern[str] | None:
+    source = _source(words, patterns)
+    return None if source is None else regex.compile(source, regex.IGNORECASE)
 
 
 @cache
@@ -128,6 +140,11 @@ class LexiconIndex:
     # searched; most texts hold a few of the lexicons' words, so most searches are skipped
     _openers: dict[tuple[str, Lang], frozenset[str] | None] = field(default_factory=dict)
     _text_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    # the words of a lexicon in one Aho-Corasick scanner, its regexes apart (rulepack.wordscan)
+    _scanners: dict[tuple[str, Lang], tuple[WordScanner, list[tuple[regex.Pattern[str], Prefilter | None]]]] = field(
+        default_factory=dict
+    )
+    _prepared: dict[str, Prepared] = field(default_factory=dict)
     _words: dict[tuple[str, Lang | None], frozenset[str]] = field(default_factory=dict)
     _templates: dict[tuple[str, int], regex.Pattern[str]] = field(default_factory=dict)
     # each lexicon is matched once per text: the identifier features, the post's signals and the advice
@@ -183,6 +200,7 @@ class LexiconIndex:
         collector generation, whose full passes then cost more than the matching they save."""
         self._hits.clear()
         self._text_words.clear()
+        self._prepared.clear()
 
     def _find(self, name: str, lang: Lang, text: str) -> Hits:
         pat = self.pattern(name, lang)
@@ -197,11 +215,39 @@ class LexiconIndex:
                 words = self._text_words[text] = text_words(text)
             if first.isdisjoint(words):
                 return NO_HITS  # no entry's first word is a word of the text
-        spans = [m.span() for m in pat.finditer(text, overlapped=True)]
+        spans = self._scan(name, lang, text)
         if not spans:
             return NO_HITS
         min_end = list(accumulate(reversed([b for _, b in spans]), min))[::-1]
         return Hits(tuple(a for a, _ in spans), tuple(b for _, b in spans), tuple(min_end))
+
+    def _scan(self, name: str, lang: Lang, text: str) -> list[tuple[int, int]]:
+        """What the lexicon's pattern finds with ``overlapped=True``: its words through the scanner (the
+        first word in the alternation's order at each start), then its regexes in their order, which
+        come after the words in the alternation, where nothing earlier starts; a regex runs only on a
+        text that holds what it needs (rulepack.prefilter)."""
+        key = (name, lang)
+        if key not in self._scanners:
+            lexicon = self.lexicons[name]
+            words = [_plain(alt) for alt in _alternatives(lexicon.words(lang))]
+            regexes = []
+            for p in lexicon.regexes(lang):
+                source = _source((), (p,))
+                assert source is not None
+                regexes.append((regex.compile(source, regex.IGNORECASE), prefilter(source, regex.IGNORECASE)))
+            self._scanners[key] = (WordScanner(words), regexes)
+        scanner, patterns = self._scanners[key]
+        prepared = self._prepared.get(text)
+        if prepared is None:
+            if len(self._prepared) >= HITS_KEPT:
+                self._prepared.clear()
+            prepared = self._prepared[text] = prepare(text)
+        found = {start: end for start, (_, end) in scanner.find(prepared).items()}
+        for pattern, needs in patterns:
+            if needs is None or needs.admits(text):
+                for m in pattern.finditer(text, overlapped=True):
+                    found.setdefault(m.start(), m.end())
+        return sorted(found.items())
 
     def finditer(self, name: str, lang: Lang, text: str) -> list[tuple[int, int]]:
         pat = self.pattern(name, lang)

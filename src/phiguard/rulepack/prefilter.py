@@ -42,6 +42,7 @@ class NeedsIndex:
             if s not in self._bits:
                 self._bits[s] = 1 << len(self._bits)
                 self._automaton = None
+                self._last = None  # what the last text held was read without this string
             out |= self._bits[s]
         return out
 
@@ -50,6 +51,8 @@ class NeedsIndex:
         last = self._last
         if last is not None and last[0] is text:
             return last[1]
+        if not self._bits:
+            return 0  # nothing needed yet: an empty automaton cannot be built
         automaton = self._automaton
         if automaton is None:
             import ahocorasick
