@@ -348,7 +348,7 @@ def _signals(p: Parsed, sent: Span, tokens: list[Token], ctx: PostTools) -> Sign
     start, end = sent.start_char, sent.end_char
     sig = Signals(p.scope, start + p.offset, end + p.offset, text, p.offset)
     for key, lexicon in _SIGNAL_LEXICONS.items():
-        if lex.pattern(lexicon, lang) is not None:
+        if lex.defines(lexicon, lang):
             sig.found[key] = [
                 (a + p.offset, b + p.offset) for a, b in lex.hits(lexicon, lang, text).matches(start, end)
             ]

@@ -173,12 +173,18 @@ class LexiconIndex:
         return self._templates[key]
 
     def pattern(self, name: str, lang: Lang) -> regex.Pattern[str] | None:
+        """The lexicon as one regex (for windows and matches at a place; whole texts are searched with
+        :meth:`hits`, which never compiles it)."""
         key = (name, lang)
         if key not in self._cache:
             lexicon = self.lexicons[name]
             self._cache[key] = _compile(lexicon.words(lang), lexicon.regexes(lang))
-            self._openers[key] = openers(lexicon.words(lang), lexicon.regexes(lang))
         return self._cache[key]
+
+    def defines(self, name: str, lang: Lang) -> bool:
+        """The lexicon has words or regexes in the language."""
+        lexicon = self.lexicons[name]
+        return bool(lexicon.words(lang) or lexicon.regexes(lang))
 
     def search(self, name: str, lang: Lang, text: str) -> bool:
         """The lexicon matches somewhere in the text."""
@@ -203,10 +209,13 @@ class LexiconIndex:
         self._prepared.clear()
 
     def _find(self, name: str, lang: Lang, text: str) -> Hits:
-        pat = self.pattern(name, lang)
-        if pat is None:
-            return NO_HITS
-        first = self._openers[(name, lang)]
+        key = (name, lang)
+        if key not in self._openers:
+            if not self.defines(name, lang):
+                return NO_HITS
+            lexicon = self.lexicons[name]
+            self._openers[key] = openers(lexicon.words(lang), lexicon.regexes(lang))
+        first = self._openers[key]
         if first is not None:
             words = self._text_words.get(text)
             if words is None:

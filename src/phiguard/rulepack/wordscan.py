@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import regex
@@ -37,21 +36,20 @@ def _simple_fold(ch: str) -> str:
     return lower if len(lower) == 1 else ch
 
 
-@cache
-def _fold_table() -> dict[int, str]:
-    """The characters of the Basic Multilingual Plane whose fold differs from them (built once)."""
-    table: dict[int, str] = {}
-    for code in range(0x10000):
-        ch = chr(code)
-        folded = _simple_fold(ch)
-        if folded != ch:
-            table[code] = folded
-    return table
+class _Folds(dict[int, str]):
+    """``str.translate``'s table, filled as characters are met (a whole-plane table costs a start-up)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _simple_fold(chr(code))
+        return folded
+
+
+_FOLDS = _Folds()
 
 
 def fold(text: str) -> str:
     """The text folded one character to one (same length, same offsets)."""
-    return text.lower() if text.isascii() else text.translate(_fold_table())
+    return text.lower() if text.isascii() else text.translate(_FOLDS)
 
 
 @dataclass(frozen=True)
