@@ -152,7 +152,8 @@ def test_the_word_scanner_finds_what_the_lexicons_regex_finds(name: str, lang: s
     texts += [t.replace(" ", sep) for t in entries[:50] for sep in ("  ", "\n", " \t ")]
     for text in texts:
         expected = [m.span() for m in compiled.finditer(text, overlapped=True)]
-        assert index._scan(name, lang, text) == expected, f"{name} ({lang}) on {text!r}"
+        found = index.hits(name, lang, text)
+        assert list(zip(found.starts, found.ends, strict=True)) == expected, f"{name} ({lang}) on {text!r}"
         index.forget_texts()
 
 

@@ -23,7 +23,7 @@ from phiguard.models import Lang
 from phiguard.rulepack.files import builtin_rules_dir, validate
 from phiguard.rulepack.prefilter import Prefilter, prefilter
 from phiguard.rulepack.schema import Lexicon
-from phiguard.rulepack.wordscan import Prepared, WordScanner, prepare
+from phiguard.rulepack.wordscan import Prepared, WordScanner, fold, prepare
 
 
 def _alternatives(words: tuple[str, ...]) -> list[str]:
@@ -32,13 +32,7 @@ def _alternatives(words: tuple[str, ...]) -> list[str]:
 
 
 _WORD = regex.compile(r"\w+")
-# regex's case-insensitive match takes the Turkish dotted capital I (U+0130) and dotless i (U+0131) for
-# i; casefold() would make the one i and a combining dot and leave the other
-_DOTTED_I = str.maketrans({"\u0130": "i", "\u0131": "i"})
-
-
-def _fold(word: str) -> str:
-    return word.translate(_DOTTED_I).casefold()
+_fold = fold  # the fold the scanner compares by: one character to one, as the regex's case-insensitive match
 
 
 def openers(words: tuple[str, ...], patterns: tuple[str, ...] = ()) -> frozenset[str] | None:
@@ -58,10 +52,11 @@ def openers(words: tuple[str, ...], patterns: tuple[str, ...] = ()) -> frozenset
 
 
 def text_words(text: str) -> frozenset[str]:
-    """The case-folded words of a text. Full case folding equates at least what the lexicons'
-    case-insensitive patterns do (the Kelvin sign and k, the long s and s, ß and ẞ), so a text these
-    words rule out is one the pattern could not match (tests/test_prefilter.py scans the BMP)."""
-    return frozenset(_fold(w) for w in _WORD.findall(text))
+    """The folded words of a text (what :func:`openers` are compared with): the fold equates what the
+    lexicons' case-insensitive patterns do (the Kelvin sign and k, the long s and s, the Turkish i's),
+    so a text these words rule out is one the pattern could not match (tests/test_prefilter.py scans
+    the BMP)."""
+    return prepare(text).words
 
 
 def _plain(alternative: str) -> str:
@@ -79,6 +74,41 @@ def _source(words: tuple[str, ...], patterns: tuple[str, ...] = ()) -> str | Non
 def _compile(words: tuple[str, ...], patterns: tuple[str, ...] = ()) -> regex.Pattern[str] | None:
     source = _source(words, patterns)
     return None if source is None else regex.compile(source, regex.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """One lexicon in one language, ready to search whole texts: the words its entries cannot match
+    without (``openers``; None: unknown), its words in one scanner and its regexes, each with its
+    prefilter."""
+
+    openers: frozenset[str] | None
+    words: WordScanner
+    regexes: tuple[tuple[regex.Pattern[str], Prefilter | None], ...]
+
+    @staticmethod
+    def of(lexicon: Lexicon, lang: Lang) -> _Matcher:
+        regexes = []
+        for p in lexicon.regexes(lang):
+            source = _source((), (p,))
+            assert source is not None
+            regexes.append((regex.compile(source, regex.IGNORECASE), prefilter(source, regex.IGNORECASE)))
+        words = [_plain(alt) for alt in _alternatives(lexicon.words(lang))]
+        return _Matcher(openers(lexicon.words(lang), lexicon.regexes(lang)), WordScanner(words), tuple(regexes))
+
+    def find(self, text: Prepared) -> list[tuple[int, int]]:
+        """What the lexicon's regex finds with ``overlapped=True``: its words through the scanner (the
+        first word in the alternation's order at each start), then its regexes in their order, which
+        come after the words in the alternation, where nothing earlier starts; a regex runs only on a
+        text that holds what it needs (rulepack.prefilter). Nothing when no entry's word is in it."""
+        if self.openers is not None and self.openers.isdisjoint(text.words):
+            return []
+        found = {start: end for start, (_, end) in self.words.find(text).items()}
+        for pattern, needs in self.regexes:
+            if needs is None or needs.admits(text.text):
+                for m in pattern.finditer(text.text, overlapped=True):
+                    found.setdefault(m.start(), m.end())
+        return sorted(found.items())
 
 
 @cache
@@ -136,15 +166,10 @@ class LexiconIndex:
 
     lexicons: dict[str, Lexicon]
     _cache: dict[tuple[str, Lang], regex.Pattern[str] | None] = field(default_factory=dict)
-    # a lexicon's entries' first words (``openers``): a text with none of them as a whole word is not
-    # searched; most texts hold a few of the lexicons' words, so most searches are skipped
-    _openers: dict[tuple[str, Lang], frozenset[str] | None] = field(default_factory=dict)
-    _text_words: dict[str, frozenset[str]] = field(default_factory=dict)
-    # the words of a lexicon in one Aho-Corasick scanner, its regexes apart (rulepack.wordscan)
-    _scanners: dict[tuple[str, Lang], tuple[WordScanner, list[tuple[regex.Pattern[str], Prefilter | None]]]] = field(
-        default_factory=dict
-    )
-    _prepared: dict[str, Prepared] = field(default_factory=dict)
+    # each lexicon ready to search whole texts (None: no entries in the language), and each text as the
+    # matchers read it, kept for one batch (forget_texts)
+    _matchers: dict[tuple[str, Lang], _Matcher | None] = field(default_factory=dict)
+    _texts: dict[str, Prepared] = field(default_factory=dict)
     _words: dict[tuple[str, Lang | None], frozenset[str]] = field(default_factory=dict)
     _templates: dict[tuple[str, int], regex.Pattern[str]] = field(default_factory=dict)
     # each lexicon is matched once per text: the identifier features, the post's signals and the advice
@@ -205,58 +230,26 @@ class LexiconIndex:
         asked about again only within it, and hits kept across batches pile up in the oldest garbage
         collector generation, whose full passes then cost more than the matching they save."""
         self._hits.clear()
-        self._text_words.clear()
-        self._prepared.clear()
+        self._texts.clear()
 
     def _find(self, name: str, lang: Lang, text: str) -> Hits:
         key = (name, lang)
-        if key not in self._openers:
-            if not self.defines(name, lang):
-                return NO_HITS
-            lexicon = self.lexicons[name]
-            self._openers[key] = openers(lexicon.words(lang), lexicon.regexes(lang))
-        first = self._openers[key]
-        if first is not None:
-            words = self._text_words.get(text)
-            if words is None:
-                if len(self._text_words) >= HITS_KEPT:
-                    self._text_words.clear()
-                words = self._text_words[text] = text_words(text)
-            if first.isdisjoint(words):
-                return NO_HITS  # no entry's first word is a word of the text
-        spans = self._scan(name, lang, text)
+        if key not in self._matchers:
+            defined = self.defines(name, lang)
+            self._matchers[key] = _Matcher.of(self.lexicons[name], lang) if defined else None
+        matcher = self._matchers[key]
+        if matcher is None:
+            return NO_HITS
+        prepared = self._texts.get(text)
+        if prepared is None:
+            if len(self._texts) >= HITS_KEPT:
+                self._texts.clear()
+            prepared = self._texts[text] = prepare(text)
+        spans = matcher.find(prepared)
         if not spans:
             return NO_HITS
         min_end = list(accumulate(reversed([b for _, b in spans]), min))[::-1]
         return Hits(tuple(a for a, _ in spans), tuple(b for _, b in spans), tuple(min_end))
-
-    def _scan(self, name: str, lang: Lang, text: str) -> list[tuple[int, int]]:
-        """What the lexicon's pattern finds with ``overlapped=True``: its words through the scanner (the
-        first word in the alternation's order at each start), then its regexes in their order, which
-        come after the words in the alternation, where nothing earlier starts; a regex runs only on a
-        text that holds what it needs (rulepack.prefilter)."""
-        key = (name, lang)
-        if key not in self._scanners:
-            lexicon = self.lexicons[name]
-            words = [_plain(alt) for alt in _alternatives(lexicon.words(lang))]
-            regexes = []
-            for p in lexicon.regexes(lang):
-                source = _source((), (p,))
-                assert source is not None
-                regexes.append((regex.compile(source, regex.IGNORECASE), prefilter(source, regex.IGNORECASE)))
-            self._scanners[key] = (WordScanner(words), regexes)
-        scanner, patterns = self._scanners[key]
-        prepared = self._prepared.get(text)
-        if prepared is None:
-            if len(self._prepared) >= HITS_KEPT:
-                self._prepared.clear()
-            prepared = self._prepared[text] = prepare(text)
-        found = {start: end for start, (_, end) in scanner.find(prepared).items()}
-        for pattern, needs in patterns:
-            if needs is None or needs.admits(text):
-                for m in pattern.finditer(text, overlapped=True):
-                    found.setdefault(m.start(), m.end())
-        return sorted(found.items())
 
     def finditer(self, name: str, lang: Lang, text: str) -> list[tuple[int, int]]:
         pat = self.pattern(name, lang)

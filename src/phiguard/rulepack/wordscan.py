@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import regex
@@ -21,6 +22,7 @@ import regex
 _SPACES = regex.compile(r"\s+")
 _ODD_SPACE = regex.compile(r"\s\s|[^\S ]")  # white space that is not one plain space
 _WORD_CHAR = regex.compile(r"\w")
+_WORDS = regex.compile(r"\w+")
 _NO_START_AFTER = regex.compile(r"[\w@#]")
 
 
@@ -61,6 +63,12 @@ class Prepared:
     folded: str
     dst: tuple[int, ...] = ()  # where each piece starts in ``folded`` (empty: folded is the text's offsets)
     src: tuple[int, ...] = ()  # where the same piece starts in ``text``
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The text's words, folded: a lexicon none of whose entries has a word among these cannot
+        match (phiguard.rulepack.lexicon.openers)."""
+        return frozenset(_WORDS.findall(self.folded))
 
     def at(self, i: int) -> int:
         """The text offset of ``folded[i]``."""
