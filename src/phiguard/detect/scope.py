@@ -72,6 +72,18 @@ class ScopeContext:
             found = self._lexicon_hits[lexicon] = self.lexicons.hits(lexicon, self.lang, self.text)
         return found
 
+    def found_in_text(self, lexicons: tuple[str, ...]) -> list[tuple[str, Hits]]:
+        """Those of ``lexicons`` that match somewhere in the text, with their hits (asked once per text:
+        every candidate reads the same list)."""
+        found = self._found.get(lexicons)
+        if found is None:
+            found = self._found[lexicons] = [(lex, h) for lex in lexicons if (h := self.hits(lex)).starts]
+        return found
+
+    @cached_property
+    def _found(self) -> dict[tuple[str, ...], list[tuple[str, Hits]]]:
+        return {}
+
     def has(self, lexicon: str, start: int = 0, end: int | None = None) -> bool:
         """A word or phrase of ``lexicon`` lies wholly inside ``[start, end)`` of the text."""
         return self.hits(lexicon).within(start, len(self.text) if end is None else end)

@@ -24,8 +24,8 @@ from phiguard.learned.features import (
     TextFeatures,
     candidate_features,
     own_features,
+    story_of,
     text_features,
-    with_story,
 )
 from phiguard.models import Evidence, Finding, Severity, Source
 from phiguard.rulepack.findings import FindingMaker
@@ -130,8 +130,9 @@ class SpanStage:
             return None
         features = own_features(c, ctx)
         model = self.model()
-        shared -= model.weigh({f"P:{w}": 1.0 for w in text.own_words(c.start, c.end)})
-        score = model.score(with_story(features, rule.entity, story), weighed=shared)
+        shared -= sum(model.weights.get(f"P:{w}", 0.0) for w in text.own_words(c.start, c.end))
+        shared += model.weigh(story_of(rule.entity, story))
+        score = model.score(features, weighed=shared)
         if self.recorder is not None:
             self.recorder(
                 CandidateRecord(

@@ -163,10 +163,7 @@ def own_features(c: Candidate, ctx: ScopeContext) -> Features:
         if not after:
             f["R1:<end>"] = 1.0
     start, end = ctx.sentence_bounds(c)
-    for lex in CONTEXT_LEXICONS:
-        hits = ctx.hits(lex)
-        if not hits.starts:
-            continue  # not in the text at all
+    for lex, hits in ctx.found_in_text(CONTEXT_LEXICONS):
         if hits.within(start, end):
             f[f"lex:sent:{lex}"] = 1.0
         if hits.within(c.start - 40, c.start):
@@ -249,8 +246,13 @@ _GROUPS: dict[str, str] = {
 
 def with_story(features: Mapping[str, float], entity: str, story: float) -> Features:
     """A candidate's features (``candidate_features``) with its post's story score, as such and crossed
-    with the candidate's kind of identifier."""
-    return {**features, "story": story, f"story|{_GROUPS.get(entity, 'number')}": story}
+    with the candidate's kind of identifier (:func:`story_of`)."""
+    return {**features, **story_of(entity, story)}
+
+
+def story_of(entity: str, story: float) -> Features:
+    """The story features of a candidate of ``entity``: the score as such and crossed with the kind."""
+    return {"story": story, f"story|{_GROUPS.get(entity, 'number')}": story}
 
 
 def post_features(

@@ -47,7 +47,7 @@ from phiguard.learned.features import Features
 from phiguard.models import Finding, Lang, Post, Severity
 from phiguard.posts.check import Parsed, PostInput, PostTools, Verdict
 from phiguard.rulepack.findings import FindingMaker
-from phiguard.rulepack.lexicon import WordPattern, lexicon_words
+from phiguard.rulepack.lexicon import Hits, WordPattern, lexicon_words
 from phiguard.rulepack.schema import PostKind
 
 if TYPE_CHECKING:
@@ -124,9 +124,10 @@ def read(post: Post, parsed: Sequence[Parsed], ctx: PostTools) -> Reading:
         common = ctx.common_words.get(p.lang, frozenset())
         not_before = lexicon_words("not_instruction_before", p.lang)
         bare_verb = profile(p.lang).bare_verb
+        found = _text_hits(p, ctx)
         for sent in doc_sentences(p.doc):
             tokens = list(sent)  # read once: every test below walks the sentence's tokens
-            sig = _signals(p, sent, tokens, ctx)
+            sig = _signals(p, sent, tokens, found)
             kinds = {name for name in _SIGNAL_LEXICONS if sig.has(name)}
             if any(t.pos_ in ("VERB", "AUX") and "2" in t.morph.get("Person", []) for t in tokens):
                 kinds.add("verb_2p")
@@ -342,16 +343,25 @@ def _disclaims(parsed: Sequence[Parsed], ctx: PostTools) -> bool:
     return any(ctx.lexicons.search("advice_disclaimer", p.lang, p.text) for p in parsed)
 
 
-def _signals(p: Parsed, sent: Span, tokens: list[Token], ctx: PostTools) -> Signals:
-    """The signals of one sentence (``tokens``: its tokens, read once by the caller)."""
-    text, lang, lex = p.text, p.lang, ctx.lexicons
+def _text_hits(p: Parsed, ctx: PostTools) -> dict[str, Hits]:
+    """The hits of each signal lexicon the text's language defines (found once per text; its sentences
+    read their windows of them)."""
+    lex = ctx.lexicons
+    return {
+        key: lex.hits(lexicon, p.lang, p.text)
+        for key, lexicon in _SIGNAL_LEXICONS.items()
+        if lex.defines(lexicon, p.lang)
+    }
+
+
+def _signals(p: Parsed, sent: Span, tokens: list[Token], found: dict[str, Hits]) -> Signals:
+    """The signals of one sentence (``tokens``: its tokens, read once by the caller; ``found``: its
+    text's signal hits, from :func:`_text_hits`)."""
+    text, lang = p.text, p.lang
     start, end = sent.start_char, sent.end_char
     sig = Signals(p.scope, start + p.offset, end + p.offset, text, p.offset)
-    for key, lexicon in _SIGNAL_LEXICONS.items():
-        if lex.defines(lexicon, lang):
-            sig.found[key] = [
-                (a + p.offset, b + p.offset) for a, b in lex.hits(lexicon, lang, text).matches(start, end)
-            ]
+    for key, hits in found.items():
+        sig.found[key] = [(a + p.offset, b + p.offset) for a, b in hits.matches(start, end)] if hits.starts else []
     imperative = profile(lang).imperative
     sig.found["directive"] += [(t.idx + p.offset, t.idx + len(t) + p.offset) for t in tokens if imperative(t)]
     if sig.has("health") or sig.has("drug") or sig.has("clinical"):
