@@ -56,6 +56,24 @@ class PostWriter(Protocol):
     def write_post(self, archive: str, post: DraftPost, report: Report, out: TextIO, options: WriteOptions) -> None: ...
 
 
+def finding_record(f: Finding, options: WriteOptions) -> dict[str, object]:
+    """The fields of a finding that every JSON answer shares (``check --format json``, ``phiguard serve``),
+    its value and image masked as ``options`` say."""
+    return {
+        "rule": f.rule,
+        "category": f.category.value,
+        "severity": f.severity.value,
+        "entity": f.entity,
+        "scope": f.scope,
+        "lang": f.lang,
+        "message": f.message,
+        "suggestion": f.suggestion,
+        "image": f.image_shown(options.show_values),
+        "box": list(f.box) if f.box else None,
+        "value": shown(f, options),
+    }
+
+
 def shown(f: Finding, options: WriteOptions) -> str:
     """The matched value as it may be printed: masked unless asked otherwise."""
     return f.shown(options.show_values, options.mask)

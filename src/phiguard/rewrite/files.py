@@ -73,6 +73,22 @@ def fix_files(
     whose findings are fixed."""
     checked = check(paths, config, lang=lang, root=root, linter=linter, today=today)
     out = [_planned(fr, linter, config, selected, lang) for fr in checked.files]
+    _check_rewrites(out, config, linter, lang, today)
+    return out, checked.skipped
+
+
+def fix_draft(
+    draft: Draft, config: Config, linter: Linter, selected: Callable[[str], bool] = lambda code: True
+) -> FileFix:
+    """One draft already read (an editor's buffer) with its rewrite, as :func:`fix_files` makes it."""
+    (fr,) = check_drafts(linter, [draft])
+    fix = _planned(fr, linter, config, selected, None)
+    _check_rewrites([fix], config, linter, None, None)
+    return fix
+
+
+def _check_rewrites(out: list[FileFix], config: Config, linter: Linter, lang: Lang | None, today: date | None) -> None:
+    """Check each changed rewrite again (``FileFix.after``)."""
     changed = [f for f in out if f.changed]
     rewritten = [load_draft(f.draft.path, f.source, config.read_options()) for f in changed]
     for draft in rewritten:  # the images are the same: what was found in them stays, unread again
@@ -89,7 +105,6 @@ def fix_files(
             if loc.post_index is None or not fixes.own_words(loc.finding, regions.get(loc.post_index, {}))
         ]
         f.after = sorted([*located, *images], key=lambda loc: (loc.line, loc.column, loc.finding.rule))
-    return out, checked.skipped
 
 
 def _planned(
