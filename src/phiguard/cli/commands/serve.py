@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import signal
 import sys
 from pathlib import Path
 
@@ -113,6 +114,10 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
+    # SIGTERM and Ctrl-C are how a server is stopped: uvicorn drains, then hands the signal back to the
+    # handler it found, which for a server is "done" (exit 0), not the CLI's "interrupted" (exit 2)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
     server.run()
     if failed:
         raise failed[0]
