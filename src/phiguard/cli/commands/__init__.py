@@ -8,9 +8,9 @@ import argparse
 from collections.abc import Callable
 from types import ModuleType
 
-from phiguard.cli.commands import audit, baseline, check, eval, fix, redact_image, rules, serve
+from phiguard.cli.commands import audit, baseline, check, eval, fix, lsp, redact_image, rules, serve
 
-COMMANDS: tuple[ModuleType, ...] = (check, fix, audit, redact_image, baseline, eval, rules, serve)
+COMMANDS: tuple[ModuleType, ...] = (check, fix, audit, redact_image, baseline, eval, rules, serve, lsp)
 
 
 def add_all(sub: Callable[..., argparse.ArgumentParser]) -> None:
