@@ -56,7 +56,11 @@ def test_one_post_masked_with_offsets(server: Served) -> None:
 
 
 def test_batch_in_order_spanish_messages_and_min_severity(server: Served) -> None:
-    posts = [{"text": "Free BP checks on Tuesday"}, {"text": ROSA_ES, "id": "es"}, {"text": "@tina_r halve your warfarin"}]
+    posts = [
+        {"text": "Free BP checks on Tuesday"},
+        {"text": ROSA_ES, "id": "es"},
+        {"text": "@tina_r halve your warfarin"},
+    ]
     answer = lint(server, {"posts": posts, "min_severity": "warning"})
     reports = answer.json()["reports"]
     assert [r["id"] for r in reports] == [None, "es", None]
@@ -94,7 +98,9 @@ def test_bad_requests_never_quote_the_post(server: Served) -> None:
         assert answer.status_code == 422, body
         assert "Rosa" not in answer.text and "Traceback" not in answer.text
     with server.client() as c:
-        broken = c.post("/v1/lint", content=b'{"post": {"text": "Rosa D\xc3', headers={"content-type": "application/json"})
+        broken = c.post(
+            "/v1/lint", content=b'{"post": {"text": "Rosa D\xc3', headers={"content-type": "application/json"}
+        )
     assert broken.status_code in (400, 422) and "Rosa" not in broken.text
 
 
@@ -168,7 +174,9 @@ def test_token_timeout_and_graceful_drain(tmp_path: Path) -> None:
         with s.client() as c:
             assert c.get("/healthz").status_code == 200  # liveness needs no token
             assert c.get("/v1/rules").status_code == 401
-            assert c.get("/v1/rules", headers={"Authorization": "Bearer wrong-token-of-the-same-size"}).status_code == 401
+            assert (
+                c.get("/v1/rules", headers={"Authorization": "Bearer wrong-token-of-the-same-size"}).status_code == 401
+            )
             assert c.get("/v1/rules", headers=good).status_code == 200
             late = c.post("/v1/lint", json=slow, headers=good)
         assert late.status_code == 504
