@@ -59,11 +59,14 @@ def arguments(check: argparse.ArgumentParser) -> None:
     check.add_argument(
         "--today", type=date.fromisoformat, metavar="YYYY-MM-DD", help="judge consent expiry as of this date"
     )
+    check.add_argument(
+        "--watch",
+        action="store_true",
+        help="check again each draft that changes, with the models kept loaded (Ctrl-C stops; needs phiguard[watch])",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    from phiguard.run.check import STDIN_NAME, CheckResult, FileResult, check, discover
-
     args.paths = args.paths or ["."]
     config, root = options.config_of(args, args.paths)
     config = options.with_file_flags(options.with_selection(config, args), args)
@@ -76,12 +79,32 @@ def run(args: argparse.Namespace) -> int:
     if baseline is not None:
         baseline.check_codes(options.LINTERS.rules(config).codes, args.baseline)
     jobs = options.jobs(args)
-    # the bar's total: the folders are walked once more only when a bar is shown
     reads = [args.baseline] if args.baseline else []
-    total = len(discover(args.paths, config, root, reads).files) if notices.shows_progress(args) else None
+    if args.watch:
+        from phiguard.cli.watching import watch
+
+        return watch(args, config, root, lambda paths: _once(args, paths, config, root, fail_on, baseline, 1, reads))
+    return _once(args, args.paths, config, root, fail_on, baseline, jobs, reads)
+
+
+def _once(
+    args: argparse.Namespace,
+    paths: list[str],
+    config: Config,
+    root: Path,
+    fail_on: Severity,
+    baseline: Baseline | None,
+    jobs: int,
+    reads: list[Path],
+) -> int:
+    """Check ``paths`` and report: the exit code."""
+    from phiguard.run.check import STDIN_NAME, CheckResult, FileResult, check, discover
+
+    # the bar's total: the folders are walked once more only when a bar is shown
+    total = len(discover(paths, config, root, reads).files) if notices.shows_progress(args) else None
     for progress in notices.progress(args, total=total):
         result = check(
-            args.paths,
+            paths,
             config,
             lang=args.lang,
             baseline=baseline,
