@@ -82,3 +82,18 @@ def test_a_validated_identifier_names_the_finding_at_the_severity_of_its_text(li
         ]
     )
     assert [(c.rule.code, s, why) for s, c, why in same_text] == [("PHI052", Severity.ERROR, ("also:PHI050",))]
+
+
+def test_new_words_do_not_grow_the_vocabulary(linter: Linter) -> None:
+    """A long-running process (serve, lsp, audit) reads new words all the time: each batch's additions to
+    spaCy's vocabulary are freed when it ends (memory zones), and nothing of a batch is used after it."""
+    letters = "bcdfghjklmnprstvz"
+    words = [f"Ro{letters[i % 17]}{letters[i // 17]}ana Vi{letters[i // 17]}{letters[i % 17]}ez" for i in range(40)]
+    linter.lint(f"Welcome home, {words[0]}!", lang="en")  # both pipelines loaded, first-use costs paid
+    linter.lint(f"¡Bienvenida, {words[0]}!", lang="es")
+    before = {lang: len(linter.runtime(lang).engine.nlp[lang].vocab.strings) for lang in ("en", "es")}  # type: ignore[attr-defined]
+    reports = list(linter.lint_many([f"Welcome home, {w}! Her knee is better since March 3." for w in words]))
+    reports += list(linter.lint_many([f"¡Bienvenida a casa, {w}! Su rodilla va mejor." for w in words], lang="es"))
+    after = {lang: len(linter.runtime(lang).engine.nlp[lang].vocab.strings) for lang in ("en", "es")}  # type: ignore[attr-defined]
+    assert after == before
+    assert sum(any(f.rule == "PHI002" for f in r.findings) for r in reports) >= 60  # still read as names

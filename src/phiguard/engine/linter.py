@@ -15,6 +15,7 @@ import copy
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from datetime import date
 from functools import cached_property
 from itertools import islice
@@ -94,6 +95,8 @@ class Linter:
         self.lexicons = LexiconIndex(self.rules.lexicons)
         self.findings = FindingMaker(self.rules, self.config.severity, self.config.messages)
         self._runtimes: dict[Lang, LanguageRuntime] = {}
+        self._zones: ExitStack | None = None  # the batch's memory zones (runtime), while a batch runs
+        self._zoned: set[Lang] = set()
         # the learned context model (phiguard.learned), read on first use; training sets a recorder
         given: dict[ModelName, LinearModel | None] = {
             "identifier": identifier_model,
@@ -125,8 +128,14 @@ class Linter:
         done = 0
         while batch := list(islice(it, self.config.batch_size * 4)):
             try:
-                with lexicons_in_use(self.lexicons):  # a user's rule-dirs may replace a built-in lexicon
-                    reports = list(self._lint_batch([as_post(p) for p in batch], lang))
+                # a user's rule-dirs may replace a built-in lexicon; what spaCy learns of a batch's words
+                # is freed after it (runtime: memory zones)
+                with lexicons_in_use(self.lexicons), ExitStack() as zones:
+                    self._zones, self._zoned = zones, set()
+                    try:
+                        reports = list(self._lint_batch([as_post(p) for p in batch], lang))
+                    finally:
+                        self._zones = None
                 self.lexicons.forget_texts()
                 yield from reports
             except PostError as exc:  # its index in this batch, made its index among ``posts``
@@ -171,9 +180,17 @@ class Linter:
         return other
 
     def runtime(self, lang: Lang) -> LanguageRuntime:
+        """The language's models, loaded on first use. Inside a batch, the pipeline enters a spaCy memory
+        zone (after loading, never around it): the strings and lexemes the batch's texts add to the
+        vocabulary are freed when the batch ends, so a long-running process (serve, lsp, audit) does not
+        grow with every new word it reads."""
         if lang not in self._runtimes:
             self._runtimes[lang] = load_language(lang, self.config.models[lang], self.rules)
-        return self._runtimes[lang]
+        runtime = self._runtimes[lang]
+        if self._zones is not None and lang not in self._zoned:
+            self._zones.enter_context(runtime.engine.nlp[lang].memory_zone())  # type: ignore[attr-defined]
+            self._zoned.add(lang)
+        return runtime
 
     # -- pipeline ---------------------------------------------------------------------------------
     def _language(self, post: Post, forced: Lang | None) -> Lang:
