@@ -140,7 +140,20 @@ async def test_the_editor_flow(client: LanguageClient, tmp_path: Path) -> None:
     assert len(bad) == 1 and bad[0].severity == lsp.DiagnosticSeverity.Error
     assert "could not check" in bad[0].message and "Rosa" not in bad[0].message
 
-    # 7. the workspace's configuration: a folder whose phiguard.toml ignores PHI010
+    # 7. a CSV draft: the same places as the CLI's
+    sheet = tmp_path / "queue.csv"
+    csv_text = 'id,text\n1,"Get well soon, Rosa Díaz! Room 12 misses you."\n2,Free BP checks on Tuesday.\n'
+    sheet.write_text(csv_text, encoding="utf-8")
+    rows = await opened(client, sheet, csv_text)
+    csv_lines = csv_text.splitlines()
+    places = sorted(
+        (str(d.code), d.range.start.line + 1, len(csv_lines[d.range.start.line][: d.range.start.character]) + 1)
+        for d in rows
+    )
+    assert places == sorted((rule, line, col) for rule, line, col, _, _ in cli_places(sheet))
+    assert any(code == "PHI002" for code, *_ in places)
+
+    # 8. the workspace's configuration: a folder whose phiguard.toml ignores PHI010
     team = tmp_path / "team"
     team.mkdir()
     (team / "phiguard.toml").write_text('ignore = ["PHI010"]\n', encoding="utf-8")

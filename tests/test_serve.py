@@ -168,10 +168,15 @@ def test_token_timeout_and_graceful_drain(tmp_path: Path) -> None:
     token = tmp_path / "token"
     token.write_text("s3cret-token-for-the-tests\n")
     slow = {"posts": [{"text": LONG * 6}] * 3}
-    s = serve(tmp_path, "--token-file", str(token), "--timeout", "0.5", "--max-body-bytes", "2000000")
+    s = serve(
+        tmp_path, "--token-file", str(token), "--timeout", "0.5", "--max-body-bytes", "2000000", "--allow-show-values"
+    )
     try:
+        assert "a bearer token is required" in s.log_text().splitlines()[0]  # said at start
         good = {"Authorization": "Bearer s3cret-token-for-the-tests"}
         with s.client() as c:
+            shown = c.post("/v1/lint", json={"post": {"text": ROSA}, "show_values": True}, headers=good)
+            assert any(f["value"] == "Rosa Díaz" for f in shown.json()["reports"][0]["findings"])
             assert c.get("/healthz").status_code == 200  # liveness needs no token
             assert c.get("/v1/rules").status_code == 401
             assert (

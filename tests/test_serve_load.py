@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-import serve_load  # noqa: E402
+import serve_load
 
 pytestmark = pytest.mark.slow
 

