@@ -209,7 +209,8 @@ def create_server() -> PhiguardLanguageServer:
             return None
         offset = doc.offset_at_position(params.position)
         rules = ls.linters.rules(ls.service(Path(doc.path)).config)
-        pages, spans = [], []
+        pages: list[tuple[str, str]] = []
+        spans: list[tuple[int, int]] = []
         for loc in checked.located:  # every finding under the cursor (a name is often PHI002 and CON001)
             start, end = _offsets(checked.text, loc)
             rule = rules.get(loc.finding.rule)
