@@ -47,6 +47,11 @@ def stream(path: str, lines: Iterable[str], options: ReadOptions) -> Iterator[Dr
             yield post
 
 
+def line_post(path: str, n: int, raw: str, options: ReadOptions) -> DraftPost | None:
+    """The post of line ``n`` of an archive read line by line (None for a blank line)."""
+    return _post(path, n, raw, None, 0, options)
+
+
 def _post(path: str, n: int, raw: str, source: str | None, base: int, options: ReadOptions) -> DraftPost | None:
     if not raw.strip():
         return None

@@ -17,10 +17,22 @@ HELP = "audit a post archive (.jsonl or .csv, any size), streamed"
 
 
 def arguments(aud: argparse.ArgumentParser) -> None:
-    aud.add_argument("archive", type=Path)
+    aud.add_argument("archives", nargs="+", metavar="archive", help="the archive (with --dask: files and globs)")
     options.common(aud)
-    aud.add_argument("--format", choices=AUDIT_FORMATS, default="text", help="one line per finding")
-    aud.add_argument("--output", "-o", type=Path, help="write the findings to this file instead of stdout")
+    aud.add_argument(
+        "--format", choices=[*AUDIT_FORMATS, "parquet"], help="one line per finding (default text; --dask: jsonl)"
+    )
+    aud.add_argument(
+        "--output", "-o", type=Path, help="write the findings to this file instead of stdout (--dask: a folder)"
+    )
+    aud.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run on a Dask cluster: tcp://scheduler:8786, or local:N for N worker processes here (phiguard[dask])",
+    )
+    aud.add_argument(
+        "--part-posts", type=int, default=5000, help="--dask: posts per part (a task; the unit a re-run redoes)"
+    )
     aud.add_argument("--fail-on", choices=["info", "warning", "error"], help="exit 1 at or above this level")
     options.value_flags(aud)
     aud.add_argument("--show-ids", action="store_true", help="print posts' own ids (jsonl)")
@@ -35,6 +47,14 @@ def arguments(aud: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from phiguard.run.audit import Meter, Resume, audit, iter_archive, resume
 
+    if args.dask:
+        return _on_dask(args)
+    if len(args.archives) != 1:
+        raise InputError("phiguard audit reads one archive", "audit them one by one, or all at once with --dask")
+    if args.format == "parquet":
+        raise InputError("--format parquet writes a --dask audit's parts", "use --format jsonl, or add --dask")
+    args.format = args.format or "text"
+    args.archive = Path(args.archives[0])
     config, _ = options.config_of(args, [str(args.archive)])
     fail_on = options.fail_level(args, config)
     jobs = options.jobs(args)
@@ -85,4 +105,77 @@ def run(args: argparse.Namespace) -> int:
         f"phiguard: {posts + done.kept} post(s) audited{kept}, {flagged} with findings at or above {fail_on.value}",
         file=sys.stderr,
     )
+    return 1 if flagged else 0
+
+
+def _on_dask(args: argparse.Namespace) -> int:
+    """``--dask``: the archives cut into parts, linted on the cluster, each part written whole under the
+    -o folder with a manifest; a re-run with the same -o does only the parts it lacks."""
+    try:
+        from phiguard.dask import audit_archives
+        from phiguard.dask.parts import Settings, expand
+    except ImportError:
+        raise InputError(
+            "--dask needs the dask extra", 'pip install "phiguard[dask]" (dask.distributed, pyarrow)'
+        ) from None
+    if not args.output:
+        raise InputError("--dask writes its parts into a folder", "name it with -o")
+    if args.resume or args.jobs != 1:
+        raise InputError("--dask resumes by itself and its workers are the cluster's", "drop --resume and -j")
+    if args.part_posts < 1:
+        raise InputError("--part-posts must be at least 1", "pass a number of posts")
+    files = expand(args.archives)
+    out = args.output.resolve()
+    for f in files:
+        if f == out or f.is_relative_to(out):
+            raise InputError(f"{f}: an input inside the output folder {args.output}", "write the audit elsewhere")
+    config, _ = options.config_of(args, [str(files[0])])
+    fmt = args.format or "jsonl"
+    if fmt not in ("jsonl", "parquet"):
+        raise InputError(f"--dask writes jsonl or parquet parts, not {fmt}", "use --format jsonl or parquet")
+    settings = Settings(
+        str(out),
+        fmt,
+        config.read_options(),
+        fail_on=options.fail_level(args, config),
+        show_values=args.show_values,
+        show_ids=args.show_ids,
+    )
+    told: dict[str, int] = {}
+
+    def planned(parts: int, todo: int, posts: int) -> None:
+        told.update(parts=parts, todo=todo, posts=posts)
+        print(
+            f"phiguard: {parts} part(s) in {len(files)} archive(s); {parts - todo} already done, {todo} to do "
+            f"({posts:,} posts) on {args.dask}",
+            file=sys.stderr,
+        )
+
+    from phiguard.dask.parts import plan
+
+    total = sum(p.records for p in plan(files, args.part_posts)) if notices.shows_progress(args) else None
+    for progress in notices.progress(args, "auditing posts", total=total, unit="posts"):
+        outcome = audit_archives(files, settings, config, args.dask, args.part_posts, progress, planned)
+    unreadable = outcome.count("unreadable")
+    flagged = outcome.count("flagged")
+    print(
+        f"phiguard: {outcome.posts:,} post(s) audited in {len(outcome.done)} of {outcome.parts} part(s): "
+        f"{flagged:,} with findings at or above {settings.fail_on.value}, {outcome.count('clean'):,} clean, "
+        f"{unreadable:,} unreadable; findings in {args.output}/findings, every post in {args.output}/posts",
+        file=sys.stderr,
+    )
+    for part, reason in outcome.failed:
+        print(
+            f"phiguard: error: {part.source} (bytes or row groups {part.start}-{part.end}): {reason}", file=sys.stderr
+        )
+    if outcome.failed or len(outcome.done) < outcome.parts:
+        print("phiguard: the audit is incomplete: run the same command again to finish it", file=sys.stderr)
+        return 2
+    if unreadable:
+        print(
+            f"phiguard: {unreadable:,} post(s) could not be checked: their reasons are in {args.output}/posts "
+            "(status unreadable)",
+            file=sys.stderr,
+        )
+        return 2
     return 1 if flagged else 0
