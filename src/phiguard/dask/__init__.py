@@ -219,17 +219,15 @@ def audit_archives(
     address: str,
     records_per_part: int,
     progress: Callable[[int], None] | None = None,
-    planned: Callable[[int, int, int], None] | None = None,
+    parts: list[Part] | None = None,
 ) -> Outcome:
     """Audit ``files`` on the cluster at ``address`` into ``settings.out``; parts the folder's manifest
-    lists are not done again. ``planned(parts, to_do, posts_to_do)`` is told the plan before work starts."""
+    lists are not done again. ``parts``: the plan, when the caller made it already (:func:`pending`)."""
     out = Path(settings.out)
     manifest = Manifest.open(out, settings.fmt, files)
     sweep(out)
-    parts = plan(files, records_per_part)
+    parts = plan(files, records_per_part) if parts is None else parts
     todo = [p for p in parts if p.key not in manifest.done]
-    if planned is not None:
-        planned(len(parts), len(todo), sum(p.records for p in todo))
     failed: list[tuple[Part, str]] = []
     if todo:
         with connect(address) as client:
@@ -247,6 +245,13 @@ def audit_archives(
                     progress(done.posts)
     keys = {p.key for p in parts}
     return Outcome(len(parts), [d for k, d in manifest.done.items() if k in keys], failed)
+
+
+def pending(files: Sequence[Path], out: Path, fmt: str, records_per_part: int) -> tuple[list[Part], list[Part]]:
+    """The plan of ``files`` and the parts of it the output folder's manifest does not list yet."""
+    parts = plan(files, records_per_part)
+    done = Manifest.open(out, fmt, files).done
+    return parts, [p for p in parts if p.key not in done]
 
 
 def _part_task(part: Part, settings: Settings) -> Done:

@@ -112,7 +112,7 @@ def _on_dask(args: argparse.Namespace) -> int:
     """``--dask``: the archives cut into parts, linted on the cluster, each part written whole under the
     -o folder with a manifest; a re-run with the same -o does only the parts it lacks."""
     try:
-        from phiguard.dask import audit_archives
+        from phiguard.dask import audit_archives, pending
         from phiguard.dask.parts import Settings, expand
     except ImportError:
         raise InputError(
@@ -141,21 +141,15 @@ def _on_dask(args: argparse.Namespace) -> int:
         show_values=args.show_values,
         show_ids=args.show_ids,
     )
-    told: dict[str, int] = {}
-
-    def planned(parts: int, todo: int, posts: int) -> None:
-        told.update(parts=parts, todo=todo, posts=posts)
-        print(
-            f"phiguard: {parts} part(s) in {len(files)} archive(s); {parts - todo} already done, {todo} to do "
-            f"({posts:,} posts) on {args.dask}",
-            file=sys.stderr,
-        )
-
-    from phiguard.dask.parts import plan
-
-    total = sum(p.records for p in plan(files, args.part_posts)) if notices.shows_progress(args) else None
-    for progress in notices.progress(args, "auditing posts", total=total, unit="posts"):
-        outcome = audit_archives(files, settings, config, args.dask, args.part_posts, progress, planned)
+    parts, todo = pending(files, out, fmt, args.part_posts)
+    posts = sum(p.records for p in todo)
+    print(
+        f"phiguard: {len(parts)} part(s) in {len(files)} archive(s); {len(parts) - len(todo)} already done, "
+        f"{len(todo)} to do ({posts:,} posts) on {args.dask}",
+        file=sys.stderr,
+    )
+    for progress in notices.progress(args, "auditing posts", total=posts, unit="posts"):
+        outcome = audit_archives(files, settings, config, args.dask, args.part_posts, progress, parts)
     unreadable = outcome.count("unreadable")
     flagged = outcome.count("flagged")
     print(
