@@ -24,6 +24,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -305,42 +306,51 @@ def lint_records(
     return out
 
 
+CHUNK = 256  # posts linted at a time: a part's working set stays this small whatever its size
+
+
 def run_part(part: Part, settings: Settings, lint: Callable[[list[DraftPost]], list[Report]]) -> Done:
-    """Read, lint and write one part (findings and posts ledger, each written whole): what the task does."""
-    records = list(read(part, settings.options))
-    linted = lint_records(records, lint)
-    findings: list[dict[str, Any]] = []
-    posts: list[dict[str, Any]] = []
-    counts = {"flagged": 0, "clean": 0, "unreadable": 0}
+    """Read, lint and write one part, a chunk of posts at a time (a worker's memory does not grow with
+    the part's size): its findings and its posts ledger, each renamed into place once whole."""
+    counts = {"posts": 0, "flagged": 0, "clean": 0, "unreadable": 0, "findings": 0}
     worst: Severity | None = None
-    for record, report in linted:
-        if isinstance(record, Unreadable) or report is None:
-            assert isinstance(record, Unreadable)
-            counts["unreadable"] += 1
-            posts.append(_post_row(part.source, record.line, None, "unreadable", None, 0, record.reason))
-            continue
-        post_id = record.post.id if (not record.own_id or settings.show_ids or settings.show_values) else None
-        top = report.max_severity
-        flagged = bool(report.at_least(settings.fail_on))
-        counts["flagged" if flagged else "clean"] += 1
-        if top is not None and (worst is None or top > worst):
-            worst = top
-        posts.append(
-            _post_row(part.source, record.line, post_id, "flagged" if flagged else "clean", top, len(report.findings))
-        )
-        findings += [_finding_row(part.source, record.line, post_id, f, settings.show_values) for f in report.findings]
-    write_rows(Path(settings.out) / "findings" / f"part-{part.key}", settings.fmt, FINDING_COLUMNS, findings)
-    write_rows(Path(settings.out) / "posts" / f"part-{part.key}", settings.fmt, POST_COLUMNS, posts)
+    out = Path(settings.out)
+    with (
+        RowWriter(out / "findings" / f"part-{part.key}", settings.fmt, FINDING_COLUMNS) as findings,
+        RowWriter(out / "posts" / f"part-{part.key}", settings.fmt, POST_COLUMNS) as posts,
+    ):
+        records = read(part, settings.options)
+        while chunk := list(islice(records, CHUNK)):
+            for record, report in lint_records(chunk, lint):
+                counts["posts"] += 1
+                if isinstance(record, Unreadable) or report is None:
+                    assert isinstance(record, Unreadable)
+                    counts["unreadable"] += 1
+                    posts.add([_post_row(part.source, record.line, None, "unreadable", None, 0, record.reason)])
+                    continue
+                shown = not record.own_id or settings.show_ids or settings.show_values
+                post_id = record.post.id if shown else None
+                top = report.max_severity
+                flagged = bool(report.at_least(settings.fail_on))
+                counts["flagged" if flagged else "clean"] += 1
+                counts["findings"] += len(report.findings)
+                if top is not None and (worst is None or top > worst):
+                    worst = top
+                status = "flagged" if flagged else "clean"
+                posts.add([_post_row(part.source, record.line, post_id, status, top, len(report.findings))])
+                findings.add(
+                    [_finding_row(part.source, record.line, post_id, f, settings.show_values) for f in report.findings]
+                )
     return Done(
         part.key,
         part.source,
         part.start,
         part.end,
-        len(posts),
+        counts["posts"],
         counts["flagged"],
         counts["clean"],
         counts["unreadable"],
-        len(findings),
+        counts["findings"],
         worst.value if worst else None,
     )
 
@@ -377,26 +387,63 @@ def _finding_row(source: str, line: int, post: str | None, f: Finding, show_valu
     }
 
 
-def write_rows(stem: Path, fmt: str, columns: Sequence[str], rows: list[dict[str, Any]]) -> Path:
-    """``rows`` to ``stem.jsonl`` or ``stem.parquet``, through a temporary file renamed into place (a task
-    killed while writing leaves no file under the final name)."""
-    target = stem.with_suffix(f".{fmt}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    if fmt == "parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+class RowWriter:
+    """Rows to ``stem.jsonl`` or ``stem.parquet`` as they come, through a temporary file renamed into place
+    when the ``with`` block ends without an error (a task killed while writing leaves no file under the
+    final name; :func:`sweep` removes its temporary one)."""
 
-        ints = {"line", "start", "end", "findings"}
-        schema = pa.schema([(c, pa.int64() if c in ints else pa.string()) for c in columns])
-        pq.write_table(pa.Table.from_pylist(rows, schema=schema), tmp)
-    else:
-        with tmp.open("w", encoding="utf-8") as fh:
-            fh.writelines(json.dumps({c: r.get(c) for c in columns}, ensure_ascii=False) + "\n" for r in rows)
-            fh.flush()
-            os.fsync(fh.fileno())
-    os.replace(tmp, target)
-    return target
+    ROW_GROUP = 10_000  # Parquet rows kept before a row group is written
+
+    def __init__(self, stem: Path, fmt: str, columns: Sequence[str]) -> None:
+        self.target = stem.with_suffix(f".{fmt}")
+        self.tmp = self.target.with_name(f".{self.target.name}.{os.getpid()}.tmp")
+        self.fmt, self.columns = fmt, tuple(columns)
+        self.pending: list[dict[str, Any]] = []
+        self._fh: IO[str] | None = None
+        self._parquet: Any = None
+
+    def __enter__(self) -> RowWriter:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        if self.fmt == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            ints = {"line", "start", "end", "findings"}
+            self.schema = pa.schema([(c, pa.int64() if c in ints else pa.string()) for c in self.columns])
+            self._parquet = pq.ParquetWriter(self.tmp, self.schema)
+        else:
+            self._fh = self.tmp.open("w", encoding="utf-8")
+        return self
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        if self._fh is not None:
+            self._fh.writelines(
+                json.dumps({c: r.get(c) for c in self.columns}, ensure_ascii=False) + "\n" for r in rows
+            )
+            return
+        self.pending += rows
+        if len(self.pending) >= self.ROW_GROUP:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        self._parquet.write_table(pa.Table.from_pylist(self.pending, schema=self.schema))
+        self.pending = []
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+        else:
+            if self.pending or kind is None:
+                self._flush()
+            self._parquet.close()
+        if kind is None:
+            os.replace(self.tmp, self.target)
+        else:
+            self.tmp.unlink(missing_ok=True)
 
 
 # -- the manifest (the client) -----------------------------------------------------------------------------
