@@ -240,6 +240,9 @@ def audit_archives(
                 except PhiguardError as exc:
                     failed.append((part, exc.message))
                     continue
+                except Exception as exc:  # the part's file, or the cluster, failed: named, never skipped
+                    failed.append((part, f"{type(exc).__name__}: {exc}"[:300]))
+                    continue
                 manifest.add(done)
                 if progress is not None:
                     progress(done.posts)
