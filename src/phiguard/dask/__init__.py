@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import dask
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
 
 from phiguard.config import Config
@@ -60,6 +61,13 @@ class LinterPlugin(WorkerPlugin):
         self.linter: Linter | None = None
 
     def setup(self, worker: object) -> None:
+        # Dask's statistical profiler keeps an hour of stack samples (distributed.worker.profile); with
+        # spaCy's deep stacks that grew a worker by 10 MB a minute. phiguard's workers do not need it.
+        callbacks = getattr(worker, "periodic_callbacks", {})
+        for name in ("profile", "profile-cycle"):
+            callback = callbacks.pop(name, None)
+            if callback is not None:
+                callback.stop()
         self.linter = Linter(self.config)
         for lang in self.config.languages:
             self.linter.lint(_WARM_UP, lang=lang)
@@ -181,6 +189,7 @@ def connect(address: str) -> Iterator[Client]:
             raise ArgumentError(f"--dask {address}: local:N needs a number of workers", "write local:2")
         os.environ.update(ONE_THREAD)  # the worker processes inherit it: one BLAS thread each
         with (
+            dask.config.set({"distributed.worker.profile.enabled": False}),  # see LinterPlugin.setup
             LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
             Client(cluster) as client,
         ):
