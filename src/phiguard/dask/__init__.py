@@ -22,7 +22,7 @@ import dask
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
 
 from phiguard.config import Config
-from phiguard.dask.parts import Done, Manifest, Part, Settings, lint_records, plan, run_part, sweep
+from phiguard.dask.parts import Done, Manifest, Part, Settings, finding_row, lint_records, plan, run_part, sweep
 from phiguard.engine.linter import Linter
 from phiguard.errors import ArgumentError, PhiguardError
 from phiguard.inputs import DraftPost
@@ -156,22 +156,8 @@ def _lint_frame(
             rows.append(dict.fromkeys(LIBRARY_COLUMNS) | {"post": ident, "rule": "PG301", "category": "tool",
                         "severity": "error", "entity": "POST", "start": 0, "end": 0, "message": reason})  # fmt: skip
             continue
-        for f in report.findings:
-            rows.append(
-                {
-                    "post": ident,
-                    "rule": f.rule,
-                    "category": f.category.value,
-                    "severity": f.severity.value,
-                    "entity": f.entity,
-                    "scope": f.scope,
-                    "start": f.start,
-                    "end": f.end,
-                    "lang": f.lang,
-                    "value": f.shown(show_values),
-                    "message": f.message,
-                }
-            )
+        # an archive's row without its source and line: the DataFrame keeps LIBRARY_COLUMNS only
+        rows += [finding_row("", 0, ident, f, show_values) for f in report.findings]
     return pd.DataFrame(rows, columns=list(LIBRARY_COLUMNS)).astype({"start": "int64", "end": "int64"})
 
 

@@ -339,7 +339,7 @@ def run_part(part: Part, settings: Settings, lint: Callable[[list[DraftPost]], l
                 status = "flagged" if flagged else "clean"
                 posts.add([_post_row(part.source, record.line, post_id, status, top, len(report.findings))])
                 findings.add(
-                    [_finding_row(part.source, record.line, post_id, f, settings.show_values) for f in report.findings]
+                    [finding_row(part.source, record.line, post_id, f, settings.show_values) for f in report.findings]
                 )
     return Done(
         part.key,
@@ -369,7 +369,7 @@ def _post_row(
     }
 
 
-def _finding_row(source: str, line: int, post: str | None, f: Finding, show_values: bool) -> dict[str, Any]:
+def finding_row(source: str, line: int, post: str | None, f: Finding, show_values: bool) -> dict[str, Any]:
     return {
         "source": source,
         "line": line,
