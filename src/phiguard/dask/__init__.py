@@ -27,12 +27,12 @@ from phiguard.engine.linter import Linter
 from phiguard.errors import ArgumentError, PhiguardError
 from phiguard.inputs import DraftPost
 from phiguard.models import Lang, Post, Report
+from phiguard.run.service import WARM_UP
 
 if TYPE_CHECKING:
     import pandas as pd
 
 PLUGIN = "phiguard-linter"
-_WARM_UP = "OK, 10:00."
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 LIBRARY_COLUMNS = (
     "post",
@@ -70,7 +70,7 @@ class LinterPlugin(WorkerPlugin):
                 callback.stop()
         self.linter = Linter(self.config)
         for lang in self.config.languages:
-            self.linter.lint(_WARM_UP, lang=lang)
+            self.linter.lint(WARM_UP, lang=lang)
         gc.collect()
         gc.freeze()  # the models live as long as the worker: out of the collector's way
 

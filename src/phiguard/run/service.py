@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from phiguard.run.check import FileResult
 
 T = TypeVar("T")
-_WARM_UP = "OK, 10:00."  # read as each configured language in turn: every pipeline and recognizer runs once
+WARM_UP = "OK, 10:00."  # read as each configured language in turn: every pipeline and recognizer runs once
 
 
 @dataclass
@@ -50,7 +50,7 @@ class Service:
         """Load the rule packs and every configured language's model (a missing model raises here, at
         start, not at the first request), then move what is loaded out of the garbage collector's way
         (``gc.freeze``: this process is phiguard's own, and the models live as long as it does)."""
-        self.run(lambda linter: [linter.lint(_WARM_UP, lang=lang) for lang in self.config.languages])
+        self.run(lambda linter: [linter.lint(WARM_UP, lang=lang) for lang in self.config.languages])
         gc.collect()
         gc.freeze()
         self._ready.set()
